@@ -1,0 +1,30 @@
+// Slot indices of the minifloat descriptor: an i32 array that JS writes into wasm memory
+// (src/formats/descriptor.ts builds it from a registry row and call options) and kernels read.
+// Keep in sync with DESC in src/formats/descriptor.ts (test/runtime/descriptor.test.ts checks it).
+export const D_M: i32 = 0; //         mantissa (trailing significand) bits
+export const D_EMIN: i32 = 1; //      exponent of the lowest normal binade, in the virtual encoding
+export const D_VBIAS: i32 = 2; //     virtual exponent bias
+export const D_OFF: i32 = 3; //       code = virtual magnitude + D_OFF (−2^M for formats without zero)
+export const D_MAXV: i32 = 4; //      largest finite virtual magnitude
+export const D_SIGNMASK: i32 = 5; //  sign bit of a code (0 for unsigned formats)
+export const D_NEGZERO: i32 = 6; //   1 when the format has −0
+export const D_OVF_POS: i32 = 7; //   code written on positive overflow
+export const D_OVF_NEG: i32 = 8; //   code written on negative overflow
+export const D_INF_POS: i32 = 9; //   code for a +Inf input
+export const D_INF_NEG: i32 = 10; //  code for a −Inf input
+export const D_NAN_POS: i32 = 11; //  code for a NaN input with sign 0
+export const D_NAN_NEG: i32 = 12; //  code for a NaN input with sign 1
+export const D_NEG_UNS: i32 = 13; //  code for a negative value that does not round to 0 (unsigned formats)
+export const D_ZERO_IN: i32 = 14; //  code for a ±0 input when the format has no zero
+export const D_HASZERO: i32 = 15; //  1 when the format has a zero
+export const D_FAST: i32 = 16; //     1 when the integer RNE fast path is exact for this format
+export const D_INF_MAG: i32 = 17; //  magnitude code of Inf (−1: none)
+export const D_NAN_MAG: i32 = 18; //  magnitudes ≥ this are NaN (0x7fffffff: none)
+export const D_NAN_FULL: i32 = 19; // one full code that is NaN (−1: none)
+export const D_NAN_SIGNED: i32 = 20; // 1 when decoded NaNs keep the code's sign bit
+export const D_MAGMASK: i32 = 21; //  mask of the magnitude bits of a code
+export const D_SLOTS: i32 = 22;
+
+@inline export function dget(desc: usize, slot: i32): i32 {
+  return load<i32>(desc + (<usize>slot << 2));
+}

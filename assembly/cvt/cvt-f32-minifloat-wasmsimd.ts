@@ -1,0 +1,229 @@
+// f32 → minifloat codes (and the fused quantize f32 → minifloat → f32), any row of the registry,
+// every rounding mode. The format arrives as a descriptor (assembly/common/desc.ts).
+//
+// Lanes: each v128 holds four f32 inputs / four i32 codes. A step handles 16 elements
+// (four vectors), then narrows the codes to u8 (16 lanes) or u16 (2 × 8 lanes).
+//
+// Method (exact for every registry row; test/formats/minifloat.kernel.test.ts proves it
+// against the reference twin src/formats/minifloat-ref.ts):
+//   e   = max(floor(log2|x|), emin)           binade of x, clamped to the subnormal binade
+//   q   = |x| · 2^(M − e)                     exact: a power-of-two scaling
+//   lo  = ((e − emin) << M) + floor(q)         virtual magnitude code of the lower neighbour
+//   v   = lo + roundUp(mode, q − floor(q))     neighbours are consecutive codes, carries included
+// then overflow, sign, zero, Inf and NaN policies are applied by selects (finish()).
+// RNE has a faster path for rows with D_FAST: integer rounding of the f32 bits for the normal
+// range, f32x4.nearest for the subnormal range.
+import {
+  D_M, D_EMIN, D_VBIAS, D_OFF, D_MAXV, D_SIGNMASK, D_NEGZERO, D_OVF_POS, D_OVF_NEG, D_INF_POS,
+  D_INF_NEG, D_NAN_POS, D_NAN_NEG, D_NEG_UNS, D_ZERO_IN, D_HASZERO, D_FAST, dget,
+} from "../common/desc";
+import { pow2, ilogb, randomBits, roundUp, R_RNE, R_HALF_AWAY, R_TOWARD_ZERO, R_TOWARD_POS, R_TOWARD_NEG, R_TO_ODD, R_STOCHASTIC } from "../common/lanes";
+import { decode4, DecodeConsts, loadDecodeConsts } from "./cvt-minifloat-f32-wasmsimd";
+
+/** Descriptor values the encoder needs, splatted once per call. */
+@unmanaged export class EncodeConsts {
+  M: i32 = 0;
+  emin: v128 = v128.splat<i32>(0);
+  off: v128 = v128.splat<i32>(0);
+  maxV: v128 = v128.splat<i32>(0);
+  signMask: v128 = v128.splat<i32>(0);
+  negZero: v128 = v128.splat<i32>(0);
+  unsigned: v128 = v128.splat<i32>(0);
+  hasZero: v128 = v128.splat<i32>(0);
+  ovfPos: v128 = v128.splat<i32>(0);
+  ovfNeg: v128 = v128.splat<i32>(0);
+  infPos: v128 = v128.splat<i32>(0);
+  infNeg: v128 = v128.splat<i32>(0);
+  nanPos: v128 = v128.splat<i32>(0);
+  nanNeg: v128 = v128.splat<i32>(0);
+  negUns: v128 = v128.splat<i32>(0);
+  zeroIn: v128 = v128.splat<i32>(0);
+  // fast RNE path
+  minNorm: v128 = v128.splat<i32>(0);
+  rebias: v128 = v128.splat<i32>(0);
+  subScale1: v128 = v128.splat<i32>(0);
+  subScale2: v128 = v128.splat<i32>(0);
+}
+
+// One static instance: kernels are not re-entrant and never allocate.
+const EC = changetype<EncodeConsts>(memory.data(offsetof<EncodeConsts>()));
+
+function loadEncodeConsts(desc: usize): void {
+  const M = dget(desc, D_M);
+  const emin = dget(desc, D_EMIN);
+  EC.M = M;
+  EC.emin = i32x4.splat(emin);
+  EC.off = i32x4.splat(dget(desc, D_OFF));
+  EC.maxV = i32x4.splat(dget(desc, D_MAXV));
+  const sm = dget(desc, D_SIGNMASK);
+  EC.signMask = i32x4.splat(sm);
+  EC.unsigned = i32x4.splat(sm == 0 ? -1 : 0);
+  EC.negZero = i32x4.splat(dget(desc, D_NEGZERO) != 0 ? -1 : 0);
+  EC.hasZero = i32x4.splat(dget(desc, D_HASZERO) != 0 ? -1 : 0);
+  EC.ovfPos = i32x4.splat(dget(desc, D_OVF_POS));
+  EC.ovfNeg = i32x4.splat(dget(desc, D_OVF_NEG));
+  EC.infPos = i32x4.splat(dget(desc, D_INF_POS));
+  EC.infNeg = i32x4.splat(dget(desc, D_INF_NEG));
+  EC.nanPos = i32x4.splat(dget(desc, D_NAN_POS));
+  EC.nanNeg = i32x4.splat(dget(desc, D_NAN_NEG));
+  EC.negUns = i32x4.splat(dget(desc, D_NEG_UNS));
+  EC.zeroIn = i32x4.splat(dget(desc, D_ZERO_IN));
+  if (dget(desc, D_FAST) != 0) {
+    EC.minNorm = i32x4.splat((emin + 127) << 23);
+    EC.rebias = i32x4.splat((dget(desc, D_VBIAS) - 127) << 23);
+    const k = M - emin; // > 0, at most 10 + 126
+    const k1 = k >> 1;
+    EC.subScale1 = i32x4.splat((k1 + 127) << 23);
+    EC.subScale2 = i32x4.splat((k - k1 + 127) << 23);
+  }
+}
+
+/** Virtual magnitude code of |x| under `mode`, general method. */
+@inline function magnitudeAny(bits: v128, mode: i32, idx: v128, seedA: v128, seedB: v128): v128 {
+  const absb = v128.and(bits, i32x4.splat(0x7fffffff));
+  const neg = i32x4.lt_s(bits, i32x4.splat(0));
+  const e = i32x4.max_s(ilogb(absb), EC.emin);
+  const k = i32x4.sub(i32x4.splat(EC.M), e);
+  const k1 = i32x4.shr_s(k, 1);
+  const q = f32x4.mul(f32x4.mul(absb, pow2(k1)), pow2(i32x4.sub(k, k1)));
+  const t = f32x4.floor(q);
+  const frac = f32x4.sub(q, t);
+  const lo = i32x4.add(i32x4.shl(i32x4.sub(e, EC.emin), EC.M), i32x4.trunc_sat_f32x4_s(t));
+  let rnd = i32x4.splat(0);
+  if (mode == R_STOCHASTIC) rnd = randomBits(idx, seedA, seedB);
+  const up = roundUp(mode, frac, i32x4.add(lo, EC.off), neg, rnd);
+  return i32x4.sub(lo, up); // up is −1 where rounding away
+}
+
+/** Virtual magnitude code of |x| under RNE, fast path (rows with D_FAST). */
+@inline function magnitudeRneFast(bits: v128, M: i32): v128 {
+  const absb = v128.and(bits, i32x4.splat(0x7fffffff));
+  const d = 23 - M;
+  // normal range: rebias the exponent field, round the dropped bits to nearest even, shift
+  const rebased = i32x4.add(absb, EC.rebias);
+  const lsb = v128.and(i32x4.shr_u(rebased, d), i32x4.splat(1)); // parity of the target code (M = 0: of its exponent)
+  const r = i32x4.add(rebased, i32x4.add(i32x4.splat((1 << (d - 1)) - 1), lsb));
+  const vn = i32x4.shr_u(r, d);
+  // subnormal range: scale to the code grid and let f32x4.nearest round
+  const q = f32x4.mul(f32x4.mul(absb, EC.subScale1), EC.subScale2);
+  const vs = i32x4.trunc_sat_f32x4_s(f32x4.nearest(q));
+  return v128.bitselect(vs, vn, i32x4.lt_s(absb, EC.minNorm));
+}
+
+/** Apply overflow, sign, zero, Inf and NaN policies to virtual magnitudes `v` of inputs `bits`. */
+@inline function finish(bits: v128, v: v128): v128 {
+  const zero = i32x4.splat(0);
+  const absb = v128.and(bits, i32x4.splat(0x7fffffff));
+  const neg = i32x4.lt_s(bits, zero);
+  let mag = i32x4.max_s(i32x4.add(v, EC.off), zero); // no-zero rows: underflow clamps to the least code
+  const magNz = i32x4.ne(mag, zero);
+  let code = v128.or(mag, v128.and(v128.and(neg, v128.or(magNz, EC.negZero)), EC.signMask));
+  code = v128.bitselect(v128.bitselect(EC.ovfNeg, EC.ovfPos, neg), code, i32x4.gt_s(v, EC.maxV));
+  // unsigned rows: a negative value that does not round to zero (any negative, in rows without zero)
+  const negUns = v128.and(v128.and(neg, EC.unsigned), v128.or(i32x4.ne(v, zero), v128.not(EC.hasZero)));
+  code = v128.bitselect(EC.negUns, code, negUns);
+  code = v128.bitselect(EC.zeroIn, code, v128.andnot(i32x4.eq(absb, zero), EC.hasZero));
+  code = v128.bitselect(v128.bitselect(EC.infNeg, EC.infPos, neg), code, i32x4.eq(absb, i32x4.splat(0x7f800000)));
+  return v128.bitselect(v128.bitselect(EC.nanNeg, EC.nanPos, neg), code, i32x4.gt_s(absb, i32x4.splat(0x7f800000)));
+}
+
+@inline function isNan(bits: v128): v128 {
+  return i32x4.gt_s(v128.and(bits, i32x4.splat(0x7fffffff)), i32x4.splat(0x7f800000));
+}
+
+// Scratch for the ragged tail: the tail is copied here, padded with zeros, and run through the
+// same vector code, so every element takes exactly one code path.
+const TAIL_IN = memory.data(64, 16);
+const TAIL_OUT = memory.data(64, 16);
+
+/**
+ * The shared loop. `op` 0: encode to u8/u16 codes (outBytes 1/2); 1: fused quantize to f32.
+ * Returns the number of NaN inputs seen.
+ */
+@inline function run(op: i32, src: usize, dst: usize, n: i32, outBytes: i32, mode: i32, fast: bool,
+                     seedA: v128, seedB: v128, idxBase: i32, DC: DecodeConsts): i32 {
+  let nanAcc = i32x4.splat(0);
+  let i: i32 = 0;
+  const lane = v128(0, 0, 0, 0, 1, 0, 0, 0, 2, 0, 0, 0, 3, 0, 0, 0);
+  while (i < n) {
+    const rem = n - i;
+    let inp = src + (<usize>i << 2);
+    if (rem < 16) {
+      memory.fill(TAIL_IN, 0, 64);
+      memory.copy(TAIL_IN, inp, <usize>rem << 2);
+      inp = TAIL_IN;
+    }
+    const b0 = v128.load(inp);
+    const b1 = v128.load(inp, 16);
+    const b2 = v128.load(inp, 32);
+    const b3 = v128.load(inp, 48);
+    let v0: v128, v1: v128, v2: v128, v3: v128;
+    if (fast) {
+      v0 = magnitudeRneFast(b0, EC.M);
+      v1 = magnitudeRneFast(b1, EC.M);
+      v2 = magnitudeRneFast(b2, EC.M);
+      v3 = magnitudeRneFast(b3, EC.M);
+    } else {
+      const base = i32x4.add(i32x4.splat(idxBase + i), lane);
+      v0 = magnitudeAny(b0, mode, base, seedA, seedB);
+      v1 = magnitudeAny(b1, mode, i32x4.add(base, i32x4.splat(4)), seedA, seedB);
+      v2 = magnitudeAny(b2, mode, i32x4.add(base, i32x4.splat(8)), seedA, seedB);
+      v3 = magnitudeAny(b3, mode, i32x4.add(base, i32x4.splat(12)), seedA, seedB);
+    }
+    const c0 = finish(b0, v0);
+    const c1 = finish(b1, v1);
+    const c2 = finish(b2, v2);
+    const c3 = finish(b3, v3);
+    nanAcc = i32x4.add(nanAcc, i32x4.add(i32x4.add(isNan(b0), isNan(b1)), i32x4.add(isNan(b2), isNan(b3))));
+    if (op == 0) {
+      const out = rem < 16 ? TAIL_OUT : dst + (<usize>i * <usize>outBytes);
+      if (outBytes == 1) {
+        v128.store(out, i8x16.narrow_i16x8_u(i16x8.narrow_i32x4_u(c0, c1), i16x8.narrow_i32x4_u(c2, c3)));
+      } else {
+        v128.store(out, i16x8.narrow_i32x4_u(c0, c1));
+        v128.store(out, i16x8.narrow_i32x4_u(c2, c3), 16);
+      }
+      if (rem < 16) memory.copy(dst + (<usize>i * <usize>outBytes), TAIL_OUT, <usize>rem * <usize>outBytes);
+    } else {
+      const out = rem < 16 ? TAIL_OUT : dst + (<usize>i << 2);
+      v128.store(out, decode4(c0, DC));
+      v128.store(out, decode4(c1, DC), 16);
+      v128.store(out, decode4(c2, DC), 32);
+      v128.store(out, decode4(c3, DC), 48);
+      if (rem < 16) memory.copy(dst + (<usize>i << 2), TAIL_OUT, <usize>rem << 2);
+    }
+    i += 16;
+  }
+  // lanes of the zero padding are never NaN, so the count is exact
+  return i32x4.extract_lane(nanAcc, 0) + i32x4.extract_lane(nanAcc, 1) + i32x4.extract_lane(nanAcc, 2) + i32x4.extract_lane(nanAcc, 3);
+}
+
+@inline function dispatch(op: i32, desc: usize, src: usize, dst: usize, n: i32, outBytes: i32, mode: i32,
+                          seedA: i32, seedB: i32, idxBase: i32): i32 {
+  loadEncodeConsts(desc);
+  const DC = loadDecodeConsts(desc);
+  const sA = i32x4.splat(seedA);
+  const sB = i32x4.splat(seedB);
+  if (mode == R_RNE && dget(desc, D_FAST) != 0) return run(op, src, dst, n, outBytes, R_RNE, true, sA, sB, idxBase, DC);
+  switch (mode) {
+    case R_RNE: return run(op, src, dst, n, outBytes, R_RNE, false, sA, sB, idxBase, DC);
+    case R_HALF_AWAY: return run(op, src, dst, n, outBytes, R_HALF_AWAY, false, sA, sB, idxBase, DC);
+    case R_TOWARD_ZERO: return run(op, src, dst, n, outBytes, R_TOWARD_ZERO, false, sA, sB, idxBase, DC);
+    case R_TOWARD_POS: return run(op, src, dst, n, outBytes, R_TOWARD_POS, false, sA, sB, idxBase, DC);
+    case R_TOWARD_NEG: return run(op, src, dst, n, outBytes, R_TOWARD_NEG, false, sA, sB, idxBase, DC);
+    case R_TO_ODD: return run(op, src, dst, n, outBytes, R_TO_ODD, false, sA, sB, idxBase, DC);
+  }
+  return run(op, src, dst, n, outBytes, R_STOCHASTIC, false, sA, sB, idxBase, DC);
+}
+
+/** Encode n f32 at src into codes at dst (outBytes 1 or 2 per code). Returns the NaN count. */
+export function cvt_f32_minifloat__wasmsimd(desc: usize, src: usize, dst: usize, n: i32, outBytes: i32, mode: i32,
+                                            seedA: i32, seedB: i32, idxBase: i32): i32 {
+  return dispatch(0, desc, src, dst, n, outBytes, mode, seedA, seedB, idxBase);
+}
+
+/** Quantize n f32 at src to the format and back (decode(encode(x))) into f32 at dst. Returns the NaN count. */
+export function qdq_f32_minifloat__wasmsimd(desc: usize, src: usize, dst: usize, n: i32, mode: i32,
+                                            seedA: i32, seedB: i32, idxBase: i32): i32 {
+  return dispatch(1, desc, src, dst, n, 4, mode, seedA, seedB, idxBase);
+}

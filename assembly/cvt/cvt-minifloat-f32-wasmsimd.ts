@@ -1,0 +1,109 @@
+// minifloat codes (u8 or u16) → f32, any registry row, by arithmetic on the code bits:
+//   v   = magnitude − D_OFF                     (virtual magnitude)
+//   eb  = v >> M;  sig = (v & (2^M−1)) | (eb > 0 ? 2^M : 0)
+//   x   = sig · 2^(max(eb,1) − bias − M)       exact: small integer times a power of two (two factors)
+// then sign, Inf and NaN codes by selects. Lanes: four i32 codes → four f32 per v128.
+import { D_M, D_VBIAS, D_OFF, D_SIGNMASK, D_INF_MAG, D_NAN_MAG, D_NAN_FULL, D_NAN_SIGNED, D_MAGMASK, dget } from "../common/desc";
+import { pow2 } from "../common/lanes";
+
+@unmanaged export class DecodeConsts {
+  M: i32 = 0;
+  signShift: i32 = 0;
+  fmask: v128 = v128.splat<i32>(0);
+  hidden: v128 = v128.splat<i32>(0);
+  biasM: v128 = v128.splat<i32>(0);
+  off: v128 = v128.splat<i32>(0);
+  signMask: v128 = v128.splat<i32>(0);
+  magMask: v128 = v128.splat<i32>(0);
+  infMag: v128 = v128.splat<i32>(0);
+  nanMag: v128 = v128.splat<i32>(0);
+  nanFull: v128 = v128.splat<i32>(0);
+  nanSignMask: v128 = v128.splat<i32>(0);
+}
+
+const DCS = changetype<DecodeConsts>(memory.data(offsetof<DecodeConsts>()));
+
+export function loadDecodeConsts(desc: usize): DecodeConsts {
+  const M = dget(desc, D_M);
+  DCS.M = M;
+  const sm = dget(desc, D_SIGNMASK);
+  DCS.signShift = sm == 0 ? 0 : 31 - (31 - clz<i32>(sm));
+  DCS.fmask = i32x4.splat((1 << M) - 1);
+  DCS.hidden = i32x4.splat(1 << M);
+  DCS.biasM = i32x4.splat(dget(desc, D_VBIAS) + M);
+  DCS.off = i32x4.splat(dget(desc, D_OFF));
+  DCS.signMask = i32x4.splat(sm);
+  DCS.magMask = i32x4.splat(dget(desc, D_MAGMASK));
+  DCS.infMag = i32x4.splat(dget(desc, D_INF_MAG));
+  DCS.nanMag = i32x4.splat(dget(desc, D_NAN_MAG));
+  DCS.nanFull = i32x4.splat(dget(desc, D_NAN_FULL));
+  DCS.nanSignMask = i32x4.splat(dget(desc, D_NAN_SIGNED) != 0 ? 0x80000000 : 0);
+  return DCS;
+}
+
+/** Decode four codes (i32 lanes) to four f32 lanes. */
+@inline export function decode4(codes: v128, C: DecodeConsts): v128 {
+  const zero = i32x4.splat(0);
+  const mag = v128.and(codes, C.magMask);
+  const v = i32x4.sub(mag, C.off);
+  const eb = i32x4.shr_u(v, C.M);
+  const normal = i32x4.gt_s(eb, zero);
+  const sig = v128.or(v128.and(v, C.fmask), v128.and(normal, C.hidden));
+  const ex = i32x4.sub(i32x4.max_s(eb, i32x4.splat(1)), C.biasM);
+  const ex1 = i32x4.shr_s(ex, 1);
+  const mag32 = f32x4.mul(f32x4.mul(f32x4.convert_i32x4_s(sig), pow2(ex1)), pow2(i32x4.sub(ex, ex1)));
+  const sign = i32x4.shl(v128.and(codes, C.signMask), C.signShift);
+  let out = v128.or(mag32, sign);
+  out = v128.bitselect(v128.or(i32x4.splat(0x7f800000), sign), out, i32x4.eq(mag, C.infMag));
+  const nan = v128.or(i32x4.ge_s(mag, C.nanMag), i32x4.eq(codes, C.nanFull));
+  return v128.bitselect(v128.or(i32x4.splat(0x7fc00000), v128.and(sign, C.nanSignMask)), out, nan);
+}
+
+const TAIL_IN = memory.data(64, 16);
+const TAIL_OUT = memory.data(64, 16);
+
+/**
+ * Decode n codes (inBytes 1 or 2 each) at src into f32 at dst. Returns the OR of all code bits
+ * outside the format's width (non-zero: some code was invalid; the caller raises).
+ */
+export function cvt_minifloat_f32__wasmsimd(desc: usize, src: usize, dst: usize, n: i32, inBytes: i32): i32 {
+  const C = loadDecodeConsts(desc);
+  const outside = v128.not(v128.or(C.magMask, C.signMask));
+  let bad = i32x4.splat(0);
+  let i: i32 = 0;
+  while (i < n) {
+    const rem = n - i;
+    let inp = src + <usize>i * <usize>inBytes;
+    if (rem < 16) {
+      memory.fill(TAIL_IN, 0, 64);
+      memory.copy(TAIL_IN, inp, <usize>rem * <usize>inBytes);
+      inp = TAIL_IN;
+    }
+    let c0: v128, c1: v128, c2: v128, c3: v128;
+    if (inBytes == 1) {
+      const b = v128.load(inp);
+      const lo = i16x8.extend_low_i8x16_u(b);
+      const hi = i16x8.extend_high_i8x16_u(b);
+      c0 = i32x4.extend_low_i16x8_u(lo);
+      c1 = i32x4.extend_high_i16x8_u(lo);
+      c2 = i32x4.extend_low_i16x8_u(hi);
+      c3 = i32x4.extend_high_i16x8_u(hi);
+    } else {
+      const lo = v128.load(inp);
+      const hi = v128.load(inp, 16);
+      c0 = i32x4.extend_low_i16x8_u(lo);
+      c1 = i32x4.extend_high_i16x8_u(lo);
+      c2 = i32x4.extend_low_i16x8_u(hi);
+      c3 = i32x4.extend_high_i16x8_u(hi);
+    }
+    bad = v128.or(bad, v128.and(v128.or(v128.or(c0, c1), v128.or(c2, c3)), outside));
+    const out = rem < 16 ? TAIL_OUT : dst + (<usize>i << 2);
+    v128.store(out, decode4(c0, C));
+    v128.store(out, decode4(c1, C), 16);
+    v128.store(out, decode4(c2, C), 32);
+    v128.store(out, decode4(c3, C), 48);
+    if (rem < 16) memory.copy(dst + (<usize>i << 2), TAIL_OUT, <usize>rem << 2);
+    i += 16;
+  }
+  return i32x4.extract_lane(bad, 0) | i32x4.extract_lane(bad, 1) | i32x4.extract_lane(bad, 2) | i32x4.extract_lane(bad, 3);
+}

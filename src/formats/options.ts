@@ -1,0 +1,60 @@
+/** Validation of the options every element codec takes. */
+import { fail, show } from '../errors.js';
+import type { Saturation } from './policy.js';
+import { checkRounding, seedWords } from './rounding.js';
+import type { RoundingMode } from './spec.js';
+
+export interface ElementOptions {
+  /** Default 'rne'. */
+  rounding?: RoundingMode;
+  /**
+   * false (default): the row's overflow policy (P3109 SatNone); true: clamp finite overflow to ±max,
+   * Inf/NaN inputs keep their special codes (P3109 SatPropagate); 'finite': also clamp ±Inf (SatFinite).
+   */
+  saturate?: boolean | 'finite';
+  /** Seed of stochastic rounding (non-negative integer; default 0). */
+  seed?: number;
+  /** Divide inputs by this per-tensor scale before encoding (and multiply after decoding). Default 1. */
+  scale?: number;
+}
+
+export interface CheckedOptions {
+  rounding: RoundingMode;
+  saturate: Saturation;
+  seedA: number;
+  seedB: number;
+  scale: number;
+}
+
+const KNOWN = new Set(['rounding', 'saturate', 'seed', 'scale']);
+
+export function checkOptions(o: unknown, extra: readonly string[] = []): CheckedOptions {
+  if (o === undefined) return { rounding: 'rne', saturate: 'none', seedA: 0, seedB: 0, scale: 1 };
+  if (typeof o !== 'object' || o === null) fail('BAD_OPTION', `options must be an object, got ${show(o)}`, o);
+  const r = o as Record<string, unknown>;
+  for (const k of Object.keys(r))
+    if (!KNOWN.has(k) && !extra.includes(k)) fail('BAD_OPTION', `unknown option ${show(k)}`, k);
+  const sat = r.saturate;
+  if (sat !== undefined && sat !== true && sat !== false && sat !== 'finite')
+    fail('BAD_OPTION', `saturate must be true, false or 'finite', got ${show(sat)}`, sat);
+  const [seedA, seedB] = seedWords(r.seed);
+  return {
+    rounding: checkRounding(r.rounding),
+    saturate: sat === 'finite' ? 'finite' : sat === true ? 'propagate' : 'none',
+    seedA,
+    seedB,
+    scale: checkScale(r.scale ?? 1, 'scale'),
+  };
+}
+
+export function checkScale(s: unknown, what: string): number {
+  if (typeof s !== 'number' || !Number.isFinite(s) || s === 0)
+    fail('BAD_SCALE', `${what} must be a finite non-zero number, got ${show(s)}`, s);
+  if (Math.fround(s) !== s) fail('BAD_SCALE', `${what} ${s} is not exactly a float32 (use Math.fround)`, s);
+  return s;
+}
+
+export function checkF32(x: unknown, what = 'input'): Float32Array {
+  if (!(x instanceof Float32Array)) fail('BAD_TYPE', `${what} must be a Float32Array, got ${show(x)}`, x);
+  return x;
+}

@@ -1,0 +1,151 @@
+/**
+ * The WASM runtime: picks the ISA once at load (WebAssembly.validate), instantiates synchronously
+ * from the embedded binary (no file or network I/O, same code in Node and browsers), and owns a
+ * bump arena in WASM memory. Kernels receive only pointers and numbers; JS copies data in and
+ * out through views made fresh from memory.buffer (so growth never leaves a stale view).
+ */
+import { fail } from '../errors.js';
+import { RELAXED_WASM_BASE64, SIMD_WASM_BASE64 } from './wasm-binary.generated.js';
+
+export type Isa = 'wasmsimd' | 'wasmrelaxedsimd';
+
+export interface KernelExports {
+  memory: WebAssembly.Memory;
+  heap_base(): number;
+  copy_bytes(dst: number, src: number, n: number): void;
+  cvt_f32_minifloat__wasmsimd(desc: number, src: number, dst: number, n: number, outBytes: number, mode: number, seedA: number, seedB: number, idxBase: number): number;
+  qdq_f32_minifloat__wasmsimd(desc: number, src: number, dst: number, n: number, mode: number, seedA: number, seedB: number, idxBase: number): number;
+  cvt_minifloat_f32__wasmsimd(desc: number, src: number, dst: number, n: number, inBytes: number): number;
+  [name: string]: unknown;
+}
+
+function bytesOf(b64: string): Uint8Array {
+  const s = atob(b64);
+  const out = new Uint8Array(s.length);
+  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
+  return out;
+}
+
+const WASM_PAGE = 65536;
+const MAX_PAGES = 65536; // 4 GiB: the wasm32 limit
+
+export class Runtime {
+  readonly isa: Isa;
+  readonly exports: KernelExports;
+  private readonly base: number;
+  private top: number;
+
+  constructor(isa: Isa, bytes: Uint8Array) {
+    this.isa = isa;
+    const mod = new WebAssembly.Module(bytes);
+    this.exports = new WebAssembly.Instance(mod, { env: { abort: wasmAbort } }).exports as unknown as KernelExports;
+    this.base = align(this.exports.heap_base(), 64);
+    this.top = this.base;
+  }
+
+  get memory(): WebAssembly.Memory {
+    return this.exports.memory;
+  }
+
+  /** Current arena position, for mark/release. */
+  mark(): number {
+    return this.top;
+  }
+
+  release(mark: number): void {
+    this.top = mark;
+  }
+
+  /** Reserve `bytes` (64-byte aligned), growing memory if needed; OUT_OF_MEMORY past 4 GiB. */
+  alloc(bytes: number): number {
+    const ptr = this.top;
+    const end = align(ptr + bytes, 64);
+    const have = this.memory.buffer.byteLength;
+    if (end > have) {
+      const pages = Math.ceil((end - have) / WASM_PAGE);
+      const cur = have / WASM_PAGE;
+      if (cur + pages > MAX_PAGES)
+        fail('OUT_OF_MEMORY', `${bytes} bytes requested: past the 4 GiB of WASM memory (arena at ${ptr})`, bytes);
+      try {
+        this.memory.grow(pages);
+      } catch (e) {
+        fail('OUT_OF_MEMORY', `WASM memory could not grow by ${pages} pages for ${bytes} bytes: ${(e as Error).message}`, bytes);
+      }
+    }
+    this.top = end;
+    return ptr;
+  }
+
+  /** Run `fn` with arena allocations released afterwards. */
+  scoped<T>(fn: () => T): T {
+    const m = this.mark();
+    try {
+      return fn();
+    } finally {
+      this.release(m);
+    }
+  }
+
+  u8(ptr: number, n: number): Uint8Array {
+    return new Uint8Array(this.memory.buffer, ptr, n);
+  }
+  u16(ptr: number, n: number): Uint16Array {
+    return new Uint16Array(this.memory.buffer, ptr, n);
+  }
+  i32(ptr: number, n: number): Int32Array {
+    return new Int32Array(this.memory.buffer, ptr, n);
+  }
+  f32(ptr: number, n: number): Float32Array {
+    return new Float32Array(this.memory.buffer, ptr, n);
+  }
+}
+
+function wasmAbort(): never {
+  throw new Error('numlab wasm abort');
+}
+
+function align(x: number, a: number): number {
+  return Math.ceil(x / a) * a;
+}
+
+/** ISAs this engine can run, best first. */
+export function availableIsas(): Isa[] {
+  const out: Isa[] = [];
+  if (WebAssembly.validate(bytesOf(RELAXED_WASM_BASE64))) out.push('wasmrelaxedsimd');
+  if (WebAssembly.validate(bytesOf(SIMD_WASM_BASE64))) out.push('wasmsimd');
+  return out;
+}
+
+const instances = new Map<Isa, Runtime>();
+let chosen: Runtime | undefined;
+
+/** A runtime for a given ISA (tests and benches compare ISAs); NO_SIMD if this engine cannot run it. */
+export function runtimeFor(isa: Isa): Runtime {
+  let r = instances.get(isa);
+  if (!r) {
+    const b64 = isa === 'wasmrelaxedsimd' ? RELAXED_WASM_BASE64 : SIMD_WASM_BASE64;
+    const bytes = bytesOf(b64);
+    if (!WebAssembly.validate(bytes)) fail('NO_SIMD', `this WebAssembly engine cannot run the ${isa} build`, isa);
+    r = new Runtime(isa, bytes);
+    instances.set(isa, r);
+  }
+  return r;
+}
+
+/**
+ * The process-wide runtime, chosen once: the relaxed-SIMD build when this engine validates it (Node 20
+ * only with --experimental-wasm-relaxed-simd), else the SIMD baseline. NUMLAB_ISA=wasmsimd forces the
+ * baseline. Both builds give identical results (test/runtime/isa.test.ts).
+ */
+export function runtime(): Runtime {
+  if (!chosen) {
+    const want = typeof process !== 'undefined' ? process.env?.NUMLAB_ISA : undefined;
+    const isas = availableIsas();
+    if (!isas.includes('wasmsimd')) fail('NO_SIMD', 'this WebAssembly engine lacks SIMD (v128), which numlab requires', 'wasmsimd');
+    chosen = runtimeFor(want !== 'wasmsimd' && isas.includes('wasmrelaxedsimd') ? 'wasmrelaxedsimd' : 'wasmsimd');
+  }
+  return chosen;
+}
+
+/** Elements per chunk when streaming large inputs through the kernels. */
+export const CHUNK = 1 << 16;
