@@ -1,0 +1,238 @@
+// The name grammar (src/formats/names.ts) against the spec: registered ids and ml_dtypes aliases
+// (formats.md §3.1), generic minifloat spellings checked against the §1.3 value formula, INT ranges
+// (formats.md §8), bipolar levels (§5), and P3109 Binary{K}p{P}{s|u}{e|f} (p3109.md §1–§3) for every
+// K = 3..16; bad names and out-of-range parameters raise NumlabError.
+import { describe, expect, it } from 'vitest';
+import { format, limitsOf, NumlabError, parseFormatName, REGISTRY } from '../../src/index.js';
+import type { MinifloatLimits, IntLimits } from '../../src/formats/limits.js';
+
+const mfl = (name: string) => limitsOf(parseFormatName(name)) as MinifloatLimits;
+const il = (name: string) => limitsOf(parseFormatName(name)) as IntLimits;
+
+function thrown(f: () => unknown): NumlabError {
+  try {
+    f();
+  } catch (e) {
+    expect(e).toBeInstanceOf(NumlabError);
+    return e as NumlabError;
+  }
+  throw new Error('expected a NumlabError, nothing was thrown');
+}
+
+const NUMERIC = (L: MinifloatLimits) => ({
+  bits: L.bits, bias: L.bias, max: L.max, minNormal: L.minNormal, minSubnormal: L.minSubnormal,
+  hasInf: L.hasInf, hasNaN: L.hasNaN, hasNegZero: L.hasNegZero, finitePositive: L.finitePositive,
+});
+
+describe('registered ids and aliases', () => {
+  it('every registry id resolves to its own row', () => {
+    for (const r of REGISTRY) expect(parseFormatName(r.id).id).toBe(r.id);
+  });
+
+  it('format(id) returns a codec with that id for every registered minifloat', () => {
+    for (const r of REGISTRY.filter((r) => r.kind === 'minifloat')) expect(format(r.id).id).toBe(r.id);
+  });
+
+  it.each([
+    // ml_dtypes dtype names (formats.md §3.1)
+    ['float8_e4m3fn', 'fp8_e4m3fn'], ['float8_e4m3', 'fp8_e4m3'], ['float8_e4m3fnuz', 'fp8_e4m3fnuz'],
+    ['float8_e4m3b11fnuz', 'fp8_e4m3b11fnuz'], ['float8_e5m2', 'fp8_e5m2'], ['float8_e5m2fnuz', 'fp8_e5m2fnuz'],
+    ['float8_e3m4', 'fp8_e3m4'], ['float8_e8m0fnu', 'e8m0fnu'], ['float6_e2m3fn', 'fp6_e2m3fn'],
+    ['float6_e3m2fn', 'fp6_e3m2fn'], ['float4_e2m1fn', 'fp4_e2m1fn'], ['bfloat16', 'bf16'],
+    // common spellings
+    ['float16', 'fp16'], ['half', 'fp16'], ['fp4', 'fp4_e2m1fn'],
+  ])('alias %s → %s', (alias, id) => {
+    expect(parseFormatName(alias).id).toBe(id);
+    expect(format(alias)).toBe(format(id));
+  });
+
+  it('names are case-insensitive and trimmed', () => {
+    expect(parseFormatName('FP8_E4M3FN').id).toBe('fp8_e4m3fn');
+    expect(parseFormatName('  fp16 ').id).toBe('fp16');
+    expect(parseFormatName('BFloat16').id).toBe('bf16');
+    // p3109.md §1: the report spells the short form with a capital B (Binary8p4se)
+    expect(parseFormatName('Binary8p4se').id).toBe('binary8p4se');
+    expect(parseFormatName('BINARY8P1UF').id).toBe('binary8p1uf');
+  });
+});
+
+describe('generic minifloat spellings fp_e{E}m{M}[b{bias}][fn|fnuz|fs]', () => {
+  it.each([
+    ['fp_e4m3fn', 'fp8_e4m3fn'], ['fp_e4m3', 'fp8_e4m3'], ['fp_e5m2', 'fp8_e5m2'], ['fp_e3m4', 'fp8_e3m4'],
+    ['fp_e4m3fnuz', 'fp8_e4m3fnuz'], ['fp_e5m2fnuz', 'fp8_e5m2fnuz'], ['fp_e4m3b11fnuz', 'fp8_e4m3b11fnuz'],
+    ['fp_e2m1fs', 'fp4_e2m1fn'], ['fp_e2m3fs', 'fp6_e2m3fn'], ['fp_e3m2fs', 'fp6_e3m2fn'],
+    ['fp_e5m10', 'fp16'], ['fp_e8m7', 'bf16'],
+  ])('%s has the limits of %s', (generic, id) => {
+    expect(NUMERIC(mfl(generic))).toEqual(NUMERIC(mfl(id)));
+  });
+
+  // Values from the §1.3 formula: normals (1 + m/2^M)·2^(e − bias); max = the largest code below the specials.
+  it.each([
+    // IEEE-like: top exponent reserved → max = (2 − 2^-M)·2^(2^E − 2 − bias)
+    ['fp_e5m2b16', 16, (2 - 2 ** -2) * 2 ** (30 - 16), 2 ** -15, 2 ** -17],
+    ['fp_e3m3', 3, (2 - 2 ** -3) * 2 ** (6 - 3), 2 ** -2, 2 ** -5],
+    // fn: only the all-ones magnitude is NaN → max = (2 − 2·2^-M)·2^(2^E − 1 − bias)
+    ['fp_e4m3b8fn', 8, 1.75 * 2 ** (15 - 8), 2 ** -7, 2 ** -10],
+    ['fp_e5m3fn', 15, 1.75 * 2 ** (31 - 15), 2 ** -14, 2 ** -17],
+    // fnuz: default bias 2^(E−1), every magnitude finite
+    ['fp_e3m3fnuz', 4, 1.875 * 2 ** (7 - 4), 2 ** -3, 2 ** -6],
+    // fs: no specials → every magnitude finite, default bias 2^(E−1) − 1
+    ['fp_e5m2fs', 15, 1.75 * 2 ** (31 - 15), 2 ** -14, 2 ** -16],
+    ['fp_e4m3b11fs', 11, 1.875 * 2 ** (15 - 11), 2 ** -10, 2 ** -13],
+  ] as const)('%s: bias %d, max %d, min normal %d, min subnormal %d', (name, bias, max, minNormal, minSub) => {
+    const L = mfl(name);
+    expect(L.bias).toBe(bias);
+    expect(L.max).toBe(max);
+    expect(L.minNormal).toBe(minNormal);
+    expect(L.minSubnormal).toBe(minSub);
+  });
+
+  it('specials per suffix: none = Inf+NaN, fn = NaN only with ±0, fnuz = NaN only with one zero, fs = no specials', () => {
+    expect([mfl('fp_e4m3').hasInf, mfl('fp_e4m3').hasNaN, mfl('fp_e4m3').hasNegZero]).toEqual([true, true, true]);
+    expect([mfl('fp_e4m3fn').hasInf, mfl('fp_e4m3fn').hasNaN, mfl('fp_e4m3fn').hasNegZero]).toEqual([false, true, true]);
+    expect([mfl('fp_e4m3fnuz').hasInf, mfl('fp_e4m3fnuz').hasNaN, mfl('fp_e4m3fnuz').hasNegZero]).toEqual([false, true, false]);
+    expect([mfl('fp_e4m3fs').hasInf, mfl('fp_e4m3fs').hasNaN, mfl('fp_e4m3fs').hasNegZero]).toEqual([false, false, true]);
+  });
+
+  it('a generic spelling builds a working codec', () => {
+    const f = format('fp_e4m3b8fn');
+    expect(f.kind).toBe('minifloat');
+    expect(f.bits).toBe(8);
+  });
+});
+
+describe('integer spellings (formats.md §8, §5)', () => {
+  it.each([
+    ['int2', -2, 1], ['int3', -4, 3], ['int4', -8, 7], ['int5', -16, 15], ['int8', -128, 127], ['int16', -32768, 32767],
+    ['int4_sym', -7, 7], ['int8_sym', -127, 127], ['int6_sym', -31, 31],
+    ['uint2', 0, 3], ['uint3', 0, 7], ['uint8', 0, 255], ['uint16', 0, 65535],
+  ] as const)('%s → [%d, %d]', (name, qmin, qmax) => {
+    const L = il(name);
+    expect(L.kind).toBe('int');
+    expect([L.qmin, L.qmax]).toEqual([qmin, qmax]);
+  });
+
+  it.each([1, 2, 3, 4, 5, 8])('bipolar%d: odd levels ±1 … ±(2^b − 1), 2^b codes', (b) => {
+    const L = il(`bipolar${b}`);
+    expect(L.kind).toBe('bipolar');
+    expect([L.qmin, L.qmax, L.codes]).toEqual([-(2 ** b - 1), 2 ** b - 1, 2 ** b]);
+  });
+});
+
+/** p3109.md §3 decode of a code of Binary{K}p{P}{σ}{δ}, written from the spec (positive codes only). */
+function p3109Decode(K: number, P: number, signed: boolean, code: number): number {
+  const B = signed ? 2 ** (K - P - 1) : 2 ** (K - P);
+  const T = code % 2 ** (P - 1);
+  const Eb = Math.floor(code / 2 ** (P - 1));
+  return Eb === 0 ? (T / 2 ** (P - 1)) * 2 ** (1 - B) : (1 + T / 2 ** (P - 1)) * 2 ** (Eb - B);
+}
+
+describe('P3109 spellings binary{K}p{P}{s|u}{e|f} for K = 3..16 (p3109.md §1, §2, §3, A.5 emax)', () => {
+  const F32_MAX = 3.4028234663852886e38;
+  const cases: [string, number, number, boolean, boolean][] = [];
+  for (let K = 3; K <= 16; K++)
+    for (const signed of [true, false])
+      for (let P = 1; P <= (signed ? K - 1 : K); P++)
+        for (const ext of [true, false]) cases.push([`binary${K}p${P}${signed ? 's' : 'u'}${ext ? 'e' : 'f'}`, K, P, signed, ext]);
+
+  it('covers every legal (K, P, σ, δ) with K = 3..16', () => {
+    expect(cases.length).toBe(2 * [...Array(14)].reduce((a, _, i) => a + (i + 3 - 1) + (i + 3), 0));
+  });
+
+  // numlab's own documented limit (validate(): mantissa bits 0..10) also rejects P − 1 > 10, although
+  // P3109 allows those formats and their range fits float32 (50 of them, K = 12..16, P ≥ 12).
+  it('each is accepted with the spec bias/emin/emax/MaxFinite/MinNormal/MinSubnormal, or rejected with BAD_FORMAT_PARAMS exactly when its range does not fit float32 or (numlab limit) P − 1 > 10', () => {
+    let accepted = 0;
+    for (const [name, K, P, signed, ext] of cases) {
+      const B = signed ? 2 ** (K - P - 1) : 2 ** (K - P);
+      // §2: MaxFinite code
+      const maxCode = signed ? (ext ? 2 ** (K - 1) - 2 : 2 ** (K - 1) - 1) : ext ? 2 ** K - 3 : 2 ** K - 2;
+      const max = p3109Decode(K, P, signed, maxCode);
+      const minNormal = 2 ** (1 - B);
+      const minSub = P === 1 ? null : 2 ** (1 - B - (P - 1));
+      const fits = max <= F32_MAX && (minSub ?? minNormal) >= 2 ** -149 && P - 1 <= 10;
+      if (!fits) {
+        const e = thrown(() => parseFormatName(name));
+        expect([name, e.code]).toEqual([name, 'BAD_FORMAT_PARAMS']);
+        continue;
+      }
+      accepted++;
+      // A.5 emax
+      let emax: number;
+      if (P === 1 && !signed) emax = ext ? 2 ** (K - 1) - 3 : 2 ** (K - 1) - 2;
+      else if (P === 1 && signed && ext) emax = 2 ** (K - 2) - 2;
+      else if (P === 2 && !signed && ext) emax = 2 ** (K - 2) - 2;
+      else emax = signed ? 2 ** (K - P - 1) - 1 : 2 ** (K - P) - 1;
+      const L = mfl(name);
+      expect({ name, bits: L.bits, bias: L.bias, emin: L.emin, emax: L.emax, max: L.max, minNormal: L.minNormal, minSub: L.minSubnormal })
+        .toEqual({ name, bits: K, bias: B, emin: 1 - B, emax, max, minNormal, minSub });
+      expect(Math.floor(Math.log2(max))).toBe(emax);
+    }
+    // every K = 8 row fits (p3109.md §7c: all K = 8 values are exact in binary32)
+    expect(accepted).toBeGreaterThan(300);
+  });
+
+  it('all 30 K = 8 rows are accepted', () => {
+    for (const [name, K] of cases) if (K === 8) expect(parseFormatName(name).id).toBe(name);
+  });
+
+  it('K = 2 (Annex C degenerate), K = 17, P = 0, signed P = K and unsigned P > K are BAD_FORMAT_PARAMS', () => {
+    for (const n of ['binary2p1se', 'binary2p1ue', 'binary17p4se', 'binary8p0se', 'binary8p8se', 'binary8p8sf', 'binary8p9ue', 'binary4p5uf'])
+      expect([n, thrown(() => parseFormatName(n)).code]).toEqual([n, 'BAD_FORMAT_PARAMS']);
+  });
+
+  it("numlab follows R4.0 naming: the pre-R4.0 short form without σδ ('binary8p4') is UNKNOWN_FORMAT and suggests the full names", () => {
+    const e = thrown(() => parseFormatName('binary8p4'));
+    expect(e.code).toBe('UNKNOWN_FORMAT');
+    expect(e.message).toContain('binary8p4se');
+  });
+});
+
+describe('bad names', () => {
+  it.each([
+    ['fp8_e4m3f', 'fp8_e4m3fn'],
+    ['fp8_e4m3fnu', 'fp8_e4m3fn'],
+    ['fp8e5m2', 'fp8_e5m2'],
+    ['bfloat', 'bf16'],
+    ['bf61', 'bf16'],
+    ['e8m0', 'e8m0fnu'],
+    ['fp4_e2m1', 'fp4_e2m1fn'],
+  ])('%s → UNKNOWN_FORMAT naming the input and suggesting %s', (bad, suggestion) => {
+    const e = thrown(() => format(bad));
+    expect(e.code).toBe('UNKNOWN_FORMAT');
+    expect(e.message).toContain(JSON.stringify(bad));
+    expect(e.message).toContain(JSON.stringify(suggestion));
+    expect(e.value).toBe(bad);
+  });
+
+  it('empty and non-string names are UNKNOWN_FORMAT', () => {
+    expect(thrown(() => format('')).code).toBe('UNKNOWN_FORMAT');
+    expect(thrown(() => format(8 as unknown as string)).code).toBe('UNKNOWN_FORMAT');
+    expect(thrown(() => format(undefined as unknown as string)).code).toBe('UNKNOWN_FORMAT');
+  });
+
+  it.each([
+    ['fp_e9m2', '9'], // E > 8
+    ['fp_e0m3', '0'], // E < 1
+    ['fp_e2m11', '11'], // M > 10
+    ['fp_e6m10', '17'], // 17 bits > 16
+    ['fp_e4m3b0', '0'], // bias < 1
+    ['fp_e8m0', 'NaN'], // IEEE-like needs a mantissa bit for NaN
+    ['fp_e8m2b100', 'exceeds float32'], // range above float32
+    ['fp_e8m7b250', 'float32'], // range below float32's smallest subnormal
+    ['binary8p8se', 'P=8'],
+    ['binary2p1se', 'K=2'],
+    ['binary16p1se', '15'], // 15 exponent bits: range far outside float32
+    ['int1', '1'],
+    ['int17', '17'],
+    ['uint1', '1'],
+    ['uint4_sym', 'narrow'],
+    ['bipolar0', '0'],
+    ['bipolar9', '9'],
+  ])('%s → BAD_FORMAT_PARAMS (message names %s)', (name, bit) => {
+    const e = thrown(() => format(name));
+    expect(e.code).toBe('BAD_FORMAT_PARAMS');
+    expect(e.message).toContain(JSON.stringify(name));
+    expect(e.message).toContain(bit);
+  });
+});
