@@ -1,6 +1,7 @@
 // WASM entry: every kernel numlab exports. Only pointers and numbers cross the boundary.
-export { cvt_f32_minifloat__wasmsimd, qdq_f32_minifloat__wasmsimd } from "./cvt/cvt-f32-minifloat-wasmsimd";
-export { cvt_minifloat_f32__wasmsimd } from "./cvt/cvt-minifloat-f32-wasmsimd";
+// Each kernel family keeps its own index file; add a family here with one line.
+export * from "./cvt/index";
+export * from "./pack/index";
 
 /** First byte above the static data; JS places its arena from here (rounded up to 64 bytes). */
 export function heap_base(): usize {
@@ -11,4 +12,3 @@ export function heap_base(): usize {
 export function copy_bytes(dst: usize, src: usize, n: usize): void {
   memory.copy(dst, src, n);
 }
-export { div_f32_scalar__wasmsimd, mul_f32_scalar__wasmsimd } from "./cvt/scale-f32-scalar-wasmsimd";

@@ -135,13 +135,14 @@ function loadEncodeConsts(desc: usize): void {
 // same vector code, so every element takes exactly one code path.
 const TAIL_IN = memory.data(64, 16);
 const TAIL_OUT = memory.data(64, 16);
+const TAIL_IDX = memory.data(64, 16);
 
 /**
  * The shared loop. `op` 0: encode to u8/u16 codes (outBytes 1/2); 1: fused quantize to f32.
  * Returns the number of NaN inputs seen.
  */
 @inline function run(op: i32, src: usize, dst: usize, n: i32, outBytes: i32, mode: i32, fast: bool,
-                     seedA: v128, seedB: v128, idxBase: i32, DC: DecodeConsts): i32 {
+                     seedA: v128, seedB: v128, idxBase: i32, idxs: usize, DC: DecodeConsts): i32 {
   let nanAcc = i32x4.splat(0);
   let i: i32 = 0;
   const lane = v128(0, 0, 0, 0, 1, 0, 0, 0, 2, 0, 0, 0, 3, 0, 0, 0);
@@ -164,17 +165,33 @@ const TAIL_OUT = memory.data(64, 16);
       v2 = magnitudeRneFast(b2, EC.M);
       v3 = magnitudeRneFast(b3, EC.M);
     } else {
-      const base = i32x4.add(i32x4.splat(idxBase + i), lane);
-      v0 = magnitudeAny(b0, mode, base, seedA, seedB);
-      v1 = magnitudeAny(b1, mode, i32x4.add(base, i32x4.splat(4)), seedA, seedB);
-      v2 = magnitudeAny(b2, mode, i32x4.add(base, i32x4.splat(8)), seedA, seedB);
-      v3 = magnitudeAny(b3, mode, i32x4.add(base, i32x4.splat(12)), seedA, seedB);
+      // element indices for stochastic rounding: consecutive, or read from idxs (permuted layouts)
+      let x0 = i32x4.add(i32x4.splat(idxBase + i), lane);
+      let x1 = i32x4.add(x0, i32x4.splat(4));
+      let x2 = i32x4.add(x0, i32x4.splat(8));
+      let x3 = i32x4.add(x0, i32x4.splat(12));
+      if (mode == R_STOCHASTIC && idxs != 0) {
+        let ip = idxs + (<usize>i << 2);
+        if (rem < 16) {
+          memory.fill(TAIL_IDX, 0, 64);
+          memory.copy(TAIL_IDX, ip, <usize>rem << 2);
+          ip = TAIL_IDX;
+        }
+        x0 = v128.load(ip);
+        x1 = v128.load(ip, 16);
+        x2 = v128.load(ip, 32);
+        x3 = v128.load(ip, 48);
+      }
+      v0 = magnitudeAny(b0, mode, x0, seedA, seedB);
+      v1 = magnitudeAny(b1, mode, x1, seedA, seedB);
+      v2 = magnitudeAny(b2, mode, x2, seedA, seedB);
+      v3 = magnitudeAny(b3, mode, x3, seedA, seedB);
     }
     const c0 = finish(b0, v0);
     const c1 = finish(b1, v1);
     const c2 = finish(b2, v2);
     const c3 = finish(b3, v3);
-    nanAcc = i32x4.add(nanAcc, i32x4.add(i32x4.add(isNan(b0), isNan(b1)), i32x4.add(isNan(b2), isNan(b3))));
+    nanAcc = i32x4.sub(i32x4.sub(nanAcc, i32x4.add(isNan(b0), isNan(b1))), i32x4.add(isNan(b2), isNan(b3))); // masks are −1
     if (op == 0) {
       const out = rem < 16 ? TAIL_OUT : dst + (<usize>i * <usize>outBytes);
       if (outBytes == 1) {
@@ -199,31 +216,34 @@ const TAIL_OUT = memory.data(64, 16);
 }
 
 @inline function dispatch(op: i32, desc: usize, src: usize, dst: usize, n: i32, outBytes: i32, mode: i32,
-                          seedA: i32, seedB: i32, idxBase: i32): i32 {
+                          seedA: i32, seedB: i32, idxBase: i32, idxs: usize): i32 {
   loadEncodeConsts(desc);
   const DC = loadDecodeConsts(desc);
   const sA = i32x4.splat(seedA);
   const sB = i32x4.splat(seedB);
-  if (mode == R_RNE && dget(desc, D_FAST) != 0) return run(op, src, dst, n, outBytes, R_RNE, true, sA, sB, idxBase, DC);
+  if (mode == R_RNE && dget(desc, D_FAST) != 0) return run(op, src, dst, n, outBytes, R_RNE, true, sA, sB, idxBase, idxs, DC);
   switch (mode) {
-    case R_RNE: return run(op, src, dst, n, outBytes, R_RNE, false, sA, sB, idxBase, DC);
-    case R_HALF_AWAY: return run(op, src, dst, n, outBytes, R_HALF_AWAY, false, sA, sB, idxBase, DC);
-    case R_TOWARD_ZERO: return run(op, src, dst, n, outBytes, R_TOWARD_ZERO, false, sA, sB, idxBase, DC);
-    case R_TOWARD_POS: return run(op, src, dst, n, outBytes, R_TOWARD_POS, false, sA, sB, idxBase, DC);
-    case R_TOWARD_NEG: return run(op, src, dst, n, outBytes, R_TOWARD_NEG, false, sA, sB, idxBase, DC);
-    case R_TO_ODD: return run(op, src, dst, n, outBytes, R_TO_ODD, false, sA, sB, idxBase, DC);
+    case R_RNE: return run(op, src, dst, n, outBytes, R_RNE, false, sA, sB, idxBase, idxs, DC);
+    case R_HALF_AWAY: return run(op, src, dst, n, outBytes, R_HALF_AWAY, false, sA, sB, idxBase, idxs, DC);
+    case R_TOWARD_ZERO: return run(op, src, dst, n, outBytes, R_TOWARD_ZERO, false, sA, sB, idxBase, idxs, DC);
+    case R_TOWARD_POS: return run(op, src, dst, n, outBytes, R_TOWARD_POS, false, sA, sB, idxBase, idxs, DC);
+    case R_TOWARD_NEG: return run(op, src, dst, n, outBytes, R_TOWARD_NEG, false, sA, sB, idxBase, idxs, DC);
+    case R_TO_ODD: return run(op, src, dst, n, outBytes, R_TO_ODD, false, sA, sB, idxBase, idxs, DC);
   }
-  return run(op, src, dst, n, outBytes, R_STOCHASTIC, false, sA, sB, idxBase, DC);
+  return run(op, src, dst, n, outBytes, R_STOCHASTIC, false, sA, sB, idxBase, idxs, DC);
 }
 
-/** Encode n f32 at src into codes at dst (outBytes 1 or 2 per code). Returns the NaN count. */
+/**
+ * Encode n f32 at src into codes at dst (outBytes 1 or 2 per code). Stochastic rounding draws the
+ * random bits of element i from its index: idxBase + i, or idxs[i] when idxs != 0. Returns the NaN count.
+ */
 export function cvt_f32_minifloat__wasmsimd(desc: usize, src: usize, dst: usize, n: i32, outBytes: i32, mode: i32,
-                                            seedA: i32, seedB: i32, idxBase: i32): i32 {
-  return dispatch(0, desc, src, dst, n, outBytes, mode, seedA, seedB, idxBase);
+                                            seedA: i32, seedB: i32, idxBase: i32, idxs: usize): i32 {
+  return dispatch(0, desc, src, dst, n, outBytes, mode, seedA, seedB, idxBase, idxs);
 }
 
 /** Quantize n f32 at src to the format and back (decode(encode(x))) into f32 at dst. Returns the NaN count. */
 export function qdq_f32_minifloat__wasmsimd(desc: usize, src: usize, dst: usize, n: i32, mode: i32,
                                             seedA: i32, seedB: i32, idxBase: i32): i32 {
-  return dispatch(1, desc, src, dst, n, 4, mode, seedA, seedB, idxBase);
+  return dispatch(1, desc, src, dst, n, 4, mode, seedA, seedB, idxBase, 0);
 }

@@ -1,8 +1,9 @@
 /** format(name): the codec object for a format name (registry id or generic spelling). */
 import { parseFormatName } from './names.js';
 import { MinifloatFormat } from './minifloat.js';
+import { BipolarFormat, IntFormat } from './int.js';
 
-export type Format = MinifloatFormat;
+export type Format = MinifloatFormat | IntFormat | BipolarFormat;
 
 const codecs = new Map<string, Format>();
 
@@ -10,8 +11,7 @@ export function format(name: string): Format {
   const spec = parseFormatName(name);
   let c = codecs.get(spec.id);
   if (!c) {
-    if (spec.kind === 'minifloat') c = new MinifloatFormat(spec);
-    else throw new Error('todo');
+    c = spec.kind === 'minifloat' ? new MinifloatFormat(spec) : spec.kind === 'int' ? new IntFormat(spec) : new BipolarFormat(spec);
     codecs.set(spec.id, c);
   }
   return c;

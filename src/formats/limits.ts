@@ -152,7 +152,7 @@ export function validate(s: ElementSpec): ElementSpec {
   }
   const { expBits: E, manBits: M, bias } = s;
   if (!Number.isInteger(E) || E < 1 || E > 8) bad(`exponent bits ${E} outside 1..8`);
-  if (!Number.isInteger(M) || M < 0 || M > 10) bad(`mantissa bits ${M} outside 0..10`);
+  if (!Number.isInteger(M) || M < 0 || M > 15) bad(`mantissa bits ${M} outside 0..15`);
   const bits = (s.signed ? 1 : 0) + E + M;
   if (bits > 16) bad(`${bits} bits; at most 16`);
   if (!Number.isInteger(bias) || bias < 1) bad(`bias ${bias}; must be an integer ≥ 1`);

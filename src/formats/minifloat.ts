@@ -5,6 +5,7 @@ import { buildDescriptor } from './descriptor.js';
 import { minifloatLayout, minifloatLimits, type MinifloatLimits } from './limits.js';
 import { checkF32, checkOptions, type ElementOptions } from './options.js';
 import { ROUNDING_CODES } from './rounding.js';
+import { decodeScaled, encodeScaled, quantizeScaled, type RunOptions, type ScaledEncoding, type ScaledOptions } from './scaled.js';
 import type { MinifloatSpec } from './spec.js';
 
 export type Codes = Uint8Array | Uint16Array;
@@ -42,7 +43,7 @@ export class MinifloatFormat {
         const m = Math.min(CHUNK, x.length - off);
         rt.f32(inp, m).set(x.subarray(off, off + m));
         if (o.scale !== 1) rt.exports.div_f32_scalar__wasmsimd(inp, inp, m, o.scale);
-        const nans = rt.exports.cvt_f32_minifloat__wasmsimd(desc, inp, outp, m, this.codeBytes, ROUNDING_CODES[o.rounding], o.seedA, o.seedB, off);
+        const nans = rt.exports.cvt_f32_minifloat__wasmsimd(desc, inp, outp, m, this.codeBytes, ROUNDING_CODES[o.rounding], o.seedA, o.seedB, off, 0);
         if (nans > 0) this.nanError(x, off, m);
         out.set(this.codeBytes === 1 ? rt.u8(outp, m) : rt.u16(outp, m), off);
       }
@@ -96,12 +97,44 @@ export class MinifloatFormat {
     return out;
   }
 
-  /** Writes the kernel descriptor into the arena; returns its pointer. */
+  /** Writes the kernel descriptor into the runtime's descriptor slot; returns its pointer. */
   descriptor(rt: Runtime, rounding: MinifloatSpec['rounding'], sat: 'none' | 'propagate' | 'finite'): number {
     const d = buildDescriptor(this.spec, rounding, sat);
-    const p = rt.alloc(d.byteLength);
-    rt.i32(p, d.length).set(d);
-    return p;
+    rt.i32(rt.descSlot, d.length).set(d);
+    return rt.descSlot;
+  }
+
+  // ElementCodec (scaled.ts): per-channel / per-group scaling with this format as the element.
+  get codeLimit(): number {
+    return 2 ** this.limits.bits;
+  }
+  get scaleTarget(): number {
+    return this.limits.max;
+  }
+  readonly intRange = null;
+  readonly defaultScheme = 'symmetric' as const;
+
+  encodeY(rt: Runtime, y: number, out: number, m: number, first: number, _zps: number, _runLen: number, o: RunOptions, idxs: number): number {
+    const desc = this.descriptor(rt, o.rounding, o.saturate);
+    return rt.exports.cvt_f32_minifloat__wasmsimd(desc, y, out, m, this.codeBytes, ROUNDING_CODES[o.rounding], o.seedA, o.seedB, first, idxs);
+  }
+
+  decodeY(rt: Runtime, codes: number, out: number, m: number): number {
+    return rt.exports.cvt_minifloat_f32__wasmsimd(this.descriptor(rt, 'rne', 'none'), codes, out, m, this.codeBytes);
+  }
+
+  nanPolicy(i: number): void {
+    if (!this.limits.hasNaN) fail('NONFINITE_INPUT', `NaN at index ${i} cannot be encoded in ${this.id}, which has no NaN`, i);
+  }
+
+  encodeScaled(x: Float32Array, opts?: ScaledOptions): ScaledEncoding {
+    return encodeScaled(this, x, opts);
+  }
+  decodeScaled(e: ScaledEncoding): Float32Array {
+    return decodeScaled(this, e);
+  }
+  quantizeScaled(x: Float32Array, opts?: ScaledOptions): Float32Array {
+    return quantizeScaled(this, x, opts);
   }
 
   private nanError(x: Float32Array, off: number, m: number): void {

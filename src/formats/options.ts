@@ -48,8 +48,8 @@ export function checkOptions(o: unknown, extra: readonly string[] = []): Checked
 }
 
 export function checkScale(s: unknown, what: string): number {
-  if (typeof s !== 'number' || !Number.isFinite(s) || s === 0)
-    fail('BAD_SCALE', `${what} must be a finite non-zero number, got ${show(s)}`, s);
+  if (typeof s !== 'number' || !Number.isFinite(s) || !(s > 0))
+    fail('BAD_SCALE', `${what} must be a finite number > 0, got ${show(s)}`, s);
   if (Math.fround(s) !== s) fail('BAD_SCALE', `${what} ${s} is not exactly a float32 (use Math.fround)`, s);
   return s;
 }

@@ -13,15 +13,17 @@ export interface KernelExports {
   memory: WebAssembly.Memory;
   heap_base(): number;
   copy_bytes(dst: number, src: number, n: number): void;
-  cvt_f32_minifloat__wasmsimd(desc: number, src: number, dst: number, n: number, outBytes: number, mode: number, seedA: number, seedB: number, idxBase: number): number;
+  cvt_f32_minifloat__wasmsimd(desc: number, src: number, dst: number, n: number, outBytes: number, mode: number, seedA: number, seedB: number, idxBase: number, idxs: number): number;
   qdq_f32_minifloat__wasmsimd(desc: number, src: number, dst: number, n: number, mode: number, seedA: number, seedB: number, idxBase: number): number;
   cvt_minifloat_f32__wasmsimd(desc: number, src: number, dst: number, n: number, inBytes: number): number;
+  div_f32_scalar__wasmsimd(src: number, dst: number, n: number, s: number): void;
+  mul_f32_scalar__wasmsimd(src: number, dst: number, n: number, s: number): void;
   [name: string]: unknown;
 }
 
-function bytesOf(b64: string): Uint8Array {
+function bytesOf(b64: string): Uint8Array<ArrayBuffer> {
   const s = atob(b64);
-  const out = new Uint8Array(s.length);
+  const out = new Uint8Array(new ArrayBuffer(s.length));
   for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
   return out;
 }
@@ -34,12 +36,15 @@ export class Runtime {
   readonly exports: KernelExports;
   private readonly base: number;
   private top: number;
+  /** A fixed 256-byte slot for per-call descriptors, so calls never grow the arena. */
+  readonly descSlot: number;
 
-  constructor(isa: Isa, bytes: Uint8Array) {
+  constructor(isa: Isa, bytes: Uint8Array<ArrayBuffer>) {
     this.isa = isa;
     const mod = new WebAssembly.Module(bytes);
     this.exports = new WebAssembly.Instance(mod, { env: { abort: wasmAbort } }).exports as unknown as KernelExports;
-    this.base = align(this.exports.heap_base(), 64);
+    this.descSlot = align(this.exports.heap_base(), 64);
+    this.base = this.descSlot + 256;
     this.top = this.base;
   }
 
