@@ -1,4 +1,4 @@
-// f32 (already divided by its scale) → integer codes, and back. Four lanes per v128.
+// f32 → integer codes (y = x / s per run, IEEE f32 division), and back ((q − zp) · s). Four lanes per v128.
 //   INT:      q = clamp(sign(y)·round_mode(|y|) + zp, qmin, qmax); code = q & (2^bits − 1)
 // Stochastic rounding draws element i's random bits from first + i, or idxs[i] when idxs != 0.
 //   bipolar:  |y| → odd level 2k+1 with k = round_mode((min(|y|, 2^b) − 1)/2) clamped to
@@ -40,7 +40,7 @@ const TAIL_IDX = memory.data(64, 16);
 }
 
 @inline function runInt(src: usize, dst: usize, n: i32, outBytes: i32, qmin: i32, qmax: i32, mask: i32, bipolar: bool,
-                        zps: usize, runLen: i32, first: i32, mode: i32, seedA: i32, seedB: i32, idxs: usize): i32 {
+                        scales: usize, zps: usize, runLen: i32, first: i32, mode: i32, seedA: i32, seedB: i32, idxs: usize): i32 {
   const sA = i32x4.splat(seedA);
   const sB = i32x4.splat(seedB);
   const vqmin = i32x4.splat(qmin);
@@ -52,10 +52,13 @@ const TAIL_IDX = memory.data(64, 16);
   let nans = i32x4.splat(0);
   let i: i32 = 0;
   while (i < n) {
-    // stay within one zero-point run
-    const run = zps != 0 ? (first + i) / runLen : 0;
-    const end = zps != 0 ? min<i32>(n, (run + 1) * runLen - first) : n;
+    // stay within one run (one scale, one zero point)
+    const perRun = zps != 0 || scales != 0;
+    const run = perRun ? (first + i) / runLen : 0;
+    const end = perRun ? min<i32>(n, (run + 1) * runLen - first) : n;
     const zp = i32x4.splat(zps != 0 ? load<i32>(zps + (<usize>run << 2)) : 0);
+    const hasScale = scales != 0;
+    const sc = f32x4.splat(hasScale ? load<f32>(scales + (<usize>run << 2)) : 1);
     while (i < end) {
       const rem = end - i;
       let inp = src + (<usize>i << 2);
@@ -64,10 +67,16 @@ const TAIL_IDX = memory.data(64, 16);
         memory.copy(TAIL_IN, inp, <usize>rem << 2);
         inp = TAIL_IN;
       }
-      const y0 = v128.load(inp);
-      const y1 = v128.load(inp, 16);
-      const y2 = v128.load(inp, 32);
-      const y3 = v128.load(inp, 48);
+      let y0 = v128.load(inp);
+      let y1 = v128.load(inp, 16);
+      let y2 = v128.load(inp, 32);
+      let y3 = v128.load(inp, 48);
+      if (hasScale) {
+        y0 = f32x4.div(y0, sc);
+        y1 = f32x4.div(y1, sc);
+        y2 = f32x4.div(y2, sc);
+        y3 = f32x4.div(y3, sc);
+      }
       nans = i32x4.sub(nans, v128.or(v128.or(f32x4.ne(y0, y0), f32x4.ne(y1, y1)), v128.or(f32x4.ne(y2, y2), f32x4.ne(y3, y3))));
       // element indices for stochastic rounding: consecutive, or read from idxs (permuted layouts)
       let x0 = i32x4.add(i32x4.splat(first + i), lane);
@@ -110,16 +119,16 @@ const TAIL_IDX = memory.data(64, 16);
 }
 
 @inline function dispatchInt(src: usize, dst: usize, n: i32, outBytes: i32, qmin: i32, qmax: i32, mask: i32, bipolar: bool,
-                             zps: usize, runLen: i32, first: i32, mode: i32, seedA: i32, seedB: i32, idxs: usize): i32 {
+                             scales: usize, zps: usize, runLen: i32, first: i32, mode: i32, seedA: i32, seedB: i32, idxs: usize): i32 {
   switch (mode) {
-    case R_RNE: return runInt(src, dst, n, outBytes, qmin, qmax, mask, bipolar, zps, runLen, first, R_RNE, seedA, seedB, idxs);
-    case R_HALF_AWAY: return runInt(src, dst, n, outBytes, qmin, qmax, mask, bipolar, zps, runLen, first, R_HALF_AWAY, seedA, seedB, idxs);
-    case R_TOWARD_ZERO: return runInt(src, dst, n, outBytes, qmin, qmax, mask, bipolar, zps, runLen, first, R_TOWARD_ZERO, seedA, seedB, idxs);
-    case R_TOWARD_POS: return runInt(src, dst, n, outBytes, qmin, qmax, mask, bipolar, zps, runLen, first, R_TOWARD_POS, seedA, seedB, idxs);
-    case R_TOWARD_NEG: return runInt(src, dst, n, outBytes, qmin, qmax, mask, bipolar, zps, runLen, first, R_TOWARD_NEG, seedA, seedB, idxs);
-    case R_TO_ODD: return runInt(src, dst, n, outBytes, qmin, qmax, mask, bipolar, zps, runLen, first, R_TO_ODD, seedA, seedB, idxs);
+    case R_RNE: return runInt(src, dst, n, outBytes, qmin, qmax, mask, bipolar, scales, zps, runLen, first, R_RNE, seedA, seedB, idxs);
+    case R_HALF_AWAY: return runInt(src, dst, n, outBytes, qmin, qmax, mask, bipolar, scales, zps, runLen, first, R_HALF_AWAY, seedA, seedB, idxs);
+    case R_TOWARD_ZERO: return runInt(src, dst, n, outBytes, qmin, qmax, mask, bipolar, scales, zps, runLen, first, R_TOWARD_ZERO, seedA, seedB, idxs);
+    case R_TOWARD_POS: return runInt(src, dst, n, outBytes, qmin, qmax, mask, bipolar, scales, zps, runLen, first, R_TOWARD_POS, seedA, seedB, idxs);
+    case R_TOWARD_NEG: return runInt(src, dst, n, outBytes, qmin, qmax, mask, bipolar, scales, zps, runLen, first, R_TOWARD_NEG, seedA, seedB, idxs);
+    case R_TO_ODD: return runInt(src, dst, n, outBytes, qmin, qmax, mask, bipolar, scales, zps, runLen, first, R_TO_ODD, seedA, seedB, idxs);
   }
-  return runInt(src, dst, n, outBytes, qmin, qmax, mask, bipolar, zps, runLen, first, R_STOCHASTIC, seedA, seedB, idxs);
+  return runInt(src, dst, n, outBytes, qmin, qmax, mask, bipolar, scales, zps, runLen, first, R_STOCHASTIC, seedA, seedB, idxs);
 }
 
 /**
@@ -127,22 +136,23 @@ const TAIL_IDX = memory.data(64, 16);
  * formats: the integer itself). Returns the NaN count (NaN lanes write garbage; the caller raises).
  */
 export function cvt_f32_int__wasmsimd(src: usize, dst: usize, n: i32, outBytes: i32, qmin: i32, qmax: i32, bits: i32,
-                                      zps: usize, runLen: i32, first: i32, mode: i32, seedA: i32, seedB: i32, idxs: usize): i32 {
-  return dispatchInt(src, dst, n, outBytes, qmin, qmax, <i32>((1 << bits) - 1), false, zps, runLen, first, mode, seedA, seedB, idxs);
+                                      scales: usize, zps: usize, runLen: i32, first: i32, mode: i32, seedA: i32, seedB: i32, idxs: usize): i32 {
+  return dispatchInt(src, dst, n, outBytes, qmin, qmax, <i32>((1 << bits) - 1), false, scales, zps, runLen, first, mode, seedA, seedB, idxs);
 }
 
 /** Bipolar-INT encode of pre-scaled y into u8 codes. Returns the NaN count. */
-export function cvt_f32_bipolar__wasmsimd(src: usize, dst: usize, n: i32, bits: i32, first: i32, mode: i32, seedA: i32, seedB: i32, idxs: usize): i32 {
-  return dispatchInt(src, dst, n, 1, 0, (1 << (bits - 1)) - 1, (1 << bits) - 1, true, 0, 1, first, mode, seedA, seedB, idxs);
+export function cvt_f32_bipolar__wasmsimd(src: usize, dst: usize, n: i32, bits: i32, scales: usize, runLen: i32, first: i32, mode: i32,
+                                          seedA: i32, seedB: i32, idxs: usize): i32 {
+  return dispatchInt(src, dst, n, 1, 0, (1 << (bits - 1)) - 1, (1 << bits) - 1, true, scales, 0, runLen, first, mode, seedA, seedB, idxs);
 }
 
 /**
- * INT codes → f32 integers minus zero point (the caller multiplies by the scale). `signed`: the
+ * INT codes → (q − zp) · s in f32 (scales/zps per run, ptr 0 = 1 / 0). `signed`: the
  * code is a `bits`-wide two's complement. Returns the OR of code bits outside the width.
  * Lanes: 16 u8 (or 8 u16) codes widen to four (two) i32x4, sign-extend by shl/shr_s, subtract zp.
  */
 export function cvt_int_f32__wasmsimd(src: usize, dst: usize, n: i32, inBytes: i32, bits: i32, signed: i32,
-                                      zps: usize, runLen: i32, first: i32): i32 {
+                                      scales: usize, zps: usize, runLen: i32, first: i32): i32 {
   const shift = signed != 0 ? 32 - bits : 0;
   const outside: i32 = ~((1 << bits) - 1);
   const vout = i32x4.splat(outside);
@@ -150,10 +160,13 @@ export function cvt_int_f32__wasmsimd(src: usize, dst: usize, n: i32, inBytes: i
   let bad: i32 = 0;
   let i: i32 = 0;
   while (i < n) {
-    const run = zps != 0 ? (first + i) / runLen : 0;
-    const end = zps != 0 ? min<i32>(n, (run + 1) * runLen - first) : n;
+    const perRun = zps != 0 || scales != 0;
+    const run = perRun ? (first + i) / runLen : 0;
+    const end = perRun ? min<i32>(n, (run + 1) * runLen - first) : n;
     const zs: i32 = zps != 0 ? load<i32>(zps + (<usize>run << 2)) : 0;
     const zp = i32x4.splat(zs);
+    const s1: f32 = scales != 0 ? load<f32>(scales + (<usize>run << 2)) : 1;
+    const sc = f32x4.splat(s1);
     if (inBytes == 1) {
       for (; i + 16 <= end; i += 16) {
         const b = v128.load(src + <usize>i);
@@ -165,10 +178,10 @@ export function cvt_int_f32__wasmsimd(src: usize, dst: usize, n: i32, inBytes: i
         const c3 = i32x4.extend_high_i16x8_u(hi);
         vbad = v128.or(vbad, v128.and(v128.or(v128.or(c0, c1), v128.or(c2, c3)), vout));
         const o = dst + (<usize>i << 2);
-        v128.store(o, f32x4.convert_i32x4_s(i32x4.sub(i32x4.shr_s(i32x4.shl(c0, shift), shift), zp)));
-        v128.store(o, f32x4.convert_i32x4_s(i32x4.sub(i32x4.shr_s(i32x4.shl(c1, shift), shift), zp)), 16);
-        v128.store(o, f32x4.convert_i32x4_s(i32x4.sub(i32x4.shr_s(i32x4.shl(c2, shift), shift), zp)), 32);
-        v128.store(o, f32x4.convert_i32x4_s(i32x4.sub(i32x4.shr_s(i32x4.shl(c3, shift), shift), zp)), 48);
+        v128.store(o, f32x4.mul(f32x4.convert_i32x4_s(i32x4.sub(i32x4.shr_s(i32x4.shl(c0, shift), shift), zp)), sc));
+        v128.store(o, f32x4.mul(f32x4.convert_i32x4_s(i32x4.sub(i32x4.shr_s(i32x4.shl(c1, shift), shift), zp)), sc), 16);
+        v128.store(o, f32x4.mul(f32x4.convert_i32x4_s(i32x4.sub(i32x4.shr_s(i32x4.shl(c2, shift), shift), zp)), sc), 32);
+        v128.store(o, f32x4.mul(f32x4.convert_i32x4_s(i32x4.sub(i32x4.shr_s(i32x4.shl(c3, shift), shift), zp)), sc), 48);
       }
     } else {
       for (; i + 8 <= end; i += 8) {
@@ -177,29 +190,35 @@ export function cvt_int_f32__wasmsimd(src: usize, dst: usize, n: i32, inBytes: i
         const c1 = i32x4.extend_high_i16x8_u(b);
         vbad = v128.or(vbad, v128.and(v128.or(c0, c1), vout));
         const o = dst + (<usize>i << 2);
-        v128.store(o, f32x4.convert_i32x4_s(i32x4.sub(i32x4.shr_s(i32x4.shl(c0, shift), shift), zp)));
-        v128.store(o, f32x4.convert_i32x4_s(i32x4.sub(i32x4.shr_s(i32x4.shl(c1, shift), shift), zp)), 16);
+        v128.store(o, f32x4.mul(f32x4.convert_i32x4_s(i32x4.sub(i32x4.shr_s(i32x4.shl(c0, shift), shift), zp)), sc));
+        v128.store(o, f32x4.mul(f32x4.convert_i32x4_s(i32x4.sub(i32x4.shr_s(i32x4.shl(c1, shift), shift), zp)), sc), 16);
       }
     }
     for (; i < end; i++) {
       const c: i32 = inBytes == 1 ? <i32>load<u8>(src + <usize>i) : <i32>load<u16>(src + (<usize>i << 1));
       bad |= c & outside;
       const q: i32 = ((c << shift) >> shift) - zs;
-      store<f32>(dst + (<usize>i << 2), <f32>q);
+      store<f32>(dst + (<usize>i << 2), <f32>q * s1);
     }
   }
   return bad | i32x4.extract_lane(vbad, 0) | i32x4.extract_lane(vbad, 1) | i32x4.extract_lane(vbad, 2) | i32x4.extract_lane(vbad, 3);
 }
 
-/** Bipolar codes → levels 2u − (2^b − 1) as f32. Returns the OR of code bits outside the width. */
-export function cvt_bipolar_f32__wasmsimd(src: usize, dst: usize, n: i32, bits: i32): i32 {
+/** Bipolar codes → levels (2u − (2^b − 1)) · s as f32 (scales per run, ptr 0 = 1). Returns the OR of code bits outside the width. */
+export function cvt_bipolar_f32__wasmsimd(src: usize, dst: usize, n: i32, bits: i32, scales: usize, runLen: i32, first: i32): i32 {
   const top = (1 << bits) - 1;
   let bad: i32 = 0;
-  for (let i: i32 = 0; i < n; i++) {
-    const c = <i32>load<u8>(src + <usize>i);
-    bad |= c & ~top;
-    const lv: i32 = 2 * c - top;
-    store<f32>(dst + (<usize>i << 2), <f32>lv);
+  let i: i32 = 0;
+  while (i < n) {
+    const run = scales != 0 ? (first + i) / runLen : 0;
+    const end = scales != 0 ? min<i32>(n, (run + 1) * runLen - first) : n;
+    const s1: f32 = scales != 0 ? load<f32>(scales + (<usize>run << 2)) : 1;
+    for (; i < end; i++) {
+      const c = <i32>load<u8>(src + <usize>i);
+      bad |= c & ~top;
+      const lv: i32 = 2 * c - top;
+      store<f32>(dst + (<usize>i << 2), <f32>lv * s1);
+    }
   }
   return bad;
 }

@@ -27,12 +27,10 @@ export interface IntElementOptions {
 }
 
 interface IntKernels {
-  cvt_f32_int__wasmsimd(src: number, dst: number, n: number, outBytes: number, qmin: number, qmax: number, bits: number, zps: number, runLen: number, first: number, mode: number, seedA: number, seedB: number, idxs: number): number;
-  cvt_int_f32__wasmsimd(src: number, dst: number, n: number, inBytes: number, bits: number, signed: number, zps: number, runLen: number, first: number): number;
-  cvt_f32_bipolar__wasmsimd(src: number, dst: number, n: number, bits: number, first: number, mode: number, seedA: number, seedB: number, idxs: number): number;
-  cvt_bipolar_f32__wasmsimd(src: number, dst: number, n: number, bits: number): number;
-  div_f32_scalar__wasmsimd(src: number, dst: number, n: number, s: number): void;
-  mul_f32_scalar__wasmsimd(src: number, dst: number, n: number, s: number): void;
+  cvt_f32_int__wasmsimd(src: number, dst: number, n: number, outBytes: number, qmin: number, qmax: number, bits: number, scales: number, zps: number, runLen: number, first: number, mode: number, seedA: number, seedB: number, idxs: number): number;
+  cvt_int_f32__wasmsimd(src: number, dst: number, n: number, inBytes: number, bits: number, signed: number, scales: number, zps: number, runLen: number, first: number): number;
+  cvt_f32_bipolar__wasmsimd(src: number, dst: number, n: number, bits: number, scales: number, runLen: number, first: number, mode: number, seedA: number, seedB: number, idxs: number): number;
+  cvt_bipolar_f32__wasmsimd(src: number, dst: number, n: number, bits: number, scales: number, runLen: number, first: number): number;
 }
 
 const k = (rt: Runtime) => rt.exports as unknown as IntKernels;
@@ -58,8 +56,9 @@ abstract class IntegerFormatBase implements ElementCodec {
     return this.limits.bits;
   }
 
-  abstract encodeY(rt: Runtime, y: number, out: number, m: number, first: number, zps: number, runLen: number, o: RunOptions, idxs: number): number;
-  abstract decodeY(rt: Runtime, codes: number, out: number, m: number, first: number, zps: number, runLen: number): number;
+  readonly fusesScale = true;
+  abstract encodeY(rt: Runtime, x: number, out: number, m: number, first: number, scales: number, zps: number, runLen: number, o: RunOptions, idxs: number): number;
+  abstract decodeY(rt: Runtime, codes: number, out: number, m: number, first: number, scales: number, zps: number, runLen: number): number;
 
   nanPolicy(i: number): void {
     fail('NONFINITE_INPUT', `NaN at index ${i} cannot be encoded in ${this.id}`, i);
@@ -110,15 +109,15 @@ abstract class IntegerFormatBase implements ElementCodec {
       const buf = rt.alloc(CHUNK * 4);
       const codes = rt.alloc(CHUNK * this.codeBytes);
       const pz = rt.alloc(4);
+      const ps = rt.alloc(4);
       rt.i32(pz, 1)[0] = zp;
+      rt.f32(ps, 1)[0] = scale;
       for (let off = 0; off < x.length; off += CHUNK) {
         const m = Math.min(CHUNK, x.length - off);
         rt.f32(buf, m).set(x.subarray(off, off + m));
-        if (scale !== 1) k(rt).div_f32_scalar__wasmsimd(buf, buf, m, scale);
-        if (this.encodeY(rt, buf, codes, m, off, pz, 0x7fffffff, ro, 0) > 0)
+        if (this.encodeY(rt, buf, codes, m, off, ps, pz, 0x7fffffff, ro, 0) > 0)
           for (let i = off; i < off + m; i++) if (Number.isNaN(x[i])) this.nanPolicy(i);
-        this.decodeY(rt, codes, buf, m, off, pz, 0x7fffffff);
-        if (scale !== 1) k(rt).mul_f32_scalar__wasmsimd(buf, buf, m, scale);
+        this.decodeY(rt, codes, buf, m, off, ps, pz, 0x7fffffff);
         out.set(rt.f32(buf, m), off);
       }
     });
@@ -151,13 +150,13 @@ export class IntFormat extends IntegerFormatBase {
     this.defaultScheme = spec.signed ? 'symmetric' : 'asymmetric';
   }
 
-  encodeY(rt: Runtime, y: number, out: number, m: number, first: number, zps: number, runLen: number, o: RunOptions, idxs: number): number {
-    return k(rt).cvt_f32_int__wasmsimd(y, out, m, this.codeBytes, this.limits.qmin, this.limits.qmax, this.bits, zps, runLen, first,
+  encodeY(rt: Runtime, x: number, out: number, m: number, first: number, scales: number, zps: number, runLen: number, o: RunOptions, idxs: number): number {
+    return k(rt).cvt_f32_int__wasmsimd(x, out, m, this.codeBytes, this.limits.qmin, this.limits.qmax, this.bits, scales, zps, runLen, first,
       ROUNDING_CODES[o.rounding], o.seedA, o.seedB, idxs);
   }
 
-  decodeY(rt: Runtime, codes: number, out: number, m: number, first: number, zps: number, runLen: number): number {
-    return k(rt).cvt_int_f32__wasmsimd(codes, out, m, this.codeBytes, this.bits, this.spec.signed ? 1 : 0, zps, runLen, first);
+  decodeY(rt: Runtime, codes: number, out: number, m: number, first: number, scales: number, zps: number, runLen: number): number {
+    return k(rt).cvt_int_f32__wasmsimd(codes, out, m, this.codeBytes, this.bits, this.spec.signed ? 1 : 0, scales, zps, runLen, first);
   }
 }
 
@@ -174,11 +173,11 @@ export class BipolarFormat extends IntegerFormatBase {
     this.scaleTarget = this.limits.qmax;
   }
 
-  encodeY(rt: Runtime, y: number, out: number, m: number, first: number, _zps: number, _runLen: number, o: RunOptions, idxs: number): number {
-    return k(rt).cvt_f32_bipolar__wasmsimd(y, out, m, this.bits, first, ROUNDING_CODES[o.rounding], o.seedA, o.seedB, idxs);
+  encodeY(rt: Runtime, x: number, out: number, m: number, first: number, scales: number, _zps: number, runLen: number, o: RunOptions, idxs: number): number {
+    return k(rt).cvt_f32_bipolar__wasmsimd(x, out, m, this.bits, scales, runLen, first, ROUNDING_CODES[o.rounding], o.seedA, o.seedB, idxs);
   }
 
-  decodeY(rt: Runtime, codes: number, out: number, m: number): number {
-    return k(rt).cvt_bipolar_f32__wasmsimd(codes, out, m, this.bits);
+  decodeY(rt: Runtime, codes: number, out: number, m: number, first: number, scales: number, _zps: number, runLen: number): number {
+    return k(rt).cvt_bipolar_f32__wasmsimd(codes, out, m, this.bits, scales, runLen, first);
   }
 }

@@ -114,7 +114,9 @@ export class MinifloatFormat {
   readonly intRange = null;
   readonly defaultScheme = 'symmetric' as const;
 
-  encodeY(rt: Runtime, y: number, out: number, m: number, first: number, _zps: number, _runLen: number, o: RunOptions, idxs: number): number {
+  readonly fusesScale = false;
+
+  encodeY(rt: Runtime, y: number, out: number, m: number, first: number, _scales: number, _zps: number, _runLen: number, o: RunOptions, idxs: number): number {
     const desc = this.descriptor(rt, o.rounding, o.saturate);
     return rt.exports.cvt_f32_minifloat__wasmsimd(desc, y, out, m, this.codeBytes, ROUNDING_CODES[o.rounding], o.seedA, o.seedB, first, idxs);
   }

@@ -64,13 +64,16 @@ export interface ElementCodec {
   /** qmin/qmax for asymmetric INT; null when zero points do not apply. */
   readonly intRange: { qmin: number; qmax: number } | null;
   readonly defaultScheme: Scheme;
+  /** True when encodeY/decodeY apply the per-run scales themselves (else the driver divides/multiplies). */
+  readonly fusesScale: boolean;
   /**
-   * Encode pre-scaled y[0..m) (run-order position `first`); zero points per run or 0. Stochastic rounding
-   * uses element indices first + i, or the i32 natural indices at `idxs` when non-zero. Returns NaN count.
+   * Encode x[0..m) (run-order position `first`); f32 scales and i32 zero points per run (ptr 0: none;
+   * scales only when fusesScale — otherwise x arrives divided). Stochastic rounding uses element indices
+   * first + i, or the i32 natural indices at `idxs` when non-zero. Returns the NaN count.
    */
-  encodeY(rt: Runtime, y: number, out: number, m: number, first: number, zps: number, runLen: number, o: RunOptions, idxs: number): number;
-  /** Decode codes[0..m) to f32 (before the scale). Returns non-zero for invalid codes. */
-  decodeY(rt: Runtime, codes: number, out: number, m: number, first: number, zps: number, runLen: number): number;
+  encodeY(rt: Runtime, x: number, out: number, m: number, first: number, scales: number, zps: number, runLen: number, o: RunOptions, idxs: number): number;
+  /** Decode codes[0..m) to f32 (times the scales when fusesScale). Returns non-zero for invalid codes. */
+  decodeY(rt: Runtime, codes: number, out: number, m: number, first: number, scales: number, zps: number, runLen: number): number;
   /** Throws for a NaN at natural index i (formats without NaN) — called only when encodeY reported NaNs. */
   nanPolicy(i: number): void;
 }
@@ -374,12 +377,12 @@ export function encodeScaled(c: ElementCodec, x: Float32Array, o: ScaledOptions 
     for (let off = 0; off < p.n; off += CHUNK) {
       const m = Math.min(CHUNK, p.n - off);
       rt.f32(buf, m).set(xr.subarray(off, off + m));
-      (rt.exports.div_f32_runs__wasmsimd as RunsScale)(buf, buf, m, p.runLen, ps, off);
+      if (!c.fusesScale) (rt.exports.div_f32_runs__wasmsimd as RunsScale)(buf, buf, m, p.runLen, ps, off);
       if (idxs) {
         const iv = rt.i32(idxs, m);
         for (let j = 0; j < m; j++) iv[j] = naturalIndex(p, off + j);
       }
-      const nans = c.encodeY(rt, buf, out, m, off, pz, p.runLen, ro, idxs);
+      const nans = c.encodeY(rt, buf, out, m, off, c.fusesScale ? ps : 0, pz, p.runLen, ro, idxs);
       if (nans > 0) for (let i = off; i < off + m; i++) if (Number.isNaN(xr[i])) c.nanPolicy(naturalIndex(p, i));
       codesRun.set(c.codeBytes === 1 ? rt.u8(out, m) : rt.u16(out, m), off);
     }
@@ -429,8 +432,8 @@ export function decodeScaled(c: ElementCodec, e: ScaledEncoding): Float32Array {
     for (let off = 0; off < p.n; off += CHUNK) {
       const m = Math.min(CHUNK, p.n - off);
       (c.codeBytes === 1 ? rt.u8(inp, m) : rt.u16(inp, m)).set(codesRun.subarray(off, off + m));
-      if (c.decodeY(rt, inp, buf, m, off, pz, p.runLen) !== 0) badCode(c, p, codesRun, off, m);
-      (rt.exports.mul_f32_runs__wasmsimd as RunsScale)(buf, buf, m, p.runLen, ps, off);
+      if (c.decodeY(rt, inp, buf, m, off, c.fusesScale ? ps : 0, pz, p.runLen) !== 0) badCode(c, p, codesRun, off, m);
+      if (!c.fusesScale) (rt.exports.mul_f32_runs__wasmsimd as RunsScale)(buf, buf, m, p.runLen, ps, off);
       outRun.set(rt.f32(buf, m), off);
     }
   });
