@@ -12,3 +12,8 @@ export function heap_base(): usize {
 export function copy_bytes(dst: usize, src: usize, n: usize): void {
   memory.copy(dst, src, n);
 }
+
+/** 1 in the relaxed-SIMD build, 0 in the SIMD baseline. */
+export function isa_relaxed(): i32 {
+  return ASC_FEATURE_RELAXED_SIMD ? 1 : 0;
+}

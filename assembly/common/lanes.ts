@@ -60,3 +60,14 @@ export const R_STOCHASTIC: i32 = 6;
   const fl = i32x4.trunc_sat_f32x4_u(f32x4.floor(f32x4.mul(frac, f32x4.splat(4294967296.0))));
   return i32x4.lt_u(i32x4.add(fl, rnd), fl);
 }
+
+/**
+ * Lane select with all-ones / all-zeros masks: a where mask, else b. The relaxed-SIMD build uses
+ * i32x4.relaxed_laneselect (one blendv on x86), which is exact for such masks; the baseline uses
+ * v128.bitselect. Only full-lane masks may be passed.
+ */
+@inline export function sel(a: v128, b: v128, mask: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return i32x4.relaxed_laneselect(a, b, mask);
+  return v128.bitselect(a, b, mask);
+}
+

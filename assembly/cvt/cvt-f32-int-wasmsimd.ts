@@ -6,7 +6,7 @@
 // Rounding acts on magnitudes exactly like the minifloat kernels (assembly/common/lanes.ts),
 // so ties to even mean an even integer (INT) or an even magnitude index k (bipolar).
 // Zero points (optional, ptr 0 = none) are per run of runLen elements, as in runs-f32-wasmsimd.ts.
-import { randomBits, roundUp, R_RNE, R_HALF_AWAY, R_TOWARD_ZERO, R_TOWARD_POS, R_TOWARD_NEG, R_TO_ODD, R_STOCHASTIC } from "../common/lanes";
+import { randomBits, roundUp, sel, R_RNE, R_HALF_AWAY, R_TOWARD_ZERO, R_TOWARD_POS, R_TOWARD_NEG, R_TO_ODD, R_STOCHASTIC } from "../common/lanes";
 
 const TAIL_IN = memory.data(64, 16);
 const TAIL_OUT = memory.data(64, 16);
@@ -29,7 +29,7 @@ const TAIL_IDX = memory.data(64, 16);
   let k = i32x4.sub(ti, roundUp(mode, frac, ti, neg, rnd));
   if (bipolar) k = i32x4.add(i32x4.shl(i32x4.min_s(k, kmax), 1), i32x4.splat(1));
   // apply the sign (NaN lanes: abs keeps NaN, trunc_sat gives 0; the caller raises)
-  return v128.bitselect(i32x4.neg(k), k, neg);
+  return sel(i32x4.neg(k), k, neg);
 }
 
 @inline function code4(y: v128, mode: i32, bipolar: bool, kmax: v128, vqmin: v128, vqmax: v128, vmask: v128, zp: v128,

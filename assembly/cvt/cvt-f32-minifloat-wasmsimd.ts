@@ -17,7 +17,7 @@ import {
   D_M, D_EMIN, D_VBIAS, D_OFF, D_MAXV, D_SIGNMASK, D_NEGZERO, D_OVF_POS, D_OVF_NEG, D_INF_POS,
   D_INF_NEG, D_NAN_POS, D_NAN_NEG, D_NEG_UNS, D_ZERO_IN, D_HASZERO, D_FAST, dget,
 } from "../common/desc";
-import { pow2, ilogb, randomBits, roundUp, R_RNE, R_HALF_AWAY, R_TOWARD_ZERO, R_TOWARD_POS, R_TOWARD_NEG, R_TO_ODD, R_STOCHASTIC } from "../common/lanes";
+import { pow2, ilogb, randomBits, roundUp, sel, R_RNE, R_HALF_AWAY, R_TOWARD_ZERO, R_TOWARD_POS, R_TOWARD_NEG, R_TO_ODD, R_STOCHASTIC } from "../common/lanes";
 import { decode4, DecodeConsts, loadDecodeConsts } from "./cvt-minifloat-f32-wasmsimd";
 
 /** Descriptor values the encoder needs, splatted once per call. */
@@ -107,7 +107,7 @@ function loadEncodeConsts(desc: usize): void {
   // subnormal range: scale to the code grid and let f32x4.nearest round
   const q = f32x4.mul(f32x4.mul(absb, EC.subScale1), EC.subScale2);
   const vs = i32x4.trunc_sat_f32x4_s(f32x4.nearest(q));
-  return v128.bitselect(vs, vn, i32x4.lt_s(absb, EC.minNorm));
+  return sel(vs, vn, i32x4.lt_s(absb, EC.minNorm));
 }
 
 /** Apply overflow, sign, zero, Inf and NaN policies to virtual magnitudes `v` of inputs `bits`. */
@@ -118,13 +118,13 @@ function loadEncodeConsts(desc: usize): void {
   let mag = i32x4.max_s(i32x4.add(v, EC.off), zero); // no-zero rows: underflow clamps to the least code
   const magNz = i32x4.ne(mag, zero);
   let code = v128.or(mag, v128.and(v128.and(neg, v128.or(magNz, EC.negZero)), EC.signMask));
-  code = v128.bitselect(v128.bitselect(EC.ovfNeg, EC.ovfPos, neg), code, i32x4.gt_s(v, EC.maxV));
+  code = sel(sel(EC.ovfNeg, EC.ovfPos, neg), code, i32x4.gt_s(v, EC.maxV));
   // unsigned rows: a negative value that does not round to zero (any negative, in rows without zero)
   const negUns = v128.and(v128.and(neg, EC.unsigned), v128.or(i32x4.ne(v, zero), v128.not(EC.hasZero)));
-  code = v128.bitselect(EC.negUns, code, negUns);
-  code = v128.bitselect(EC.zeroIn, code, v128.andnot(i32x4.eq(absb, zero), EC.hasZero));
-  code = v128.bitselect(v128.bitselect(EC.infNeg, EC.infPos, neg), code, i32x4.eq(absb, i32x4.splat(0x7f800000)));
-  return v128.bitselect(v128.bitselect(EC.nanNeg, EC.nanPos, neg), code, i32x4.gt_s(absb, i32x4.splat(0x7f800000)));
+  code = sel(EC.negUns, code, negUns);
+  code = sel(EC.zeroIn, code, v128.andnot(i32x4.eq(absb, zero), EC.hasZero));
+  code = sel(sel(EC.infNeg, EC.infPos, neg), code, i32x4.eq(absb, i32x4.splat(0x7f800000)));
+  return sel(sel(EC.nanNeg, EC.nanPos, neg), code, i32x4.gt_s(absb, i32x4.splat(0x7f800000)));
 }
 
 @inline function isNan(bits: v128): v128 {

@@ -4,7 +4,7 @@
 //   x   = sig · 2^(max(eb,1) − bias − M)       exact: small integer times a power of two (two factors)
 // then sign, Inf and NaN codes by selects. Lanes: four i32 codes → four f32 per v128.
 import { D_M, D_VBIAS, D_OFF, D_SIGNMASK, D_INF_MAG, D_NAN_MAG, D_NAN_FULL, D_NAN_SIGNED, D_MAGMASK, dget } from "../common/desc";
-import { pow2 } from "../common/lanes";
+import { pow2, sel } from "../common/lanes";
 
 @unmanaged export class DecodeConsts {
   M: i32 = 0;
@@ -54,9 +54,9 @@ export function loadDecodeConsts(desc: usize): DecodeConsts {
   const mag32 = f32x4.mul(f32x4.mul(f32x4.convert_i32x4_s(sig), pow2(ex1)), pow2(i32x4.sub(ex, ex1)));
   const sign = i32x4.shl(v128.and(codes, C.signMask), C.signShift);
   let out = v128.or(mag32, sign);
-  out = v128.bitselect(v128.or(i32x4.splat(0x7f800000), sign), out, i32x4.eq(mag, C.infMag));
+  out = sel(v128.or(i32x4.splat(0x7f800000), sign), out, i32x4.eq(mag, C.infMag));
   const nan = v128.or(i32x4.ge_s(mag, C.nanMag), i32x4.eq(codes, C.nanFull));
-  return v128.bitselect(v128.or(i32x4.splat(0x7fc00000), v128.and(sign, C.nanSignMask)), out, nan);
+  return sel(v128.or(i32x4.splat(0x7fc00000), v128.and(sign, C.nanSignMask)), out, nan);
 }
 
 const TAIL_IN = memory.data(64, 16);

@@ -16,6 +16,7 @@ export interface KernelExports {
   cvt_f32_minifloat__wasmsimd(desc: number, src: number, dst: number, n: number, outBytes: number, mode: number, seedA: number, seedB: number, idxBase: number, idxs: number): number;
   qdq_f32_minifloat__wasmsimd(desc: number, src: number, dst: number, n: number, mode: number, seedA: number, seedB: number, idxBase: number): number;
   cvt_minifloat_f32__wasmsimd(desc: number, src: number, dst: number, n: number, inBytes: number): number;
+  isa_relaxed(): number;
   div_f32_scalar__wasmsimd(src: number, dst: number, n: number, s: number): void;
   mul_f32_scalar__wasmsimd(src: number, dst: number, n: number, s: number): void;
   [name: string]: unknown;
@@ -147,6 +148,8 @@ export function runtime(): Runtime {
     const want = typeof process !== 'undefined' ? process.env?.NUMLAB_ISA : undefined;
     const isas = availableIsas();
     if (!isas.includes('wasmsimd')) fail('NO_SIMD', 'this WebAssembly engine lacks SIMD (v128), which numlab requires', 'wasmsimd');
+    if (want === 'wasmrelaxedsimd' && !isas.includes('wasmrelaxedsimd'))
+      fail('NO_SIMD', 'NUMLAB_ISA=wasmrelaxedsimd, but this engine cannot run relaxed SIMD (Node 20: --experimental-wasm-relaxed-simd)', want);
     chosen = runtimeFor(want !== 'wasmsimd' && isas.includes('wasmrelaxedsimd') ? 'wasmrelaxedsimd' : 'wasmsimd');
   }
   return chosen;
