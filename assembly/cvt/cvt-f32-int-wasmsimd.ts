@@ -34,6 +34,13 @@ const TAIL_IDX = memory.data(64, 16);
 
 @inline function code4(y: v128, mode: i32, bipolar: bool, kmax: v128, vqmin: v128, vqmax: v128, vmask: v128, zp: v128,
                        idx: v128, sA: v128, sB: v128): v128 {
+  if (mode == R_RNE && !bipolar) {
+    // round half to even on the signed value (= sign · RNE(|y|)): clamp to ±2^22 (beyond, qmin/qmax
+    // clamp anyway), add 1.5·2^23 so f32 addition rounds to an integer, read it from the mantissa bits
+    const c = f32x4.min(f32x4.max(y, f32x4.splat(-4194304.0)), f32x4.splat(4194304.0));
+    const q = i32x4.sub(f32x4.add(c, f32x4.splat(12582912.0)), i32x4.splat(0x4b400000));
+    return v128.and(i32x4.min_s(i32x4.max_s(i32x4.add(q, zp), vqmin), vqmax), vmask);
+  }
   const lv = level4(y, mode, bipolar, kmax, idx, sA, sB);
   if (bipolar) return i32x4.shr_s(i32x4.add(lv, vmask), 1);
   return v128.and(i32x4.min_s(i32x4.max_s(i32x4.add(lv, zp), vqmin), vqmax), vmask);

@@ -3,7 +3,7 @@
 //   eb  = v >> M;  sig = (v & (2^M−1)) | (eb > 0 ? 2^M : 0)
 //   x   = sig · 2^(max(eb,1) − bias − M)       exact: small integer times a power of two (two factors)
 // then sign, Inf and NaN codes by selects. Lanes: four i32 codes → four f32 per v128.
-import { D_M, D_VBIAS, D_OFF, D_SIGNMASK, D_INF_MAG, D_NAN_MAG, D_NAN_FULL, D_NAN_SIGNED, D_MAGMASK, dget } from "../common/desc";
+import { D_M, D_EMIN, D_VBIAS, D_OFF, D_SIGNMASK, D_INF_MAG, D_NAN_MAG, D_NAN_FULL, D_NAN_SIGNED, D_MAGMASK, D_FAST, dget } from "../common/desc";
 import { pow2, sel } from "../common/lanes";
 
 @unmanaged export class DecodeConsts {
@@ -19,6 +19,12 @@ import { pow2, sel } from "../common/lanes";
   nanMag: v128 = v128.splat<i32>(0);
   nanFull: v128 = v128.splat<i32>(0);
   nanSignMask: v128 = v128.splat<i32>(0);
+  // fast path (rows with D_FAST)
+  rebias: v128 = v128.splat<i32>(0);
+  subScale1: v128 = v128.splat<i32>(0);
+  subScale2: v128 = v128.splat<i32>(0);
+  specThr: i32 = 0; //  magnitudes ≥ this may be Inf/NaN
+  nanFullC: i32 = 0;
 }
 
 const DCS = changetype<DecodeConsts>(memory.data(offsetof<DecodeConsts>()));
@@ -38,6 +44,15 @@ export function loadDecodeConsts(desc: usize): DecodeConsts {
   DCS.nanMag = i32x4.splat(dget(desc, D_NAN_MAG));
   DCS.nanFull = i32x4.splat(dget(desc, D_NAN_FULL));
   DCS.nanSignMask = i32x4.splat(dget(desc, D_NAN_SIGNED) != 0 ? 0x80000000 : 0);
+  const vbias = dget(desc, D_VBIAS);
+  DCS.rebias = i32x4.splat((127 - vbias) << 23);
+  const k = dget(desc, D_EMIN) - M; // subnormal spacing 2^k, as two normal factors
+  const k1 = k >> 1;
+  DCS.subScale1 = i32x4.splat((k1 + 127) << 23);
+  DCS.subScale2 = i32x4.splat((k - k1 + 127) << 23);
+  const inf = dget(desc, D_INF_MAG);
+  DCS.specThr = min<i32>(inf < 0 ? 0x7fffffff : inf, dget(desc, D_NAN_MAG));
+  DCS.nanFullC = dget(desc, D_NAN_FULL);
   return DCS;
 }
 
@@ -59,6 +74,70 @@ export function loadDecodeConsts(desc: usize): DecodeConsts {
   return sel(v128.or(i32x4.splat(0x7fc00000), v128.and(sign, C.nanSignMask)), out, nan);
 }
 
+/** Finite codes of D_FAST rows: normals by rebiasing the exponent field, subnormals by an exact scaling. */
+@inline function decodeFinite4(codes: v128, C: DecodeConsts): v128 {
+  const mag = v128.and(codes, C.magMask);
+  const nb = i32x4.add(i32x4.shl(mag, 23 - C.M), C.rebias);
+  const sb = f32x4.mul(f32x4.mul(f32x4.convert_i32x4_s(mag), C.subScale1), C.subScale2);
+  const sign = i32x4.shl(v128.and(codes, C.signMask), C.signShift);
+  return v128.or(sel(sb, nb, i32x4.lt_s(mag, C.hidden)), sign);
+}
+
+/**
+ * Decode of D_FAST rows, 16 codes per step: a step with no possible Inf/NaN code takes
+ * decodeFinite4, any other step decode4. Tail and invalid-code detection through the general loop.
+ */
+function decodeFast(src: usize, dst: usize, n: i32, inBytes: i32, C: DecodeConsts): i32 {
+  const n16 = n & ~15;
+  const magMask = i32x4.extract_lane(C.magMask, 0);
+  const outside = v128.not(v128.or(C.magMask, C.signMask));
+  let bad = i32x4.splat(0);
+  for (let i: i32 = 0; i < n16; i += 16) {
+    let c0: v128, c1: v128, c2: v128, c3: v128, sp: bool;
+    if (inBytes == 1) {
+      const b = v128.load(src + <usize>i);
+      const m = v128.and(b, i8x16.splat(<i8>magMask));
+      sp = v128.any_true(v128.or(i8x16.gt_u(m, i8x16.splat(<i8>min<i32>(C.specThr - 1, 255))), i8x16.eq(b, i8x16.splat(<i8>C.nanFullC))))
+        || C.specThr <= 0;
+      const lo = i16x8.extend_low_i8x16_u(b);
+      const hi = i16x8.extend_high_i8x16_u(b);
+      c0 = i32x4.extend_low_i16x8_u(lo);
+      c1 = i32x4.extend_high_i16x8_u(lo);
+      c2 = i32x4.extend_low_i16x8_u(hi);
+      c3 = i32x4.extend_high_i16x8_u(hi);
+    } else {
+      const p = src + (<usize>i << 1);
+      const lo = v128.load(p);
+      const hi = v128.load(p, 16);
+      const thr = i16x8.splat(<i16>min<i32>(C.specThr - 1, 65535));
+      const mm = i16x8.splat(<i16>magMask);
+      const nf = i16x8.splat(<i16>C.nanFullC);
+      sp = v128.any_true(v128.or(v128.or(i16x8.gt_u(v128.and(lo, mm), thr), i16x8.gt_u(v128.and(hi, mm), thr)),
+                                 v128.or(i16x8.eq(lo, nf), i16x8.eq(hi, nf)))) || C.specThr <= 0;
+      c0 = i32x4.extend_low_i16x8_u(lo);
+      c1 = i32x4.extend_high_i16x8_u(lo);
+      c2 = i32x4.extend_low_i16x8_u(hi);
+      c3 = i32x4.extend_high_i16x8_u(hi);
+    }
+    bad = v128.or(bad, v128.and(v128.or(v128.or(c0, c1), v128.or(c2, c3)), outside));
+    const out = dst + (<usize>i << 2);
+    if (!sp) {
+      v128.store(out, decodeFinite4(c0, C));
+      v128.store(out, decodeFinite4(c1, C), 16);
+      v128.store(out, decodeFinite4(c2, C), 32);
+      v128.store(out, decodeFinite4(c3, C), 48);
+    } else {
+      v128.store(out, decode4(c0, C));
+      v128.store(out, decode4(c1, C), 16);
+      v128.store(out, decode4(c2, C), 32);
+      v128.store(out, decode4(c3, C), 48);
+    }
+  }
+  let r = i32x4.extract_lane(bad, 0) | i32x4.extract_lane(bad, 1) | i32x4.extract_lane(bad, 2) | i32x4.extract_lane(bad, 3);
+  if (n16 < n) r |= decodeGeneral(src + <usize>n16 * <usize>inBytes, dst + (<usize>n16 << 2), n - n16, inBytes, C);
+  return r;
+}
+
 const TAIL_IN = memory.data(64, 16);
 const TAIL_OUT = memory.data(64, 16);
 
@@ -68,6 +147,11 @@ const TAIL_OUT = memory.data(64, 16);
  */
 export function cvt_minifloat_f32__wasmsimd(desc: usize, src: usize, dst: usize, n: i32, inBytes: i32): i32 {
   const C = loadDecodeConsts(desc);
+  if (dget(desc, D_FAST) != 0) return decodeFast(src, dst, n, inBytes, C);
+  return decodeGeneral(src, dst, n, inBytes, C);
+}
+
+function decodeGeneral(src: usize, dst: usize, n: i32, inBytes: i32, C: DecodeConsts): i32 {
   const outside = v128.not(v128.or(C.magMask, C.signMask));
   let bad = i32x4.splat(0);
   let i: i32 = 0;

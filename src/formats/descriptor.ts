@@ -1,12 +1,12 @@
 /** Builds the i32 descriptor the minifloat kernels read (assembly/common/desc.ts) from a row and call options. */
-import { minifloatLayout } from './limits.js';
+import { magnitudeValue, minifloatLayout } from './limits.js';
 import { specialCodes, type Saturation } from './policy.js';
 import type { MinifloatSpec, RoundingMode } from './spec.js';
 
 export const DESC = {
   M: 0, EMIN: 1, VBIAS: 2, OFF: 3, MAXV: 4, SIGNMASK: 5, NEGZERO: 6, OVF_POS: 7, OVF_NEG: 8, INF_POS: 9,
   INF_NEG: 10, NAN_POS: 11, NAN_NEG: 12, NEG_UNS: 13, ZERO_IN: 14, HASZERO: 15, FAST: 16, INF_MAG: 17,
-  NAN_MAG: 18, NAN_FULL: 19, NAN_SIGNED: 20, MAGMASK: 21, SLOTS: 22,
+  NAN_MAG: 18, NAN_FULL: 19, NAN_SIGNED: 20, MAGMASK: 21, MAXBITS: 22, SLOTS: 23,
 } as const;
 
 export function buildDescriptor(s: MinifloatSpec, mode: RoundingMode, sat: Saturation): Int32Array {
@@ -41,5 +41,6 @@ export function buildDescriptor(s: MinifloatSpec, mode: RoundingMode, sat: Satur
   d[DESC.NAN_FULL] = L.nanFull;
   d[DESC.NAN_SIGNED] = s.signed && (s.nan === 'top' || s.nan === 'ieee') ? 1 : 0;
   d[DESC.MAGMASK] = L.magMask;
+  d[DESC.MAXBITS] = new Int32Array(new Float32Array([magnitudeValue(s, L.maxMag)]).buffer)[0];
   return d;
 }
