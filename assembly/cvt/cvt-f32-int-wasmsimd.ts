@@ -17,9 +17,9 @@ const TAIL_IDX = memory.data(64, 16);
   const neg = i32x4.lt_s(y, i32x4.splat(0));
   let a = f32x4.abs(y);
   if (bipolar) {
-    a = f32x4.mul(f32x4.sub(f32x4.max(f32x4.min(a, f32x4.convert_i32x4_s(i32x4.add(i32x4.add(kmax, kmax), i32x4.splat(2)))), f32x4.splat(1)), f32x4.splat(1)), f32x4.splat(0.5));
+    a = f32x4.mul(f32x4.sub(f32x4.pmax(f32x4.pmin(a, f32x4.convert_i32x4_s(i32x4.add(i32x4.add(kmax, kmax), i32x4.splat(2)))), f32x4.splat(1)), f32x4.splat(1)), f32x4.splat(0.5));
   } else {
-    a = f32x4.min(a, f32x4.splat(1073741824.0)); // 2^30: keeps level + zero point inside i32; clamped later anyway
+    a = f32x4.pmin(a, f32x4.splat(1073741824.0)); // 2^30: keeps level + zero point inside i32; clamped later anyway
   }
   const t = f32x4.floor(a);
   const frac = f32x4.sub(a, t);
@@ -37,7 +37,7 @@ const TAIL_IDX = memory.data(64, 16);
   if (mode == R_RNE && !bipolar) {
     // round half to even on the signed value (= sign · RNE(|y|)): clamp to ±2^22 (beyond, qmin/qmax
     // clamp anyway), add 1.5·2^23 so f32 addition rounds to an integer, read it from the mantissa bits
-    const c = f32x4.min(f32x4.max(y, f32x4.splat(-4194304.0)), f32x4.splat(4194304.0));
+    const c = f32x4.pmin(f32x4.pmax(y, f32x4.splat(-4194304.0)), f32x4.splat(4194304.0)); // pmin/pmax: one x86 op each
     const q = i32x4.sub(f32x4.add(c, f32x4.splat(12582912.0)), i32x4.splat(0x4b400000));
     return v128.and(i32x4.min_s(i32x4.max_s(i32x4.add(q, zp), vqmin), vqmax), vmask);
   }

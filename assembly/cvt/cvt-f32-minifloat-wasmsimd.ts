@@ -15,7 +15,7 @@
 // range, f32x4.nearest for the subnormal range.
 import {
   D_M, D_EMIN, D_VBIAS, D_OFF, D_MAXV, D_SIGNMASK, D_NEGZERO, D_OVF_POS, D_OVF_NEG, D_INF_POS,
-  D_INF_NEG, D_NAN_POS, D_NAN_NEG, D_NEG_UNS, D_ZERO_IN, D_HASZERO, D_FAST, D_MAXBITS, dget,
+  D_INF_NEG, D_NAN_POS, D_NAN_NEG, D_NEG_UNS, D_ZERO_IN, D_HASZERO, D_FAST, D_MAXBITS, D_OVFBITS, dget,
 } from "../common/desc";
 import { pow2, ilogb, randomBits, roundUp, sel, R_RNE, R_HALF_AWAY, R_TOWARD_ZERO, R_TOWARD_POS, R_TOWARD_NEG, R_TO_ODD, R_STOCHASTIC } from "../common/lanes";
 import { decode4, DecodeConsts, loadDecodeConsts } from "./cvt-minifloat-f32-wasmsimd";
@@ -46,6 +46,7 @@ import { decode4, DecodeConsts, loadDecodeConsts } from "./cvt-minifloat-f32-was
   // fast RNE common case
   sgnShift: i32 = 0;
   maxBits: v128 = v128.splat<i32>(0);
+  ovfBits: i32 = 0;
   subMagic: v128 = v128.splat<i32>(0);
 }
 
@@ -80,6 +81,7 @@ function loadEncodeConsts(desc: usize): void {
     EC.subScale1 = i32x4.splat((k1 + 127) << 23);
     EC.subScale2 = i32x4.splat((k - k1 + 127) << 23);
     EC.maxBits = i32x4.splat(dget(desc, D_MAXBITS));
+    EC.ovfBits = dget(desc, D_OVFBITS);
     EC.subMagic = i32x4.splat((emin - M + 23 + 127) << 23); // 2^(emin − M + 23): its ulp is the subnormal spacing
     EC.sgnShift = sm == 0 ? 0 : clz<i32>(sm); // moves f32 bit 31 onto the code's sign bit
   }
@@ -102,20 +104,24 @@ function loadEncodeConsts(desc: usize): void {
   return i32x4.sub(lo, up); // up is −1 where rounding away
 }
 
-/** Virtual magnitude code of |x| under RNE, fast path (rows with D_FAST). */
-@inline function magnitudeRneFast(bits: v128, M: i32): v128 {
+/** Descriptor values of the fast RNE paths, copied into locals by each kernel so V8 keeps them in registers. */
+@inline function magnitudeRneFastP(bits: v128, d: i32, rebias: v128, roundC: v128, s1: v128, s2: v128, minNorm: v128): v128 {
   const absb = v128.and(bits, i32x4.splat(0x7fffffff));
-  const d = 23 - M;
   // normal range: rebias the exponent field, round the dropped bits to nearest even, shift
-  const rebased = i32x4.add(absb, EC.rebias);
+  const rebased = i32x4.add(absb, rebias);
   const lsb = v128.and(i32x4.shr_u(rebased, d), i32x4.splat(1)); // parity of the target code (M = 0: of its exponent)
-  const r = i32x4.add(rebased, i32x4.add(i32x4.splat((1 << (d - 1)) - 1), lsb));
-  const vn = i32x4.shr_u(r, d);
+  const vn = i32x4.shr_u(i32x4.add(rebased, i32x4.add(roundC, lsb)), d);
   // subnormal range: scale to the code grid (q < 2^M), then adding 2^23 rounds q to an integer
   // (f32 RNE) that sits in the low mantissa bits
-  const q = f32x4.mul(f32x4.mul(absb, EC.subScale1), EC.subScale2);
+  const q = f32x4.mul(f32x4.mul(absb, s1), s2);
   const vs = i32x4.sub(f32x4.add(q, f32x4.splat(8388608.0)), i32x4.splat(0x4b000000));
-  return sel(vs, vn, i32x4.lt_s(absb, EC.minNorm));
+  return sel(vs, vn, i32x4.lt_s(absb, minNorm));
+}
+
+/** Virtual magnitude code of |x| under RNE, fast path (rows with D_FAST). */
+@inline function magnitudeRneFast(bits: v128, M: i32): v128 {
+  const d = 23 - M;
+  return magnitudeRneFastP(bits, d, EC.rebias, i32x4.splat((1 << (d - 1)) - 1), EC.subScale1, EC.subScale2, EC.minNorm);
 }
 
 /** Apply overflow, sign, zero, Inf and NaN policies to virtual magnitudes `v` of inputs `bits`. */
@@ -223,44 +229,73 @@ const TAIL_IDX = memory.data(64, 16);
   return i32x4.extract_lane(nanAcc, 0) + i32x4.extract_lane(nanAcc, 1) + i32x4.extract_lane(nanAcc, 2) + i32x4.extract_lane(nanAcc, 3);
 }
 
-/** Lanes that need finish(): overflow, Inf/NaN input, or (unsigned rows) a negative input. */
-@inline function specialLanes(bits: v128, v: v128): v128 {
-  const absb = v128.and(bits, i32x4.splat(0x7fffffff));
-  const s = v128.or(i32x4.gt_s(v, EC.maxV), i32x4.gt_s(absb, i32x4.splat(0x7f7fffff)));
-  return v128.or(s, v128.and(EC.unsigned, i32x4.lt_s(bits, i32x4.splat(0))));
+/** Normal-range RNE magnitude (integer rounding of the rebased f32 bits). */
+@inline function magNormal(absb: v128, d: i32, rebias: v128, roundC: v128): v128 {
+  const rebased = i32x4.add(absb, rebias);
+  const lsb = v128.and(i32x4.shr_u(rebased, d), i32x4.splat(1)); // parity of the target code (M = 0: of its exponent)
+  return i32x4.shr_u(i32x4.add(rebased, i32x4.add(roundC, lsb)), d);
 }
 
-/** The common case of finish(): a finite in-range value of a row with zero. */
-@inline function finishCommon(bits: v128, v: v128): v128 {
-  const sgn = v128.and(i32x4.shr_u(bits, EC.sgnShift), EC.signMask);
-  return v128.or(v, v128.and(sgn, v128.or(i32x4.ne(v, i32x4.splat(0)), EC.negZero)));
+/** Subnormal-range RNE magnitude: scale to the code grid, adding 2^23 rounds to an integer (f32 RNE). */
+@inline function magSub(absb: v128, s1: v128, s2: v128): v128 {
+  return i32x4.sub(f32x4.add(f32x4.mul(f32x4.mul(absb, s1), s2), f32x4.splat(8388608.0)), i32x4.splat(0x4b000000));
 }
 
 /**
- * RNE encode of rows with D_FAST, 16 elements per step. A step whose lanes are all finite and in
- * range takes finishCommon (sign or-ed in); any other step takes the full finish(). The ragged
- * tail goes through run(), which shares every lane function, so each element has one result.
+ * RNE encode of rows with D_FAST, 16 elements per step. Per step, two whole-step tests pick the work:
+ * any lane at or past the overflow point (or Inf/NaN, or negative in unsigned rows) → the full
+ * finish() on all 16; any lane below the least normal → the subnormal path is blended in. Otherwise
+ * the code is the normal-range magnitude with the sign bit or-ed in. The ragged tail goes through
+ * run(), which shares every lane function, so each element has exactly one result.
  */
-function encodeRneFast(src: usize, dst: usize, n: i32, outBytes: i32, DC: DecodeConsts): i32 {
+@inline function encodeRneFastT(src: usize, dst: usize, n: i32, outBytes: i32, DC: DecodeConsts, negZeroRow: bool): i32 {
   const n16 = n & ~15;
   let nans = i32x4.splat(0);
-  const M = EC.M;
+  const d = 23 - EC.M;
+  const rebias = EC.rebias, roundC = i32x4.splat((1 << (d - 1)) - 1), s1 = EC.subScale1, s2 = EC.subScale2, minNorm = EC.minNorm;
+  const sgnShift = EC.sgnShift, signMask = EC.signMask;
+  const ovf = i32x4.splat(EC.ovfBits - 1);
+  const unsignedRow = i32x4.extract_lane(EC.unsigned, 0) != 0;
+  const absMask = i32x4.splat(0x7fffffff);
+  const signBit = i32x4.splat(0x80000000);
   for (let i: i32 = 0; i < n16; i += 16) {
     const inp = src + (<usize>i << 2);
     const b0 = v128.load(inp);
     const b1 = v128.load(inp, 16);
     const b2 = v128.load(inp, 32);
     const b3 = v128.load(inp, 48);
-    const v0 = magnitudeRneFast(b0, M);
-    const v1 = magnitudeRneFast(b1, M);
-    const v2 = magnitudeRneFast(b2, M);
-    const v3 = magnitudeRneFast(b3, M);
+    const a0 = v128.and(b0, absMask);
+    const a1 = v128.and(b1, absMask);
+    const a2 = v128.and(b2, absMask);
+    const a3 = v128.and(b3, absMask);
+    const hi = i32x4.max_s(i32x4.max_s(a0, a1), i32x4.max_s(a2, a3));
+    let special = v128.any_true(i32x4.gt_s(hi, ovf));
+    if (unsignedRow) special = special || v128.any_true(v128.and(v128.or(v128.or(b0, b1), v128.or(b2, b3)), signBit));
+    let v0 = magNormal(a0, d, rebias, roundC);
+    let v1 = magNormal(a1, d, rebias, roundC);
+    let v2 = magNormal(a2, d, rebias, roundC);
+    let v3 = magNormal(a3, d, rebias, roundC);
+    const lo = i32x4.min_s(i32x4.min_s(a0, a1), i32x4.min_s(a2, a3));
+    if (v128.any_true(i32x4.lt_s(lo, minNorm))) {
+      v0 = sel(magSub(a0, s1, s2), v0, i32x4.lt_s(a0, minNorm));
+      v1 = sel(magSub(a1, s1, s2), v1, i32x4.lt_s(a1, minNorm));
+      v2 = sel(magSub(a2, s1, s2), v2, i32x4.lt_s(a2, minNorm));
+      v3 = sel(magSub(a3, s1, s2), v3, i32x4.lt_s(a3, minNorm));
+    }
     let c0: v128, c1: v128, c2: v128, c3: v128;
-    if (!v128.any_true(v128.or(v128.or(specialLanes(b0, v0), specialLanes(b1, v1)), v128.or(specialLanes(b2, v2), specialLanes(b3, v3))))) {
-      c0 = finishCommon(b0, v0);
-      c1 = finishCommon(b1, v1);
-      c2 = finishCommon(b2, v2);
-      c3 = finishCommon(b3, v3);
+    if (!special) {
+      if (negZeroRow) {
+        c0 = v128.or(v0, v128.and(i32x4.shr_u(b0, sgnShift), signMask));
+        c1 = v128.or(v1, v128.and(i32x4.shr_u(b1, sgnShift), signMask));
+        c2 = v128.or(v2, v128.and(i32x4.shr_u(b2, sgnShift), signMask));
+        c3 = v128.or(v3, v128.and(i32x4.shr_u(b3, sgnShift), signMask));
+      } else {
+        const z = i32x4.splat(0);
+        c0 = v128.or(v0, v128.and(v128.and(i32x4.shr_u(b0, sgnShift), signMask), i32x4.ne(v0, z)));
+        c1 = v128.or(v1, v128.and(v128.and(i32x4.shr_u(b1, sgnShift), signMask), i32x4.ne(v1, z)));
+        c2 = v128.or(v2, v128.and(v128.and(i32x4.shr_u(b2, sgnShift), signMask), i32x4.ne(v2, z)));
+        c3 = v128.or(v3, v128.and(v128.and(i32x4.shr_u(b3, sgnShift), signMask), i32x4.ne(v3, z)));
+      }
     } else {
       c0 = finish(b0, v0);
       c1 = finish(b1, v1);
@@ -282,28 +317,28 @@ function encodeRneFast(src: usize, dst: usize, n: i32, outBytes: i32, DC: Decode
   return total;
 }
 
-/** Rounded f32 bits of |x| for rows with D_FAST (RNE), computed in the f32 domain. */
-@inline function quantizeAbsFast(absb: v128, d: i32): v128 {
-  // normal range: round the dropped mantissa bits to nearest even (parity of the target code)
-  const lsb = v128.and(i32x4.shr_u(i32x4.add(absb, EC.rebias), d), i32x4.splat(1));
-  const rn = v128.and(i32x4.add(absb, i32x4.add(i32x4.splat((1 << (d - 1)) - 1), lsb)), i32x4.splat(~((1 << d) - 1)));
-  // subnormal range: adding 2^(emin − M + 23) rounds to the subnormal grid (f32 RNE), subtracting is exact
-  const rs = f32x4.sub(f32x4.add(absb, EC.subMagic), EC.subMagic);
-  return sel(rs, rn, i32x4.lt_s(absb, EC.minNorm));
+function encodeRneFast(src: usize, dst: usize, n: i32, outBytes: i32, DC: DecodeConsts): i32 {
+  if (i32x4.extract_lane(EC.negZero, 0) != 0) return encodeRneFastT(src, dst, n, outBytes, DC, true);
+  return encodeRneFastT(src, dst, n, outBytes, DC, false);
 }
 
 /**
  * Fused RNE quantize of rows with D_FAST, 16 elements per step, without forming codes: rounding
- * in the f32 domain. Steps with an overflow, Inf/NaN or (unsigned rows) negative lane take
- * decode4(finish(...)) for all 16 lanes. Tail through run().
+ * in the f32 domain. A step with a lane at or past the overflow point, Inf/NaN or (unsigned rows)
+ * negative takes decode4(finish(...)) for all 16 lanes; the subnormal rounding is blended in only
+ * for steps that have a lane below the least normal. Tail through run().
  */
-function quantizeRneFast(src: usize, dst: usize, n: i32, DC: DecodeConsts): i32 {
+@inline function quantizeRneFastT(src: usize, dst: usize, n: i32, DC: DecodeConsts, negZeroRow: bool): i32 {
   const n16 = n & ~15;
   let nans = i32x4.splat(0);
   const d = 23 - EC.M;
   const absMask = i32x4.splat(0x7fffffff);
-  const top = i32x4.splat(0x7f7fffff);
   const signBit = i32x4.splat(0x80000000);
+  const rebias = EC.rebias, roundC = i32x4.splat((1 << (d - 1)) - 1), keep = i32x4.splat(~((1 << d) - 1));
+  const magic = EC.subMagic, minNorm = EC.minNorm;
+  const ovf = i32x4.splat(EC.ovfBits - 1);
+  const unsignedRow = i32x4.extract_lane(EC.unsigned, 0) != 0;
+  const z = i32x4.splat(0);
   for (let i: i32 = 0; i < n16; i += 16) {
     const inp = src + (<usize>i << 2);
     const b0 = v128.load(inp);
@@ -314,19 +349,33 @@ function quantizeRneFast(src: usize, dst: usize, n: i32, DC: DecodeConsts): i32 
     const a1 = v128.and(b1, absMask);
     const a2 = v128.and(b2, absMask);
     const a3 = v128.and(b3, absMask);
-    const r0 = quantizeAbsFast(a0, d);
-    const r1 = quantizeAbsFast(a1, d);
-    const r2 = quantizeAbsFast(a2, d);
-    const r3 = quantizeAbsFast(a3, d);
-    let sp = v128.or(v128.or(i32x4.gt_s(r0, EC.maxBits), i32x4.gt_s(r1, EC.maxBits)), v128.or(i32x4.gt_s(r2, EC.maxBits), i32x4.gt_s(r3, EC.maxBits)));
-    sp = v128.or(sp, v128.or(v128.or(i32x4.gt_s(a0, top), i32x4.gt_s(a1, top)), v128.or(i32x4.gt_s(a2, top), i32x4.gt_s(a3, top))));
-    sp = v128.or(sp, v128.and(EC.unsigned, v128.or(v128.or(b0, b1), v128.or(b2, b3))));
+    let special = v128.any_true(i32x4.gt_s(i32x4.max_s(i32x4.max_s(a0, a1), i32x4.max_s(a2, a3)), ovf));
+    if (unsignedRow) special = special || v128.any_true(v128.and(v128.or(v128.or(b0, b1), v128.or(b2, b3)), signBit));
     const out = dst + (<usize>i << 2);
-    if (!v128.any_true(v128.and(sp, v128.or(signBit, v128.not(EC.unsigned))))) {
-      v128.store(out, v128.or(r0, v128.and(v128.and(b0, signBit), v128.or(i32x4.ne(r0, i32x4.splat(0)), EC.negZero))));
-      v128.store(out, v128.or(r1, v128.and(v128.and(b1, signBit), v128.or(i32x4.ne(r1, i32x4.splat(0)), EC.negZero))), 16);
-      v128.store(out, v128.or(r2, v128.and(v128.and(b2, signBit), v128.or(i32x4.ne(r2, i32x4.splat(0)), EC.negZero))), 32);
-      v128.store(out, v128.or(r3, v128.and(v128.and(b3, signBit), v128.or(i32x4.ne(r3, i32x4.splat(0)), EC.negZero))), 48);
+    if (!special) {
+      // normal range: round the dropped mantissa bits to nearest even (parity of the target code)
+      let r0 = v128.and(i32x4.add(a0, i32x4.add(roundC, v128.and(i32x4.shr_u(i32x4.add(a0, rebias), d), i32x4.splat(1)))), keep);
+      let r1 = v128.and(i32x4.add(a1, i32x4.add(roundC, v128.and(i32x4.shr_u(i32x4.add(a1, rebias), d), i32x4.splat(1)))), keep);
+      let r2 = v128.and(i32x4.add(a2, i32x4.add(roundC, v128.and(i32x4.shr_u(i32x4.add(a2, rebias), d), i32x4.splat(1)))), keep);
+      let r3 = v128.and(i32x4.add(a3, i32x4.add(roundC, v128.and(i32x4.shr_u(i32x4.add(a3, rebias), d), i32x4.splat(1)))), keep);
+      // subnormal range: adding 2^(emin − M + 23) rounds to the subnormal grid (f32 RNE); subtracting is exact
+      if (v128.any_true(i32x4.lt_s(i32x4.min_s(i32x4.min_s(a0, a1), i32x4.min_s(a2, a3)), minNorm))) {
+        r0 = sel(f32x4.sub(f32x4.add(a0, magic), magic), r0, i32x4.lt_s(a0, minNorm));
+        r1 = sel(f32x4.sub(f32x4.add(a1, magic), magic), r1, i32x4.lt_s(a1, minNorm));
+        r2 = sel(f32x4.sub(f32x4.add(a2, magic), magic), r2, i32x4.lt_s(a2, minNorm));
+        r3 = sel(f32x4.sub(f32x4.add(a3, magic), magic), r3, i32x4.lt_s(a3, minNorm));
+      }
+      if (negZeroRow) {
+        v128.store(out, v128.or(r0, v128.and(b0, signBit)));
+        v128.store(out, v128.or(r1, v128.and(b1, signBit)), 16);
+        v128.store(out, v128.or(r2, v128.and(b2, signBit)), 32);
+        v128.store(out, v128.or(r3, v128.and(b3, signBit)), 48);
+      } else {
+        v128.store(out, v128.or(r0, v128.and(v128.and(b0, signBit), i32x4.ne(r0, z))));
+        v128.store(out, v128.or(r1, v128.and(v128.and(b1, signBit), i32x4.ne(r1, z))), 16);
+        v128.store(out, v128.or(r2, v128.and(v128.and(b2, signBit), i32x4.ne(r2, z))), 32);
+        v128.store(out, v128.or(r3, v128.and(v128.and(b3, signBit), i32x4.ne(r3, z))), 48);
+      }
     } else {
       v128.store(out, decode4(finish(b0, magnitudeRneFast(b0, EC.M)), DC));
       v128.store(out, decode4(finish(b1, magnitudeRneFast(b1, EC.M)), DC), 16);
@@ -339,6 +388,11 @@ function quantizeRneFast(src: usize, dst: usize, n: i32, DC: DecodeConsts): i32 
   if (n16 < n) total += run(1, src + (<usize>n16 << 2), dst + (<usize>n16 << 2), n - n16, 4, R_RNE, true,
                             i32x4.splat(0), i32x4.splat(0), 0, 0, DC);
   return total;
+}
+
+function quantizeRneFast(src: usize, dst: usize, n: i32, DC: DecodeConsts): i32 {
+  if (i32x4.extract_lane(EC.negZero, 0) != 0) return quantizeRneFastT(src, dst, n, DC, true);
+  return quantizeRneFastT(src, dst, n, DC, false);
 }
 
 @inline function dispatch(op: i32, desc: usize, src: usize, dst: usize, n: i32, outBytes: i32, mode: i32,

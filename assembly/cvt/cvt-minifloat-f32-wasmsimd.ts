@@ -74,13 +74,18 @@ export function loadDecodeConsts(desc: usize): DecodeConsts {
   return sel(v128.or(i32x4.splat(0x7fc00000), v128.and(sign, C.nanSignMask)), out, nan);
 }
 
-/** Finite codes of D_FAST rows: normals by rebiasing the exponent field, subnormals by an exact scaling. */
-@inline function decodeFinite4(codes: v128, C: DecodeConsts): v128 {
-  const mag = v128.and(codes, C.magMask);
-  const nb = i32x4.add(i32x4.shl(mag, 23 - C.M), C.rebias);
-  const sb = f32x4.mul(f32x4.mul(f32x4.convert_i32x4_s(mag), C.subScale1), C.subScale2);
-  const sign = i32x4.shl(v128.and(codes, C.signMask), C.signShift);
-  return v128.or(sel(sb, nb, i32x4.lt_s(mag, C.hidden)), sign);
+/** Finite normal codes of D_FAST rows: rebias the exponent field of the shifted magnitude bits. */
+@inline function decodeNormal4(codes: v128, magMask: v128, d: i32, rebias: v128, signMask: v128, signShift: i32): v128 {
+  const mag = v128.and(codes, magMask);
+  return v128.or(i32x4.add(i32x4.shl(mag, d), rebias), i32x4.shl(v128.and(codes, signMask), signShift));
+}
+
+/** Finite codes of D_FAST rows including zero and subnormals (an exact integer-times-power-of-two). */
+@inline function decodeMixed4(codes: v128, magMask: v128, d: i32, rebias: v128, s1: v128, s2: v128, signMask: v128, signShift: i32, hidden: v128): v128 {
+  const mag = v128.and(codes, magMask);
+  const nb = i32x4.add(i32x4.shl(mag, d), rebias);
+  const sb = f32x4.mul(f32x4.mul(f32x4.convert_i32x4_s(mag), s1), s2);
+  return v128.or(sel(sb, nb, i32x4.lt_s(mag, hidden)), i32x4.shl(v128.and(codes, signMask), signShift));
 }
 
 /**
@@ -92,13 +97,18 @@ function decodeFast(src: usize, dst: usize, n: i32, inBytes: i32, C: DecodeConst
   const magMask = i32x4.extract_lane(C.magMask, 0);
   const outside = v128.not(v128.or(C.magMask, C.signMask));
   let bad = i32x4.splat(0);
+  const vmag = C.magMask, d = 23 - C.M, rebias = C.rebias, s1 = C.subScale1, s2 = C.subScale2, sm = C.signMask, ss = C.signShift, hid = C.hidden;
+  const hidc: i32 = 1 << C.M;
+  const hid8 = i8x16.splat(<i8>min<i32>(hidc, 255)), hid16 = i16x8.splat(<i16>hidc);
+  const thr8 = i8x16.splat(<i8>min<i32>(C.specThr - 1, 255)), mm8 = i8x16.splat(<i8>magMask), nf8 = i8x16.splat(<i8>C.nanFullC);
+  const thr16 = i16x8.splat(<i16>min<i32>(C.specThr - 1, 65535)), mm16 = i16x8.splat(<i16>magMask), nf16 = i16x8.splat(<i16>C.nanFullC);
   for (let i: i32 = 0; i < n16; i += 16) {
-    let c0: v128, c1: v128, c2: v128, c3: v128, sp: bool;
+    let c0: v128, c1: v128, c2: v128, c3: v128, sp: bool, sub: bool;
     if (inBytes == 1) {
       const b = v128.load(src + <usize>i);
-      const m = v128.and(b, i8x16.splat(<i8>magMask));
-      sp = v128.any_true(v128.or(i8x16.gt_u(m, i8x16.splat(<i8>min<i32>(C.specThr - 1, 255))), i8x16.eq(b, i8x16.splat(<i8>C.nanFullC))))
-        || C.specThr <= 0;
+      const m = v128.and(b, mm8);
+      sp = v128.any_true(v128.or(i8x16.gt_u(m, thr8), i8x16.eq(b, nf8)));
+      sub = v128.any_true(i8x16.lt_u(m, hid8));
       const lo = i16x8.extend_low_i8x16_u(b);
       const hi = i16x8.extend_high_i8x16_u(b);
       c0 = i32x4.extend_low_i16x8_u(lo);
@@ -109,11 +119,9 @@ function decodeFast(src: usize, dst: usize, n: i32, inBytes: i32, C: DecodeConst
       const p = src + (<usize>i << 1);
       const lo = v128.load(p);
       const hi = v128.load(p, 16);
-      const thr = i16x8.splat(<i16>min<i32>(C.specThr - 1, 65535));
-      const mm = i16x8.splat(<i16>magMask);
-      const nf = i16x8.splat(<i16>C.nanFullC);
-      sp = v128.any_true(v128.or(v128.or(i16x8.gt_u(v128.and(lo, mm), thr), i16x8.gt_u(v128.and(hi, mm), thr)),
-                                 v128.or(i16x8.eq(lo, nf), i16x8.eq(hi, nf)))) || C.specThr <= 0;
+      sp = v128.any_true(v128.or(v128.or(i16x8.gt_u(v128.and(lo, mm16), thr16), i16x8.gt_u(v128.and(hi, mm16), thr16)),
+                                 v128.or(i16x8.eq(lo, nf16), i16x8.eq(hi, nf16))));
+      sub = v128.any_true(v128.or(i16x8.lt_u(v128.and(lo, mm16), hid16), i16x8.lt_u(v128.and(hi, mm16), hid16)));
       c0 = i32x4.extend_low_i16x8_u(lo);
       c1 = i32x4.extend_high_i16x8_u(lo);
       c2 = i32x4.extend_low_i16x8_u(hi);
@@ -121,11 +129,16 @@ function decodeFast(src: usize, dst: usize, n: i32, inBytes: i32, C: DecodeConst
     }
     bad = v128.or(bad, v128.and(v128.or(v128.or(c0, c1), v128.or(c2, c3)), outside));
     const out = dst + (<usize>i << 2);
-    if (!sp) {
-      v128.store(out, decodeFinite4(c0, C));
-      v128.store(out, decodeFinite4(c1, C), 16);
-      v128.store(out, decodeFinite4(c2, C), 32);
-      v128.store(out, decodeFinite4(c3, C), 48);
+    if (!sp && !sub) {
+      v128.store(out, decodeNormal4(c0, vmag, d, rebias, sm, ss));
+      v128.store(out, decodeNormal4(c1, vmag, d, rebias, sm, ss), 16);
+      v128.store(out, decodeNormal4(c2, vmag, d, rebias, sm, ss), 32);
+      v128.store(out, decodeNormal4(c3, vmag, d, rebias, sm, ss), 48);
+    } else if (!sp) {
+      v128.store(out, decodeMixed4(c0, vmag, d, rebias, s1, s2, sm, ss, hid));
+      v128.store(out, decodeMixed4(c1, vmag, d, rebias, s1, s2, sm, ss, hid), 16);
+      v128.store(out, decodeMixed4(c2, vmag, d, rebias, s1, s2, sm, ss, hid), 32);
+      v128.store(out, decodeMixed4(c3, vmag, d, rebias, s1, s2, sm, ss, hid), 48);
     } else {
       v128.store(out, decode4(c0, C));
       v128.store(out, decode4(c1, C), 16);
@@ -138,6 +151,46 @@ function decodeFast(src: usize, dst: usize, n: i32, inBytes: i32, C: DecodeConst
   return r;
 }
 
+// Byte planes of the 16-entry f32 table of a ≤ 4-bit format: PLANES + 16·k holds byte k of each value.
+const LUT = memory.data(64, 16);
+const PLANES = memory.data(64, 16);
+
+/**
+ * ≤ 4-bit formats: table lookup. The 16 values (specials included) come from decode4 once per call;
+ * per 16 codes, four i8x16.swizzle pick the four bytes of each value and eight shuffles interleave
+ * them into four f32 vectors. Codes ≥ 16 swizzle to 0 and are reported through the returned bits.
+ */
+function decodeLut4(src: usize, dst: usize, n: i32, C: DecodeConsts): i32 {
+  const idx = v128(0, 0, 0, 0, 1, 0, 0, 0, 2, 0, 0, 0, 3, 0, 0, 0);
+  for (let q: i32 = 0; q < 4; q++) v128.store(LUT + (<usize>q << 4), decode4(i32x4.add(idx, i32x4.splat(q * 4)), C));
+  for (let j: i32 = 0; j < 16; j++)
+    for (let k: i32 = 0; k < 4; k++) store<u8>(PLANES + <usize>(k * 16 + j), load<u8>(LUT + <usize>(j * 4 + k)));
+  const p0 = v128.load(PLANES), p1 = v128.load(PLANES, 16), p2 = v128.load(PLANES, 32), p3 = v128.load(PLANES, 48);
+  const outside = i8x16.splat(<i8>~(i32x4.extract_lane(C.magMask, 0) | i32x4.extract_lane(C.signMask, 0)));
+  let bad = i32x4.splat(0);
+  const n16 = n & ~15;
+  for (let i: i32 = 0; i < n16; i += 16) {
+    const b = v128.load(src + <usize>i);
+    bad = v128.or(bad, v128.and(b, outside));
+    const q0 = i8x16.swizzle(p0, b);
+    const q1 = i8x16.swizzle(p1, b);
+    const q2 = i8x16.swizzle(p2, b);
+    const q3 = i8x16.swizzle(p3, b);
+    const l01 = i8x16.shuffle(q0, q1, 0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
+    const h01 = i8x16.shuffle(q0, q1, 8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31);
+    const l23 = i8x16.shuffle(q2, q3, 0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
+    const h23 = i8x16.shuffle(q2, q3, 8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31);
+    const out = dst + (<usize>i << 2);
+    v128.store(out, i8x16.shuffle(l01, l23, 0, 1, 16, 17, 2, 3, 18, 19, 4, 5, 20, 21, 6, 7, 22, 23));
+    v128.store(out, i8x16.shuffle(l01, l23, 8, 9, 24, 25, 10, 11, 26, 27, 12, 13, 28, 29, 14, 15, 30, 31), 16);
+    v128.store(out, i8x16.shuffle(h01, h23, 0, 1, 16, 17, 2, 3, 18, 19, 4, 5, 20, 21, 6, 7, 22, 23), 32);
+    v128.store(out, i8x16.shuffle(h01, h23, 8, 9, 24, 25, 10, 11, 26, 27, 12, 13, 28, 29, 14, 15, 30, 31), 48);
+  }
+  let r = i32x4.extract_lane(bad, 0) | i32x4.extract_lane(bad, 1) | i32x4.extract_lane(bad, 2) | i32x4.extract_lane(bad, 3);
+  if (n16 < n) r |= decodeGeneral(src + <usize>n16, dst + (<usize>n16 << 2), n - n16, 1, C);
+  return r;
+}
+
 const TAIL_IN = memory.data(64, 16);
 const TAIL_OUT = memory.data(64, 16);
 
@@ -147,6 +200,7 @@ const TAIL_OUT = memory.data(64, 16);
  */
 export function cvt_minifloat_f32__wasmsimd(desc: usize, src: usize, dst: usize, n: i32, inBytes: i32): i32 {
   const C = loadDecodeConsts(desc);
+  if (inBytes == 1 && (i32x4.extract_lane(C.magMask, 0) | i32x4.extract_lane(C.signMask, 0)) < 16) return decodeLut4(src, dst, n, C);
   if (dget(desc, D_FAST) != 0) return decodeFast(src, dst, n, inBytes, C);
   return decodeGeneral(src, dst, n, inBytes, C);
 }
