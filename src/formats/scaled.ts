@@ -136,48 +136,34 @@ export function makePlan(n: number, o: ScaledOptions): Plan {
 
 type Arr = Float32Array | Uint8Array | Uint16Array | Int32Array;
 
-/** Natural (row-major) order → run order. */
-export function toRunOrder<T extends Arr>(p: Plan, a: T): T {
+/**
+ * Position in run order of each natural position is a fixed permutation; `toRun` moves natural →
+ * run order, otherwise run → natural.
+ */
+function permute<T extends Arr>(p: Plan, a: T, toRun: boolean): T {
   if (p.perm === 'none') return a;
   const out = new (a.constructor as { new (n: number): T })(a.length);
   const { outer, L, inner } = p;
-  if (p.perm === 'front') {
-    for (let o = 0; o < outer; o++)
-      for (let l = 0; l < L; l++) {
-        const src = (o * L + l) * inner;
-        const dst = (l * outer + o) * inner;
-        for (let i = 0; i < inner; i++) out[dst + i] = a[src + i];
+  for (let o = 0; o < outer; o++)
+    for (let l = 0; l < L; l++) {
+      const nat = (o * L + l) * inner;
+      for (let i = 0; i < inner; i++) {
+        const run = p.perm === 'front' ? (l * outer + o) * inner + i : (o * inner + i) * L + l;
+        if (toRun) out[run] = a[nat + i];
+        else out[nat + i] = a[run];
       }
-  } else {
-    for (let o = 0; o < outer; o++)
-      for (let l = 0; l < L; l++) {
-        const src = (o * L + l) * inner;
-        for (let i = 0; i < inner; i++) out[(o * inner + i) * L + l] = a[src + i];
-      }
-  }
+    }
   return out;
+}
+
+/** Natural (row-major) order → run order. */
+export function toRunOrder<T extends Arr>(p: Plan, a: T): T {
+  return permute(p, a, true);
 }
 
 /** Run order → natural order. */
 export function fromRunOrder<T extends Arr>(p: Plan, a: T): T {
-  if (p.perm === 'none') return a;
-  const out = new (a.constructor as { new (n: number): T })(a.length);
-  const { outer, L, inner } = p;
-  if (p.perm === 'front') {
-    for (let o = 0; o < outer; o++)
-      for (let l = 0; l < L; l++) {
-        const dst = (o * L + l) * inner;
-        const src = (l * outer + o) * inner;
-        for (let i = 0; i < inner; i++) out[dst + i] = a[src + i];
-      }
-  } else {
-    for (let o = 0; o < outer; o++)
-      for (let l = 0; l < L; l++) {
-        const dst = (o * L + l) * inner;
-        for (let i = 0; i < inner; i++) out[dst + i] = a[(o * inner + i) * L + l];
-      }
-  }
-  return out;
+  return permute(p, a, false);
 }
 
 /** Natural scale index of run r (only per-group with a permutation reorders scales). */

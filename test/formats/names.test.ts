@@ -3,21 +3,13 @@
 // (formats.md §8), bipolar levels (§5), and P3109 Binary{K}p{P}{s|u}{e|f} (p3109.md §1–§3) for every
 // K = 3..16; bad names and out-of-range parameters raise NumlabError.
 import { describe, expect, it } from 'vitest';
-import { format, limitsOf, NumlabError, parseFormatName, REGISTRY } from '../../src/index.js';
+import { format, limitsOf, parseFormatName, REGISTRY } from '../../src/index.js';
 import type { MinifloatLimits, IntLimits } from '../../src/formats/limits.js';
+import { thrown } from '../helpers/errors.js';
 
 const mfl = (name: string) => limitsOf(parseFormatName(name)) as MinifloatLimits;
 const il = (name: string) => limitsOf(parseFormatName(name)) as IntLimits;
 
-function thrown(f: () => unknown): NumlabError {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(NumlabError);
-    return e as NumlabError;
-  }
-  throw new Error('expected a NumlabError, nothing was thrown');
-}
 
 const NUMERIC = (L: MinifloatLimits) => ({
   bits: L.bits, bias: L.bias, max: L.max, minNormal: L.minNormal, minSubnormal: L.minSubnormal,

@@ -2,18 +2,10 @@
 // format without NaN (FP4, FP6, INT, bipolar) is an error naming the index, on every path and past
 // the first chunk; formats with NaN encode it.
 import { describe, expect, it } from 'vitest';
-import { format, NumlabError } from '../../src/index.js';
+import { format } from '../../src/index.js';
 import { fromBits } from '../helpers/f32.js';
+import { thrown } from '../helpers/errors.js';
 
-function thrown(fn: () => unknown): NumlabError {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(NumlabError);
-    return e as NumlabError;
-  }
-  throw new Error('did not throw');
-}
 
 describe('NaN into formats without NaN', () => {
   for (const id of ['fp4_e2m1fn', 'fp6_e2m3fn', 'fp6_e3m2fn', 'int8', 'int4', 'uint8', 'bipolar2'])
@@ -23,7 +15,7 @@ describe('NaN into formats without NaN', () => {
           const x = new Float32Array(at + 3).fill(1);
           x[at] = fromBits(bits);
           for (const op of ['encode', 'quantize'] as const) {
-            const e = thrown(() => (format(id) as { [k: string]: (x: Float32Array) => unknown })[op](x));
+            const e = thrown(() => (format(id) as unknown as Record<string, (x: Float32Array) => unknown>)[op](x));
             expect(e.code).toBe('NONFINITE_INPUT');
             expect(e.value).toBe(at);
             expect(e.message).toContain(`index ${at}`);

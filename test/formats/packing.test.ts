@@ -4,12 +4,12 @@
 // (docs/packing.md) and every error.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { NumlabError } from '../../src/errors.js';
 import {
   pack, packedLength, packRef, packSplit42, packSplit42Ref, unpack, unpackRef, unpackSplit42, unpackSplit42Ref,
 } from '../../src/formats/packing.js';
 import { CHUNK } from '../../src/runtime/wasm.js';
 import { firstBitDiff } from '../helpers/f32.js';
+import { thrown as errorOf } from '../helpers/errors.js';
 
 const BITS = [1, 2, 3, 4, 5, 6, 7, 8] as const;
 
@@ -61,15 +61,6 @@ function hexBytes(a: Uint8Array): number[] {
   return Array.from(a);
 }
 
-function errorOf(f: () => unknown): NumlabError {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(NumlabError);
-    return e as NumlabError;
-  }
-  throw new Error('expected a NumlabError, nothing was thrown');
-}
 
 describe('worked examples (docs/packing.md)', () => {
   const cases: [number, number[], number[]][] = [
