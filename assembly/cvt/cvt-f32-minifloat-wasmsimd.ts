@@ -237,8 +237,9 @@ const TAIL_IDX = memory.data(64, 16);
 }
 
 /** Subnormal-range RNE magnitude: scale to the code grid, adding 2^23 rounds to an integer (f32 RNE). */
-@inline function magSub(absb: v128, s1: v128, s2: v128): v128 {
-  return i32x4.sub(f32x4.add(f32x4.mul(f32x4.mul(absb, s1), s2), f32x4.splat(8388608.0)), i32x4.splat(0x4b000000));
+@inline function magSub(absb: v128, s1: v128, s2: v128, oneFactor: bool): v128 {
+  const q = oneFactor ? f32x4.mul(absb, s1) : f32x4.mul(f32x4.mul(absb, s1), s2);
+  return i32x4.sub(f32x4.add(q, f32x4.splat(8388608.0)), i32x4.splat(0x4b000000));
 }
 
 /**
@@ -248,7 +249,7 @@ const TAIL_IDX = memory.data(64, 16);
  * the code is the normal-range magnitude with the sign bit or-ed in. The ragged tail goes through
  * run(), which shares every lane function, so each element has exactly one result.
  */
-@inline function encodeRneFastT(src: usize, dst: usize, n: i32, outBytes: i32, DC: DecodeConsts, negZeroRow: bool): i32 {
+@inline function encodeRneFastT(src: usize, dst: usize, n: i32, outBytes: i32, DC: DecodeConsts, negZeroRow: bool, oneFactor: bool): i32 {
   const n16 = n & ~15;
   let nans = i32x4.splat(0);
   const d = 23 - EC.M;
@@ -277,10 +278,10 @@ const TAIL_IDX = memory.data(64, 16);
     let v3 = magNormal(a3, d, rebias, roundC);
     const lo = i32x4.min_s(i32x4.min_s(a0, a1), i32x4.min_s(a2, a3));
     if (v128.any_true(i32x4.lt_s(lo, minNorm))) {
-      v0 = sel(magSub(a0, s1, s2), v0, i32x4.lt_s(a0, minNorm));
-      v1 = sel(magSub(a1, s1, s2), v1, i32x4.lt_s(a1, minNorm));
-      v2 = sel(magSub(a2, s1, s2), v2, i32x4.lt_s(a2, minNorm));
-      v3 = sel(magSub(a3, s1, s2), v3, i32x4.lt_s(a3, minNorm));
+      v0 = sel(magSub(a0, s1, s2, oneFactor), v0, i32x4.lt_s(a0, minNorm));
+      v1 = sel(magSub(a1, s1, s2, oneFactor), v1, i32x4.lt_s(a1, minNorm));
+      v2 = sel(magSub(a2, s1, s2, oneFactor), v2, i32x4.lt_s(a2, minNorm));
+      v3 = sel(magSub(a3, s1, s2, oneFactor), v3, i32x4.lt_s(a3, minNorm));
     }
     let c0: v128, c1: v128, c2: v128, c3: v128;
     if (!special) {
@@ -318,8 +319,15 @@ const TAIL_IDX = memory.data(64, 16);
 }
 
 function encodeRneFast(src: usize, dst: usize, n: i32, outBytes: i32, DC: DecodeConsts): i32 {
-  if (i32x4.extract_lane(EC.negZero, 0) != 0) return encodeRneFastT(src, dst, n, outBytes, DC, true);
-  return encodeRneFastT(src, dst, n, outBytes, DC, false);
+  // one scaling factor covers the subnormal range when 2^(M − emin) is a normal f32 (all but bf16-like rows)
+  const one = EC.M - i32x4.extract_lane(EC.emin, 0) <= 126;
+  if (one) {
+    EC.subScale1 = i32x4.splat((EC.M - i32x4.extract_lane(EC.emin, 0) + 127) << 23);
+    if (i32x4.extract_lane(EC.negZero, 0) != 0) return encodeRneFastT(src, dst, n, outBytes, DC, true, true);
+    return encodeRneFastT(src, dst, n, outBytes, DC, false, true);
+  }
+  if (i32x4.extract_lane(EC.negZero, 0) != 0) return encodeRneFastT(src, dst, n, outBytes, DC, true, false);
+  return encodeRneFastT(src, dst, n, outBytes, DC, false, false);
 }
 
 /**

@@ -191,6 +191,37 @@ function decodeLut4(src: usize, dst: usize, n: i32, C: DecodeConsts): i32 {
   return r;
 }
 
+// The 256-entry f32 table of an 8-bit-coded format (codes past the format's width are flagged, not used).
+const LUT256 = memory.data(1024, 16);
+
+/**
+ * 5..8-bit formats: table lookup. The 256 values (specials included) come from decode4 once per
+ * call; each output lane is one v128.load32_lane from the table.
+ */
+function decodeLut8(src: usize, dst: usize, n: i32, C: DecodeConsts): i32 {
+  const idx = v128(0, 0, 0, 0, 1, 0, 0, 0, 2, 0, 0, 0, 3, 0, 0, 0);
+  for (let q: i32 = 0; q < 64; q++) v128.store(LUT256 + (<usize>q << 4), decode4(i32x4.add(idx, i32x4.splat(q * 4)), C));
+  const width = i32x4.extract_lane(C.magMask, 0) | i32x4.extract_lane(C.signMask, 0);
+  const outside: u32 = ~(<u32>width * 0x01010101);
+  let bad: u32 = 0;
+  const n4 = n & ~3;
+  for (let i: i32 = 0; i < n4; i += 4) {
+    const w = load<u32>(src + <usize>i);
+    bad |= w & outside;
+    let v = v128.load32_zero(LUT256 + ((w & 0xff) << 2));
+    v = v128.load32_lane(LUT256 + (((w >> 8) & 0xff) << 2), v, 1);
+    v = v128.load32_lane(LUT256 + (((w >> 16) & 0xff) << 2), v, 2);
+    v = v128.load32_lane(LUT256 + ((w >> 24) << 2), v, 3);
+    v128.store(dst + (<usize>i << 2), v);
+  }
+  for (let i: i32 = n4; i < n; i++) {
+    const c = <u32>load<u8>(src + <usize>i);
+    bad |= c & outside;
+    store<u32>(dst + (<usize>i << 2), load<u32>(LUT256 + (c << 2)));
+  }
+  return <i32>bad;
+}
+
 const TAIL_IN = memory.data(64, 16);
 const TAIL_OUT = memory.data(64, 16);
 
@@ -200,7 +231,9 @@ const TAIL_OUT = memory.data(64, 16);
  */
 export function cvt_minifloat_f32__wasmsimd(desc: usize, src: usize, dst: usize, n: i32, inBytes: i32): i32 {
   const C = loadDecodeConsts(desc);
-  if (inBytes == 1 && (i32x4.extract_lane(C.magMask, 0) | i32x4.extract_lane(C.signMask, 0)) < 16) return decodeLut4(src, dst, n, C);
+  const width = i32x4.extract_lane(C.magMask, 0) | i32x4.extract_lane(C.signMask, 0);
+  if (inBytes == 1 && width < 16) return decodeLut4(src, dst, n, C);
+  if (inBytes == 1) return decodeLut8(src, dst, n, C);
   if (dget(desc, D_FAST) != 0) return decodeFast(src, dst, n, inBytes, C);
   return decodeGeneral(src, dst, n, inBytes, C);
 }
