@@ -47,6 +47,7 @@ import { decode4, DecodeConsts, loadDecodeConsts } from "./cvt-minifloat-f32-was
   sgnShift: i32 = 0;
   maxBits: v128 = v128.splat<i32>(0);
   ovfBits: i32 = 0;
+  subScaleOne: v128 = v128.splat<i32>(0); // 2^(M − emin) when it is a normal f32
   subMagic: v128 = v128.splat<i32>(0);
 }
 
@@ -253,7 +254,8 @@ const TAIL_IDX = memory.data(64, 16);
   const n16 = n & ~15;
   let nans = i32x4.splat(0);
   const d = 23 - EC.M;
-  const rebias = EC.rebias, roundC = i32x4.splat((1 << (d - 1)) - 1), s1 = EC.subScale1, s2 = EC.subScale2, minNorm = EC.minNorm;
+  const rebias = EC.rebias, roundC = i32x4.splat((1 << (d - 1)) - 1), minNorm = EC.minNorm;
+  const s1 = oneFactor ? EC.subScaleOne : EC.subScale1, s2 = EC.subScale2;
   const sgnShift = EC.sgnShift, signMask = EC.signMask;
   const ovf = i32x4.splat(EC.ovfBits - 1);
   const unsignedRow = i32x4.extract_lane(EC.unsigned, 0) != 0;
@@ -322,7 +324,7 @@ function encodeRneFast(src: usize, dst: usize, n: i32, outBytes: i32, DC: Decode
   // one scaling factor covers the subnormal range when 2^(M − emin) is a normal f32 (all but bf16-like rows)
   const one = EC.M - i32x4.extract_lane(EC.emin, 0) <= 126;
   if (one) {
-    EC.subScale1 = i32x4.splat((EC.M - i32x4.extract_lane(EC.emin, 0) + 127) << 23);
+    EC.subScaleOne = i32x4.splat((EC.M - i32x4.extract_lane(EC.emin, 0) + 127) << 23);
     if (i32x4.extract_lane(EC.negZero, 0) != 0) return encodeRneFastT(src, dst, n, outBytes, DC, true, true);
     return encodeRneFastT(src, dst, n, outBytes, DC, false, true);
   }
