@@ -89,10 +89,8 @@ export function minifloatLimits(s: MinifloatSpec): MinifloatLimits {
   if (s.nan === 'ieee') parts.push('NaN=exp all-ones');
   else if (s.nan === 'top') parts.push(`NaN=${hex(L.allOnesMag, L.bits)}${s.signed ? '/' + hex(L.allOnesMag + L.signMask, L.bits) : ''}`);
   else if (s.nan === 'negzero') parts.push(`NaN=${hex(L.nanFull, L.bits)}`);
-  let overflowDefault: string;
-  if (s.overflow === 'saturate') overflowDefault = 'saturate';
-  else overflowDefault = s.overflow === 'inf' ? '→ Inf' : '→ NaN';
-  if (s.conversion === 'p3109') overflowDefault += ' (SatNone)';
+  let overflowDefault = s.overflow === 'saturate' ? 'saturate' : s.overflow === 'inf' ? '→ Inf' : '→ NaN';
+  if (s.conversion === 'p3109') overflowDefault = `SatNone: ${s.overflow === 'saturate' ? '→ max' : overflowDefault}`;
   let finitePositive = L.maxMag - L.minMag + 1;
   if (L.nanFull >= 0 && L.nanFull <= L.maxMag) finitePositive--;
   return {
