@@ -32,6 +32,7 @@ const TAIL_IDX = memory.data(64, 16);
   return sel(i32x4.neg(k), k, neg);
 }
 
+/** INT: the clamped integer q (before masking to a code); bipolar: the code u. */
 @inline function code4(y: v128, mode: i32, bipolar: bool, kmax: v128, vqmin: v128, vqmax: v128, vmask: v128, zp: v128,
                        idx: v128, sA: v128, sB: v128): v128 {
   if (mode == R_RNE && !bipolar) {
@@ -39,14 +40,14 @@ const TAIL_IDX = memory.data(64, 16);
     // clamp anyway), add 1.5·2^23 so f32 addition rounds to an integer, read it from the mantissa bits
     const c = f32x4.pmin(f32x4.pmax(y, f32x4.splat(-4194304.0)), f32x4.splat(4194304.0)); // pmin/pmax: one x86 op each
     const q = i32x4.sub(f32x4.add(c, f32x4.splat(12582912.0)), i32x4.splat(0x4b400000));
-    return v128.and(i32x4.min_s(i32x4.max_s(i32x4.add(q, zp), vqmin), vqmax), vmask);
+    return i32x4.min_s(i32x4.max_s(i32x4.add(q, zp), vqmin), vqmax);
   }
   const lv = level4(y, mode, bipolar, kmax, idx, sA, sB);
   if (bipolar) return i32x4.shr_s(i32x4.add(lv, vmask), 1);
-  return v128.and(i32x4.min_s(i32x4.max_s(i32x4.add(lv, zp), vqmin), vqmax), vmask);
+  return i32x4.min_s(i32x4.max_s(i32x4.add(lv, zp), vqmin), vqmax);
 }
 
-@inline function runInt(src: usize, dst: usize, n: i32, outBytes: i32, qmin: i32, qmax: i32, mask: i32, bipolar: bool,
+@inline function runInt(op: i32, src: usize, dst: usize, n: i32, outBytes: i32, qmin: i32, qmax: i32, mask: i32, bipolar: bool,
                         scales: usize, zps: usize, runLen: i32, first: i32, mode: i32, seedA: i32, seedB: i32, idxs: usize): i32 {
   const sA = i32x4.splat(seedA);
   const sB = i32x4.splat(seedB);
@@ -106,12 +107,28 @@ const TAIL_IDX = memory.data(64, 16);
       const c1 = code4(y1, mode, bipolar, kmax, vqmin, vqmax, vmask, zp, x1, sA, sB);
       const c2 = code4(y2, mode, bipolar, kmax, vqmin, vqmax, vmask, zp, x2, sA, sB);
       const c3 = code4(y3, mode, bipolar, kmax, vqmin, vqmax, vmask, zp, x3, sA, sB);
+      if (op == 1) {
+        // fused quantize: (q − zp) · s, or the bipolar level (2u − (2^b − 1)) · s
+        const out = rem < 16 ? TAIL_OUT : dst + (<usize>i << 2);
+        v128.store(out, f32x4.mul(f32x4.convert_i32x4_s(bipolar ? i32x4.sub(i32x4.add(c0, c0), vmask) : i32x4.sub(c0, zp)), sc));
+        v128.store(out, f32x4.mul(f32x4.convert_i32x4_s(bipolar ? i32x4.sub(i32x4.add(c1, c1), vmask) : i32x4.sub(c1, zp)), sc), 16);
+        v128.store(out, f32x4.mul(f32x4.convert_i32x4_s(bipolar ? i32x4.sub(i32x4.add(c2, c2), vmask) : i32x4.sub(c2, zp)), sc), 32);
+        v128.store(out, f32x4.mul(f32x4.convert_i32x4_s(bipolar ? i32x4.sub(i32x4.add(c3, c3), vmask) : i32x4.sub(c3, zp)), sc), 48);
+        if (rem < 16) {
+          memory.copy(dst + (<usize>i << 2), TAIL_OUT, <usize>rem << 2);
+          i += rem;
+        } else {
+          i += 16;
+        }
+        continue;
+      }
+      const k0 = v128.and(c0, vmask), k1 = v128.and(c1, vmask), k2 = v128.and(c2, vmask), k3 = v128.and(c3, vmask);
       const out = rem < 16 ? TAIL_OUT : dst + <usize>i * <usize>outBytes;
       if (outBytes == 1) {
-        v128.store(out, i8x16.narrow_i16x8_u(i16x8.narrow_i32x4_u(c0, c1), i16x8.narrow_i32x4_u(c2, c3)));
+        v128.store(out, i8x16.narrow_i16x8_u(i16x8.narrow_i32x4_u(k0, k1), i16x8.narrow_i32x4_u(k2, k3)));
       } else {
-        v128.store(out, i16x8.narrow_i32x4_u(c0, c1));
-        v128.store(out, i16x8.narrow_i32x4_u(c2, c3), 16);
+        v128.store(out, i16x8.narrow_i32x4_u(k0, k1));
+        v128.store(out, i16x8.narrow_i32x4_u(k2, k3), 16);
       }
       if (rem < 16) {
         memory.copy(dst + <usize>i * <usize>outBytes, TAIL_OUT, <usize>rem * <usize>outBytes);
@@ -125,17 +142,17 @@ const TAIL_IDX = memory.data(64, 16);
   return i32x4.extract_lane(nans, 0) + i32x4.extract_lane(nans, 1) + i32x4.extract_lane(nans, 2) + i32x4.extract_lane(nans, 3);
 }
 
-@inline function dispatchInt(src: usize, dst: usize, n: i32, outBytes: i32, qmin: i32, qmax: i32, mask: i32, bipolar: bool,
+@inline function dispatchInt(op: i32, src: usize, dst: usize, n: i32, outBytes: i32, qmin: i32, qmax: i32, mask: i32, bipolar: bool,
                              scales: usize, zps: usize, runLen: i32, first: i32, mode: i32, seedA: i32, seedB: i32, idxs: usize): i32 {
   switch (mode) {
-    case R_RNE: return runInt(src, dst, n, outBytes, qmin, qmax, mask, bipolar, scales, zps, runLen, first, R_RNE, seedA, seedB, idxs);
-    case R_HALF_AWAY: return runInt(src, dst, n, outBytes, qmin, qmax, mask, bipolar, scales, zps, runLen, first, R_HALF_AWAY, seedA, seedB, idxs);
-    case R_TOWARD_ZERO: return runInt(src, dst, n, outBytes, qmin, qmax, mask, bipolar, scales, zps, runLen, first, R_TOWARD_ZERO, seedA, seedB, idxs);
-    case R_TOWARD_POS: return runInt(src, dst, n, outBytes, qmin, qmax, mask, bipolar, scales, zps, runLen, first, R_TOWARD_POS, seedA, seedB, idxs);
-    case R_TOWARD_NEG: return runInt(src, dst, n, outBytes, qmin, qmax, mask, bipolar, scales, zps, runLen, first, R_TOWARD_NEG, seedA, seedB, idxs);
-    case R_TO_ODD: return runInt(src, dst, n, outBytes, qmin, qmax, mask, bipolar, scales, zps, runLen, first, R_TO_ODD, seedA, seedB, idxs);
+    case R_RNE: return runInt(op, src, dst, n, outBytes, qmin, qmax, mask, bipolar, scales, zps, runLen, first, R_RNE, seedA, seedB, idxs);
+    case R_HALF_AWAY: return runInt(op, src, dst, n, outBytes, qmin, qmax, mask, bipolar, scales, zps, runLen, first, R_HALF_AWAY, seedA, seedB, idxs);
+    case R_TOWARD_ZERO: return runInt(op, src, dst, n, outBytes, qmin, qmax, mask, bipolar, scales, zps, runLen, first, R_TOWARD_ZERO, seedA, seedB, idxs);
+    case R_TOWARD_POS: return runInt(op, src, dst, n, outBytes, qmin, qmax, mask, bipolar, scales, zps, runLen, first, R_TOWARD_POS, seedA, seedB, idxs);
+    case R_TOWARD_NEG: return runInt(op, src, dst, n, outBytes, qmin, qmax, mask, bipolar, scales, zps, runLen, first, R_TOWARD_NEG, seedA, seedB, idxs);
+    case R_TO_ODD: return runInt(op, src, dst, n, outBytes, qmin, qmax, mask, bipolar, scales, zps, runLen, first, R_TO_ODD, seedA, seedB, idxs);
   }
-  return runInt(src, dst, n, outBytes, qmin, qmax, mask, bipolar, scales, zps, runLen, first, R_STOCHASTIC, seedA, seedB, idxs);
+  return runInt(op, src, dst, n, outBytes, qmin, qmax, mask, bipolar, scales, zps, runLen, first, R_STOCHASTIC, seedA, seedB, idxs);
 }
 
 /**
@@ -144,13 +161,23 @@ const TAIL_IDX = memory.data(64, 16);
  */
 export function cvt_f32_int__wasmsimd(src: usize, dst: usize, n: i32, outBytes: i32, qmin: i32, qmax: i32, bits: i32,
                                       scales: usize, zps: usize, runLen: i32, first: i32, mode: i32, seedA: i32, seedB: i32, idxs: usize): i32 {
-  return dispatchInt(src, dst, n, outBytes, qmin, qmax, <i32>((1 << bits) - 1), false, scales, zps, runLen, first, mode, seedA, seedB, idxs);
+  return dispatchInt(0, src, dst, n, outBytes, qmin, qmax, <i32>((1 << bits) - 1), false, scales, zps, runLen, first, mode, seedA, seedB, idxs);
 }
 
 /** Bipolar-INT encode of pre-scaled y into u8 codes. Returns the NaN count. */
 export function cvt_f32_bipolar__wasmsimd(src: usize, dst: usize, n: i32, bits: i32, scales: usize, runLen: i32, first: i32, mode: i32,
                                           seedA: i32, seedB: i32, idxs: usize): i32 {
-  return dispatchInt(src, dst, n, 1, 0, (1 << (bits - 1)) - 1, (1 << bits) - 1, true, scales, 0, runLen, first, mode, seedA, seedB, idxs);
+  return dispatchInt(0, src, dst, n, 1, 0, (1 << (bits - 1)) - 1, (1 << bits) - 1, true, scales, 0, runLen, first, mode, seedA, seedB, idxs);
+}
+
+/**
+ * Fused INT / bipolar quantize: f32 x → (q − zp) · s (bipolar: level · s) in one pass, with the
+ * rounding, clamping, scales and zero points of the encoders above. Returns the NaN count.
+ */
+export function qdq_f32_int__wasmsimd(src: usize, dst: usize, n: i32, qmin: i32, qmax: i32, bits: i32, bipolar: i32,
+                                      scales: usize, zps: usize, runLen: i32, first: i32, mode: i32, seedA: i32, seedB: i32, idxs: usize): i32 {
+  if (bipolar != 0) return dispatchInt(1, src, dst, n, 4, 0, (1 << (bits - 1)) - 1, (1 << bits) - 1, true, scales, 0, runLen, first, mode, seedA, seedB, idxs);
+  return dispatchInt(1, src, dst, n, 4, qmin, qmax, <i32>((1 << bits) - 1), false, scales, zps, runLen, first, mode, seedA, seedB, idxs);
 }
 
 /**

@@ -234,7 +234,16 @@ const TAIL_IDX = memory.data(64, 16);
 @inline function magNormal(absb: v128, d: i32, rebias: v128, roundC: v128): v128 {
   const rebased = i32x4.add(absb, rebias);
   const lsb = v128.and(i32x4.shr_u(rebased, d), i32x4.splat(1)); // parity of the target code (M = 0: of its exponent)
-  return i32x4.shr_u(i32x4.add(rebased, i32x4.add(roundC, lsb)), d);
+  // below the normal range the rebased bits are negative (D_FAST: bias ≤ 127): clamp those lanes to 0,
+  // which is right for zeros; true subnormal-range lanes are blended from magSub
+  return i32x4.max_s(i32x4.shr_s(i32x4.add(rebased, i32x4.add(roundC, lsb)), d), i32x4.splat(0));
+}
+
+/** Whether any lane of four |x| vectors lies strictly between 0 and the least normal (u32 trick: 0 − 1 wraps high). */
+@inline function anySubnormal(a0: v128, a1: v128, a2: v128, a3: v128, minNormM1: v128): bool {
+  const one = i32x4.splat(1);
+  const m = i32x4.min_u(i32x4.min_u(i32x4.sub(a0, one), i32x4.sub(a1, one)), i32x4.min_u(i32x4.sub(a2, one), i32x4.sub(a3, one)));
+  return v128.any_true(i32x4.lt_u(m, minNormM1));
 }
 
 /** Subnormal-range RNE magnitude: scale to the code grid, adding 2^23 rounds to an integer (f32 RNE). */
@@ -261,6 +270,7 @@ const TAIL_IDX = memory.data(64, 16);
   const unsignedRow = i32x4.extract_lane(EC.unsigned, 0) != 0;
   const absMask = i32x4.splat(0x7fffffff);
   const signBit = i32x4.splat(0x80000000);
+  const minNormM1 = i32x4.sub(minNorm, i32x4.splat(1));
   for (let i: i32 = 0; i < n16; i += 16) {
     const inp = src + (<usize>i << 2);
     const b0 = v128.load(inp);
@@ -274,12 +284,13 @@ const TAIL_IDX = memory.data(64, 16);
     const hi = i32x4.max_s(i32x4.max_s(a0, a1), i32x4.max_s(a2, a3));
     let special = v128.any_true(i32x4.gt_s(hi, ovf));
     if (unsignedRow) special = special || v128.any_true(v128.and(v128.or(v128.or(b0, b1), v128.or(b2, b3)), signBit));
+    // zeros are common (ReLU, pruning) and come out of the normal path as 0; only true
+    // subnormal-range lanes send a step through the blend
     let v0 = magNormal(a0, d, rebias, roundC);
     let v1 = magNormal(a1, d, rebias, roundC);
     let v2 = magNormal(a2, d, rebias, roundC);
     let v3 = magNormal(a3, d, rebias, roundC);
-    const lo = i32x4.min_s(i32x4.min_s(a0, a1), i32x4.min_s(a2, a3));
-    if (v128.any_true(i32x4.lt_s(lo, minNorm))) {
+    if (anySubnormal(a0, a1, a2, a3, minNormM1)) {
       v0 = sel(magSub(a0, s1, s2, oneFactor), v0, i32x4.lt_s(a0, minNorm));
       v1 = sel(magSub(a1, s1, s2, oneFactor), v1, i32x4.lt_s(a1, minNorm));
       v2 = sel(magSub(a2, s1, s2, oneFactor), v2, i32x4.lt_s(a2, minNorm));
@@ -349,6 +360,7 @@ function encodeRneFast(src: usize, dst: usize, n: i32, outBytes: i32, DC: Decode
   const ovf = i32x4.splat(EC.ovfBits - 1);
   const unsignedRow = i32x4.extract_lane(EC.unsigned, 0) != 0;
   const z = i32x4.splat(0);
+  const minNormM1 = i32x4.sub(minNorm, i32x4.splat(1));
   for (let i: i32 = 0; i < n16; i += 16) {
     const inp = src + (<usize>i << 2);
     const b0 = v128.load(inp);
@@ -369,7 +381,8 @@ function encodeRneFast(src: usize, dst: usize, n: i32, outBytes: i32, DC: Decode
       let r2 = v128.and(i32x4.add(a2, i32x4.add(roundC, v128.and(i32x4.shr_u(i32x4.add(a2, rebias), d), i32x4.splat(1)))), keep);
       let r3 = v128.and(i32x4.add(a3, i32x4.add(roundC, v128.and(i32x4.shr_u(i32x4.add(a3, rebias), d), i32x4.splat(1)))), keep);
       // subnormal range: adding 2^(emin − M + 23) rounds to the subnormal grid (f32 RNE); subtracting is exact
-      if (v128.any_true(i32x4.lt_s(i32x4.min_s(i32x4.min_s(a0, a1), i32x4.min_s(a2, a3)), minNorm))) {
+      // zeros round to 0 on the normal path already; only true subnormal-range lanes need the blend
+      if (anySubnormal(a0, a1, a2, a3, minNormM1)) {
         r0 = sel(f32x4.sub(f32x4.add(a0, magic), magic), r0, i32x4.lt_s(a0, minNorm));
         r1 = sel(f32x4.sub(f32x4.add(a1, magic), magic), r1, i32x4.lt_s(a1, minNorm));
         r2 = sel(f32x4.sub(f32x4.add(a2, magic), magic), r2, i32x4.lt_s(a2, minNorm));

@@ -31,6 +31,7 @@ interface IntKernels {
   cvt_int_f32__wasmsimd(src: number, dst: number, n: number, inBytes: number, bits: number, signed: number, scales: number, zps: number, runLen: number, first: number): number;
   cvt_f32_bipolar__wasmsimd(src: number, dst: number, n: number, bits: number, scales: number, runLen: number, first: number, mode: number, seedA: number, seedB: number, idxs: number): number;
   cvt_bipolar_f32__wasmsimd(src: number, dst: number, n: number, bits: number, scales: number, runLen: number, first: number): number;
+  qdq_f32_int__wasmsimd(src: number, dst: number, n: number, qmin: number, qmax: number, bits: number, bipolar: number, scales: number, zps: number, runLen: number, first: number, mode: number, seedA: number, seedB: number, idxs: number): number;
 }
 
 const k = (rt: Runtime) => rt.exports as unknown as IntKernels;
@@ -92,7 +93,7 @@ abstract class IntegerFormatBase implements ElementCodec {
       zeroPoints: zp !== undefined ? new Int32Array([zp]) : null });
   }
 
-  /** decode(encode(x)) fused per chunk inside WASM (no packed or JS intermediate). */
+  /** decode(encode(x)) in one fused WASM pass (qdq_f32_int__wasmsimd). */
   quantize(x: Float32Array, opts?: IntElementOptions): Float32Array {
     if (!(x instanceof Float32Array)) fail('BAD_TYPE', `input must be a Float32Array, got ${show(x)}`, x);
     const so = this.element(opts);
@@ -107,17 +108,17 @@ abstract class IntegerFormatBase implements ElementCodec {
     const rt = runtime();
     rt.scoped(() => {
       const buf = rt.alloc(CHUNK * 4);
-      const codes = rt.alloc(CHUNK * this.codeBytes);
       const pz = rt.alloc(4);
       const ps = rt.alloc(4);
       rt.i32(pz, 1)[0] = zp;
       rt.f32(ps, 1)[0] = scale;
+      const { qmin, qmax } = this.limits;
       for (let off = 0; off < x.length; off += CHUNK) {
         const m = Math.min(CHUNK, x.length - off);
         rt.f32(buf, m).set(x.subarray(off, off + m));
-        if (this.encodeY(rt, buf, codes, m, off, ps, pz, 0x7fffffff, ro, 0) > 0)
-          for (let i = off; i < off + m; i++) if (Number.isNaN(x[i])) this.nanPolicy(i);
-        this.decodeY(rt, codes, buf, m, off, ps, pz, 0x7fffffff);
+        const nans = k(rt).qdq_f32_int__wasmsimd(buf, buf, m, qmin, qmax, this.bits, this.kind === 'bipolar' ? 1 : 0, ps, pz, 0x7fffffff, off,
+          ROUNDING_CODES[ro.rounding], ro.seedA, ro.seedB, 0);
+        if (nans > 0) for (let i = off; i < off + m; i++) if (Number.isNaN(x[i])) this.nanPolicy(i);
         out.set(rt.f32(buf, m), off);
       }
     });

@@ -145,6 +145,29 @@ describe('INT element codec', () => {
   });
 });
 
+describe('fused INT / bipolar quantize', () => {
+  it('equals decode(encode(x)) and the reference twin bit for bit, every mode, with scale and zero point', () => {
+    fc.assert(
+      fc.property(fc.float32Array({ minLength: 0, maxLength: 90, noNaN: true }), fc.constantFrom('int8', 'int4', 'int4_sym', 'uint8', 'int16', 'bipolar3', 'bipolar1'),
+        fc.constantFrom('rne', 'half_away', 'toward_zero', 'toward_positive', 'toward_negative', 'to_odd', 'stochastic'), fc.integer({ min: 1, max: 64 }),
+        (x, fmt, rounding, sk) => {
+          const f = format(fmt);
+          const scale = Math.fround(sk / 16);
+          const zeroPoint = fmt === 'uint8' ? 100 : undefined;
+          const o = { scale, rounding: rounding as ScaledOptions['rounding'], seed: 5, ...(zeroPoint !== undefined ? { zeroPoint } : {}) };
+          const q = f.quantize(x, o);
+          const dq = (f as { decode: (c: Uint8Array | Uint16Array, o: object) => Float32Array }).decode(f.encode(x, o), { scale, ...(zeroPoint !== undefined ? { zeroPoint } : {}) });
+          expect(firstBitDiff(f32bits(q), f32bits(dq))).toBe(-1);
+          const so: ScaledOptions = { scale, rounding: o.rounding, seed: 5, ...(zeroPoint !== undefined ? { zeroPoint, scheme: 'asymmetric' as const } : {}) };
+          const spec = parseFormatName(fmt);
+          const ref = decodeScaledRef(spec, encodeScaledRef(spec, x, so));
+          expect(firstBitDiff(f32bits(q), f32bits(ref))).toBe(-1);
+        }),
+      { numRuns: 400 },
+    );
+  });
+});
+
 describe('scaled: bad input', () => {
   const x = new Float32Array(12);
   const err = (fn: () => unknown, code: string) => {
