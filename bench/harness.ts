@@ -16,6 +16,8 @@ export interface Row {
   bytes: number;
   /** Target as a fraction of the copy throughput (null: none). */
   target: number | null;
+  /** Untimed preparation before this row is measured (e.g. writing its input into WASM memory). */
+  setup?: () => void;
   run: () => void;
 }
 
@@ -63,6 +65,7 @@ export async function runRows(copy: { bytes: number; run: () => void }, rows: Ro
   log(`copy ${(copy.bytes / c1.median / 1e6).toFixed(2)} GB/s`);
   const measured: { row: Row; m: Awaited<ReturnType<typeof measure>> }[] = [];
   for (const row of rows) {
+    row.setup?.();
     const m = await measure(`${row.format} ${row.op}`, row.run, timeMs);
     measured.push({ row, m });
     log(`${row.family} ${row.format} ${row.op}: ${m.median.toFixed(2)} ms`);

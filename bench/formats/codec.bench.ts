@@ -59,15 +59,18 @@ export function codecRows(rt: Runtime, n: number): { rows: Row[]; copy: { bytes:
     setup();
     rt.exports.cvt_f32_minifloat__wasmsimd(pdesc, pin, pcodes, n, 1, 0, 0, 0, 0, 0);
     const codes = rt.u8(pcodes, n).slice();
+    const setupCodes = () => {
+      setup();
+      rt.u8(pcodes, n).set(codes);
+    };
     rows.push(
-      { family: fam, format: id, op: 'encode', unit: 'f32 input', bytes, target: 0.5,
-        run: () => { rt.i32(pdesc, d.length).set(d); rt.exports.cvt_f32_minifloat__wasmsimd(pdesc, pin, pcodes, n, 1, 0, 0, 0, 0, 0); } },
-      { family: fam, format: id, op: 'decode', unit: 'f32 output', bytes, target: 0.7,
-        run: () => { rt.i32(pdesc, d.length).set(d); rt.exports.cvt_minifloat_f32__wasmsimd(pdesc, pcodes, pout, n, 1); } },
-      { family: fam, format: id, op: 'quantize', unit: 'f32 input', bytes, target: 0.5,
-        run: () => { rt.i32(pdesc, d.length).set(d); rt.exports.qdq_f32_minifloat__wasmsimd(pdesc, pin, pout, n, 0, 0, 0, 0); } },
+      { family: fam, format: id, op: 'encode', unit: 'f32 input', bytes, target: 0.5, setup,
+        run: () => { rt.exports.cvt_f32_minifloat__wasmsimd(pdesc, pin, pcodes, n, 1, 0, 0, 0, 0, 0); } },
+      { family: fam, format: id, op: 'decode', unit: 'f32 output', bytes, target: 0.7, setup: setupCodes,
+        run: () => { rt.exports.cvt_minifloat_f32__wasmsimd(pdesc, pcodes, pout, n, 1); } },
+      { family: fam, format: id, op: 'quantize', unit: 'f32 input', bytes, target: 0.5, setup,
+        run: () => { rt.exports.qdq_f32_minifloat__wasmsimd(pdesc, pin, pout, n, 0, 0, 0, 0); } },
     );
-    void codes;
   }
 
   for (const id of ['int8', 'int4']) {
@@ -81,15 +84,13 @@ export function codecRows(rt: Runtime, n: number): { rows: Row[]; copy: { bytes:
     };
     const enc = () => ex.cvt_f32_int__wasmsimd(pin, pcodes, n, 1, qmin, qmax, f.bits, pscale, 0, 0x7fffffff, 0, 0, 0, 0, 0);
     rows.push(
-      { family: 'int', format: id, op: 'encode', unit: 'f32 input', bytes, target: 0.5, run: () => { enc(); } },
-      { family: 'int', format: id, op: 'decode', unit: 'f32 output', bytes, target: 0.7,
+      { family: 'int', format: id, op: 'encode', unit: 'f32 input', bytes, target: 0.5, setup: prep, run: () => { enc(); } },
+      { family: 'int', format: id, op: 'decode', unit: 'f32 output', bytes, target: 0.7, setup: () => { prep(); enc(); },
         run: () => { ex.cvt_int_f32__wasmsimd(pcodes, pout, n, 1, f.bits, 1, pscale, 0, 0x7fffffff, 0); } },
-      { family: 'int', format: id, op: 'quantize', unit: 'f32 input', bytes, target: 0.5,
+      { family: 'int', format: id, op: 'quantize', unit: 'f32 input', bytes, target: 0.5, setup: prep,
         run: () => { ex.qdq_f32_int__wasmsimd(pin, pout, n, qmin, qmax, f.bits, 0, pscale, 0, 0x7fffffff, 0, 0, 0, 0, 0);
         } },
     );
-    prep();
-    enc();
   }
 
   // the public API on JS arrays (allocates its output, copies chunks in and out of WASM memory)
