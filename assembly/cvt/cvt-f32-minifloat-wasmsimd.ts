@@ -231,12 +231,14 @@ const TAIL_IDX = memory.data(64, 16);
 }
 
 /** Normal-range RNE magnitude (integer rounding of the rebased f32 bits). */
+/**
+ * Normal-range RNE magnitude. Below the normal range the rebased bits are negative (D_FAST: bias ≤ 127)
+ * and so is the result: callers clamp those lanes to 0 (right for zeros) or blend magSub over them.
+ */
 @inline function magNormal(absb: v128, d: i32, rebias: v128, roundC: v128): v128 {
   const rebased = i32x4.add(absb, rebias);
   const lsb = v128.and(i32x4.shr_u(rebased, d), i32x4.splat(1)); // parity of the target code (M = 0: of its exponent)
-  // below the normal range the rebased bits are negative (D_FAST: bias ≤ 127): clamp those lanes to 0,
-  // which is right for zeros; true subnormal-range lanes are blended from magSub
-  return i32x4.max_s(i32x4.shr_s(i32x4.add(rebased, i32x4.add(roundC, lsb)), d), i32x4.splat(0));
+  return i32x4.shr_s(i32x4.add(rebased, i32x4.add(roundC, lsb)), d);
 }
 
 /** Whether any lane of four |x| vectors lies strictly between 0 and the least normal (u32 trick: 0 − 1 wraps high). */
@@ -291,10 +293,17 @@ const TAIL_IDX = memory.data(64, 16);
     let v2 = magNormal(a2, d, rebias, roundC);
     let v3 = magNormal(a3, d, rebias, roundC);
     if (anySubnormal(a0, a1, a2, a3, minNormM1)) {
+      // zero lanes are below the least normal too, and magSub gives them 0
       v0 = sel(magSub(a0, s1, s2, oneFactor), v0, i32x4.lt_s(a0, minNorm));
       v1 = sel(magSub(a1, s1, s2, oneFactor), v1, i32x4.lt_s(a1, minNorm));
       v2 = sel(magSub(a2, s1, s2, oneFactor), v2, i32x4.lt_s(a2, minNorm));
       v3 = sel(magSub(a3, s1, s2, oneFactor), v3, i32x4.lt_s(a3, minNorm));
+    } else {
+      const z = i32x4.splat(0);
+      v0 = i32x4.max_s(v0, z);
+      v1 = i32x4.max_s(v1, z);
+      v2 = i32x4.max_s(v2, z);
+      v3 = i32x4.max_s(v3, z);
     }
     let c0: v128, c1: v128, c2: v128, c3: v128;
     if (!special) {
