@@ -80,6 +80,17 @@ export function loadDecodeConsts(desc: usize): DecodeConsts {
   return v128.or(i32x4.add(i32x4.shl(mag, d), rebias), i32x4.shl(v128.and(codes, signMask), signShift));
 }
 
+/**
+ * Eight finite normal 8-bit codes (i16 lanes, M ≤ 7, sign in bit 7 or none) → the high half-words of
+ * their f32 bits: exponent rebiased, mantissa at the top of the f32 mantissa, sign at bit 15.
+ */
+@inline function decodeNormalHi8(x: v128, magMask: v128, dHi: i32, rebiasHi: v128, signMask: v128): v128 {
+  const mag = v128.and(x, magMask);
+  // ±0 codes (magnitude 0) keep only their sign
+  const m = v128.andnot(i16x8.add(i16x8.shl(mag, dHi), rebiasHi), i16x8.eq(mag, i16x8.splat(0)));
+  return v128.or(m, i16x8.shl(v128.and(x, signMask), 8));
+}
+
 /** Finite codes of D_FAST rows including zero and subnormals (an exact integer-times-power-of-two). */
 @inline function decodeMixed4(codes: v128, magMask: v128, d: i32, rebias: v128, s1: v128, s2: v128, signMask: v128, signShift: i32, hidden: v128): v128 {
   const mag = v128.and(codes, magMask);
@@ -102,15 +113,30 @@ function decodeFast(src: usize, dst: usize, n: i32, inBytes: i32, C: DecodeConst
   const hid8 = i8x16.splat(<i8>min<i32>(hidc, 255)), hid16 = i16x8.splat(<i16>hidc);
   const thr8 = i8x16.splat(<i8>min<i32>(C.specThr - 1, 255)), mm8 = i8x16.splat(<i8>magMask), nf8 = i8x16.splat(<i8>C.nanFullC);
   const thr16 = i16x8.splat(<i16>min<i32>(C.specThr - 1, 65535)), mm16 = i16x8.splat(<i16>magMask), nf16 = i16x8.splat(<i16>C.nanFullC);
+  const mmH = i16x8.splat(<i16>magMask), smH = i16x8.splat(<i16>i32x4.extract_lane(C.signMask, 0));
+  const dHi = 7 - C.M, rebH = i16x8.splat(<i16>(i32x4.extract_lane(C.rebias, 0) >> 16));
   for (let i: i32 = 0; i < n16; i += 16) {
     let c0: v128, c1: v128, c2: v128, c3: v128, sp: bool, sub: bool;
     if (inBytes == 1) {
       const b = v128.load(src + <usize>i);
       const m = v128.and(b, mm8);
       sp = v128.any_true(v128.or(i8x16.gt_u(m, thr8), i8x16.eq(b, nf8)));
-      sub = v128.any_true(i8x16.lt_u(m, hid8));
+      // true subnormal codes (0 < magnitude < 2^M); zeros are handled on the normal path
+      sub = v128.any_true(i8x16.lt_u(i8x16.sub(m, i8x16.splat(1)), i8x16.sub(hid8, i8x16.splat(1))));
       const lo = i16x8.extend_low_i8x16_u(b);
       const hi = i16x8.extend_high_i8x16_u(b);
+      if (!sp && !sub) {
+        // normal codes only: f32 = high half-word << 16 (M ≤ 7 mantissa bits fit the high half)
+        bad = v128.or(bad, v128.and(b, i8x16.splat(<i8>~(magMask | i32x4.extract_lane(C.signMask, 0)))));
+        const hl = decodeNormalHi8(lo, mmH, dHi, rebH, smH);
+        const hh = decodeNormalHi8(hi, mmH, dHi, rebH, smH);
+        const o = dst + (<usize>i << 2);
+        v128.store(o, i32x4.shl(i32x4.extend_low_i16x8_u(hl), 16));
+        v128.store(o, i32x4.shl(i32x4.extend_high_i16x8_u(hl), 16), 16);
+        v128.store(o, i32x4.shl(i32x4.extend_low_i16x8_u(hh), 16), 32);
+        v128.store(o, i32x4.shl(i32x4.extend_high_i16x8_u(hh), 16), 48);
+        continue;
+      }
       c0 = i32x4.extend_low_i16x8_u(lo);
       c1 = i32x4.extend_high_i16x8_u(lo);
       c2 = i32x4.extend_low_i16x8_u(hi);
@@ -233,7 +259,9 @@ export function cvt_minifloat_f32__wasmsimd(desc: usize, src: usize, dst: usize,
   const C = loadDecodeConsts(desc);
   const width = i32x4.extract_lane(C.magMask, 0) | i32x4.extract_lane(C.signMask, 0);
   if (inBytes == 1 && width < 16) return decodeLut4(src, dst, n, C);
-  if (inBytes == 1) return decodeLut8(src, dst, n, C);
+  // 8-bit codes: the rows with D_FAST build f32 high half-words in i16 lanes; the others use a table
+  if (inBytes == 1 && (dget(desc, D_FAST) == 0 || C.M > 7 || (i32x4.extract_lane(C.signMask, 0) != 0x80 && i32x4.extract_lane(C.signMask, 0) != 0)))
+    return decodeLut8(src, dst, n, C);
   if (dget(desc, D_FAST) != 0) return decodeFast(src, dst, n, inBytes, C);
   return decodeGeneral(src, dst, n, inBytes, C);
 }
