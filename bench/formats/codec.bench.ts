@@ -100,11 +100,13 @@ export function codecRows(rt: Runtime, n: number): { rows: Row[]; copy: { bytes:
     const x = benchInput(n, max);
     const opts = f.kind === 'minifloat' ? {} : { scale: Math.fround(4 / f.limits.qmax) };
     const codes = f.encode(x, opts);
+    const reuse = new Float32Array(n);
     rows.push(
       { family: 'api', format: id, op: 'encode', unit: 'f32 input', bytes, target: null, run: () => { f.encode(x, opts); } },
       { family: 'api', format: id, op: 'decode', unit: 'f32 output', bytes, target: null,
         run: () => { (f.decode as (c: Uint8Array, o?: object) => Float32Array)(codes as Uint8Array, f.kind === 'minifloat' ? undefined : { scale: opts.scale }); } },
       { family: 'api', format: id, op: 'quantize', unit: 'f32 input', bytes, target: null, run: () => { f.quantize(x, opts); } },
+      { family: 'api (out=)', format: id, op: 'quantize', unit: 'f32 input', bytes, target: null, run: () => { f.quantize(x, { ...opts, out: reuse }); } },
     );
   }
 

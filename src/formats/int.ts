@@ -10,6 +10,7 @@
 import { fail, show } from '../errors.js';
 import { CHUNK, runtime, type Runtime } from '../runtime/wasm.js';
 import { intLimits, type IntLimits } from './limits.js';
+import { outArray } from './options.js';
 import { ROUNDING_CODES } from './rounding.js';
 import {
   decodeScaled, encodeScaled, quantizeScaled, runOptions, type ElementCodec, type RunOptions, type ScaledEncoding,
@@ -24,6 +25,8 @@ export interface IntElementOptions {
   scale?: number;
   /** INT only: zero point in [qmin, qmax]; default 0. */
   zeroPoint?: number;
+  /** quantize only: write the result here (a Float32Array of the input's length; encode/decode reject it). */
+  out?: Float32Array | Uint8Array | Uint16Array;
 }
 
 interface IntKernels {
@@ -69,7 +72,7 @@ abstract class IntegerFormatBase implements ElementCodec {
     if (opts === undefined) return { scale: 1 };
     if (typeof opts !== 'object' || opts === null) fail('BAD_OPTION', `options must be an object, got ${show(opts)}`, opts);
     for (const key of Object.keys(opts))
-      if (!['rounding', 'seed', 'scale', 'zeroPoint'].includes(key)) fail('BAD_OPTION', `unknown option ${show(key)}`, key);
+      if (!['rounding', 'seed', 'scale', 'zeroPoint', 'out'].includes(key)) fail('BAD_OPTION', `unknown option ${show(key)}`, key);
     if (opts.zeroPoint !== undefined && this.kind !== 'int') fail('BAD_OPTION', `zeroPoint applies to INT formats, not ${this.id}`, opts.zeroPoint);
     if (opts.zeroPoint !== undefined && !Number.isInteger(opts.zeroPoint)) fail('BAD_OPTION', `zeroPoint must be an integer, got ${show(opts.zeroPoint)}`, opts.zeroPoint);
     return { rounding: opts.rounding, seed: opts.seed, scale: opts.scale ?? 1, zeroPoint: opts.zeroPoint,
@@ -78,11 +81,13 @@ abstract class IntegerFormatBase implements ElementCodec {
 
   /** One code per element (see the module comment). */
   encode(x: Float32Array, opts?: IntElementOptions): Uint8Array | Uint16Array {
+    if (opts?.out !== undefined) fail('BAD_OPTION', `out is taken by ${this.id}.quantize only`, 'out');
     return encodeScaled(this, x, this.element(opts)).codes;
   }
 
   /** (q − zeroPoint) · scale for each code. */
   decode(codes: Uint8Array | Uint16Array, opts?: Pick<IntElementOptions, 'scale' | 'zeroPoint'>): Float32Array {
+    if ((opts as IntElementOptions | undefined)?.out !== undefined) fail('BAD_OPTION', `out is taken by ${this.id}.quantize only`, 'out');
     const o = this.element(opts);
     const n = (codes as { length?: number })?.length ?? 0;
     const want = this.codeBytes === 1 ? Uint8Array : Uint16Array;
@@ -104,7 +109,7 @@ abstract class IntegerFormatBase implements ElementCodec {
     const zp = (so.zeroPoint as number | undefined) ?? 0;
     if (this.intRange && (zp < this.intRange.qmin || zp > this.intRange.qmax))
       fail('BAD_OPTION', `zero point ${zp} outside [${this.intRange.qmin}, ${this.intRange.qmax}]`, zp);
-    const out = new Float32Array(x.length);
+    const out = outArray(opts?.out, Float32Array, x.length);
     const rt = runtime();
     rt.scoped(() => {
       const buf = rt.alloc(CHUNK * 4);

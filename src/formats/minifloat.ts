@@ -3,7 +3,7 @@ import { fail, show } from '../errors.js';
 import { CHUNK, runtime, type Runtime } from '../runtime/wasm.js';
 import { buildDescriptor } from './descriptor.js';
 import { minifloatLayout, minifloatLimits, type MinifloatLimits } from './limits.js';
-import { checkF32, checkOptions, type ElementOptions } from './options.js';
+import { checkF32, checkOptions, outArray, type ElementOptions } from './options.js';
 import { ROUNDING_CODES } from './rounding.js';
 import { decodeScaled, encodeScaled, quantizeScaled, type RunOptions, type ScaledEncoding, type ScaledOptions } from './scaled.js';
 import type { MinifloatSpec } from './spec.js';
@@ -33,7 +33,7 @@ export class MinifloatFormat {
   encode(x: Float32Array, opts?: ElementOptions): Codes {
     checkF32(x);
     const o = checkOptions(opts);
-    const out = this.codeBytes === 1 ? new Uint8Array(x.length) : new Uint16Array(x.length);
+    const out: Codes = this.codeBytes === 1 ? outArray(opts?.out, Uint8Array, x.length) : outArray(opts?.out, Uint16Array, x.length);
     const rt = runtime();
     rt.scoped(() => {
       const desc = this.descriptor(rt, o.rounding, o.saturate);
@@ -52,12 +52,12 @@ export class MinifloatFormat {
   }
 
   /** Values of codes (NaN codes decode to 0x7FC00000, with the code's sign where the row's NaNs carry one). */
-  decode(codes: Codes, opts?: Pick<ElementOptions, 'scale'>): Float32Array {
+  decode(codes: Codes, opts?: Pick<ElementOptions, 'scale' | 'out'>): Float32Array {
     const want = this.codeBytes === 1 ? Uint8Array : Uint16Array;
     if (!(codes instanceof want))
       fail('BAD_TYPE', `${this.id} codes must be a ${want.name} (one code per element), got ${show(codes)}`, codes);
     const o = checkOptions(opts);
-    const out = new Float32Array(codes.length);
+    const out = outArray(opts?.out, Float32Array, codes.length);
     const rt = runtime();
     rt.scoped(() => {
       const desc = this.descriptor(rt, 'rne', 'none');
@@ -79,7 +79,7 @@ export class MinifloatFormat {
   quantize(x: Float32Array, opts?: ElementOptions): Float32Array {
     checkF32(x);
     const o = checkOptions(opts);
-    const out = new Float32Array(x.length);
+    const out = outArray(opts?.out, Float32Array, x.length);
     const rt = runtime();
     rt.scoped(() => {
       const desc = this.descriptor(rt, o.rounding, o.saturate);

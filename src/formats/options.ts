@@ -16,6 +16,11 @@ export interface ElementOptions {
   seed?: number;
   /** Divide inputs by this per-tensor scale before encoding (and multiply after decoding). Default 1. */
   scale?: number;
+  /**
+   * Write the result here instead of a new array (same type and length as the result). Reusing an
+   * output avoids the first-touch page faults of a fresh large allocation.
+   */
+  out?: Uint8Array | Uint16Array | Float32Array;
 }
 
 export interface CheckedOptions {
@@ -26,7 +31,7 @@ export interface CheckedOptions {
   scale: number;
 }
 
-const KNOWN = new Set(['rounding', 'saturate', 'seed', 'scale']);
+const KNOWN = new Set(['rounding', 'saturate', 'seed', 'scale', 'out']);
 
 export function checkOptions(o: unknown, extra: readonly string[] = []): CheckedOptions {
   if (o === undefined) return { rounding: 'rne', saturate: 'none', seedA: 0, seedB: 0, scale: 1 };
@@ -57,4 +62,12 @@ export function checkScale(s: unknown, what: string): number {
 export function checkF32(x: unknown, what = 'input'): Float32Array {
   if (!(x instanceof Float32Array)) fail('BAD_TYPE', `${what} must be a Float32Array, got ${show(x)}`, x);
   return x;
+}
+
+/** The caller's `out` array after checking its type and length, or a new array. */
+export function outArray<T extends Uint8Array | Uint16Array | Float32Array>(out: unknown, ctor: { new (n: number): T; name: string }, n: number): T {
+  if (out === undefined) return new ctor(n);
+  if (!(out instanceof ctor)) fail('BAD_TYPE', `out must be a ${ctor.name}, got ${show(out)}`, out);
+  if ((out as T).length !== n) fail('BAD_LENGTH', `out has length ${(out as T).length}; the result has ${n} elements`, (out as T).length);
+  return out as T;
 }
