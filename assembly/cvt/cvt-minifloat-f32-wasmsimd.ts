@@ -100,6 +100,48 @@ export function loadDecodeConsts(desc: usize): DecodeConsts {
 }
 
 /**
+ * 8-bit codes of D_FAST rows (M ≤ 7, sign in bit 7 or none), 16 per step. One test per step — every
+ * magnitude zero or normal-and-finite, no NaN code — picks the high-half-word path; other steps (and
+ * the tail, and invalid codes) go to decodeFast, which handles everything.
+ * u8 range test as a signed compare: a <u b ⇔ (a ⊕ 0x80) <s (b ⊕ 0x80).
+ */
+function decodeHi8(src: usize, dst: usize, n: i32, C: DecodeConsts): i32 {
+  const magMask = i32x4.extract_lane(C.magMask, 0);
+  const signMask = i32x4.extract_lane(C.signMask, 0);
+  const hidc: i32 = 1 << C.M;
+  const top = min<i32>(C.specThr - 1, magMask); // largest finite normal magnitude
+  const mm8 = i8x16.splat(<i8>magMask), hid8 = i8x16.splat(<i8>hidc), flip = i8x16.splat(<i8>0x80);
+  const span8 = i8x16.splat(<i8>((top - hidc + 1) ^ 0x80));
+  const nf8 = i8x16.splat(<i8>C.nanFullC);
+  const checkNanFull = C.nanFullC >= 0;
+  const checkWidth = (magMask | signMask) != 0xff;
+  const mmH = i16x8.splat(<i16>magMask), smH = i16x8.splat(<i16>signMask);
+  const dHi = 7 - C.M, rebH = i16x8.splat(<i16>(i32x4.extract_lane(C.rebias, 0) >> 16));
+  const n16 = n & ~15;
+  let r: i32 = 0;
+  for (let i: i32 = 0; i < n16; i += 16) {
+    const b = v128.load(src + <usize>i);
+    const m = v128.and(b, mm8);
+    let ok = v128.or(i8x16.lt_s(v128.xor(i8x16.sub(m, hid8), flip), span8), i8x16.eq(m, i8x16.splat(0)));
+    if (checkNanFull) ok = v128.andnot(ok, i8x16.eq(b, nf8));
+    if (checkWidth) ok = v128.and(ok, i8x16.eq(b, v128.or(m, v128.and(b, i8x16.splat(<i8>signMask)))));
+    if (!i8x16.all_true(ok)) {
+      r |= decodeFast(src + <usize>i, dst + (<usize>i << 2), 16, 1, C);
+      continue;
+    }
+    const hl = decodeNormalHi8(i16x8.extend_low_i8x16_u(b), mmH, dHi, rebH, smH);
+    const hh = decodeNormalHi8(i16x8.extend_high_i8x16_u(b), mmH, dHi, rebH, smH);
+    const o = dst + (<usize>i << 2);
+    v128.store(o, i32x4.shl(i32x4.extend_low_i16x8_u(hl), 16));
+    v128.store(o, i32x4.shl(i32x4.extend_high_i16x8_u(hl), 16), 16);
+    v128.store(o, i32x4.shl(i32x4.extend_low_i16x8_u(hh), 16), 32);
+    v128.store(o, i32x4.shl(i32x4.extend_high_i16x8_u(hh), 16), 48);
+  }
+  if (n16 < n) r |= decodeFast(src + <usize>n16, dst + (<usize>n16 << 2), n - n16, 1, C);
+  return r;
+}
+
+/**
  * Decode of D_FAST rows, 16 codes per step: a step with no possible Inf/NaN code takes
  * decodeFinite4, any other step decode4. Tail and invalid-code detection through the general loop.
  */
@@ -262,6 +304,7 @@ export function cvt_minifloat_f32__wasmsimd(desc: usize, src: usize, dst: usize,
   // 8-bit codes: the rows with D_FAST build f32 high half-words in i16 lanes; the others use a table
   if (inBytes == 1 && (dget(desc, D_FAST) == 0 || C.M > 7 || (i32x4.extract_lane(C.signMask, 0) != 0x80 && i32x4.extract_lane(C.signMask, 0) != 0)))
     return decodeLut8(src, dst, n, C);
+  if (inBytes == 1) return decodeHi8(src, dst, n, C);
   if (dget(desc, D_FAST) != 0) return decodeFast(src, dst, n, inBytes, C);
   return decodeGeneral(src, dst, n, inBytes, C);
 }
