@@ -23,9 +23,8 @@ export const D_NAN_MAG: i32 = 18; //  magnitudes ≥ this are NaN (0x7fffffff: n
 export const D_NAN_FULL: i32 = 19; // one full code that is NaN (−1: none)
 export const D_NAN_SIGNED: i32 = 20; // 1 when decoded NaNs keep the code's sign bit
 export const D_MAGMASK: i32 = 21; //  mask of the magnitude bits of a code
-export const D_MAXBITS: i32 = 22; //  f32 bits of the largest finite value
-export const D_OVFBITS: i32 = 23; //  f32 bits of the least |x| that overflows under RNE
-export const D_SLOTS: i32 = 24;
+export const D_OVFBITS: i32 = 22; //  f32 bits of the least |x| that overflows under RNE
+export const D_SLOTS: i32 = 23;
 
 @inline export function dget(desc: usize, slot: i32): i32 {
   return load<i32>(desc + (<usize>slot << 2));

@@ -15,7 +15,7 @@
 // range, f32x4.nearest for the subnormal range.
 import {
   D_M, D_EMIN, D_VBIAS, D_OFF, D_MAXV, D_SIGNMASK, D_NEGZERO, D_OVF_POS, D_OVF_NEG, D_INF_POS,
-  D_INF_NEG, D_NAN_POS, D_NAN_NEG, D_NEG_UNS, D_ZERO_IN, D_HASZERO, D_FAST, D_MAXBITS, D_OVFBITS, dget,
+  D_INF_NEG, D_NAN_POS, D_NAN_NEG, D_NEG_UNS, D_ZERO_IN, D_HASZERO, D_FAST, D_OVFBITS, dget,
 } from "../common/desc";
 import { pow2, ilogb, randomBits, roundUp, sel, R_RNE, R_HALF_AWAY, R_TOWARD_ZERO, R_TOWARD_POS, R_TOWARD_NEG, R_TO_ODD, R_STOCHASTIC } from "../common/lanes";
 import { decode4, DecodeConsts, loadDecodeConsts } from "./cvt-minifloat-f32-wasmsimd";
@@ -45,7 +45,6 @@ import { decode4, DecodeConsts, loadDecodeConsts } from "./cvt-minifloat-f32-was
   subScale2: v128 = v128.splat<i32>(0);
   // fast RNE common case
   sgnShift: i32 = 0;
-  maxBits: v128 = v128.splat<i32>(0);
   ovfBits: i32 = 0;
   subScaleOne: v128 = v128.splat<i32>(0); // 2^(M − emin) when it is a normal f32
   subMagic: v128 = v128.splat<i32>(0);
@@ -81,7 +80,6 @@ function loadEncodeConsts(desc: usize): void {
     const k1 = k >> 1;
     EC.subScale1 = i32x4.splat((k1 + 127) << 23);
     EC.subScale2 = i32x4.splat((k - k1 + 127) << 23);
-    EC.maxBits = i32x4.splat(dget(desc, D_MAXBITS));
     EC.ovfBits = dget(desc, D_OVFBITS);
     EC.subMagic = i32x4.splat((emin - M + 23 + 127) << 23); // 2^(emin − M + 23): its ulp is the subnormal spacing
     EC.sgnShift = sm == 0 ? 0 : clz<i32>(sm); // moves f32 bit 31 onto the code's sign bit

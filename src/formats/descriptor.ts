@@ -6,7 +6,7 @@ import type { MinifloatSpec, RoundingMode } from './spec.js';
 export const DESC = {
   M: 0, EMIN: 1, VBIAS: 2, OFF: 3, MAXV: 4, SIGNMASK: 5, NEGZERO: 6, OVF_POS: 7, OVF_NEG: 8, INF_POS: 9,
   INF_NEG: 10, NAN_POS: 11, NAN_NEG: 12, NEG_UNS: 13, ZERO_IN: 14, HASZERO: 15, FAST: 16, INF_MAG: 17,
-  NAN_MAG: 18, NAN_FULL: 19, NAN_SIGNED: 20, MAGMASK: 21, MAXBITS: 22, OVFBITS: 23, SLOTS: 24,
+  NAN_MAG: 18, NAN_FULL: 19, NAN_SIGNED: 20, MAGMASK: 21, OVFBITS: 22, SLOTS: 23,
 } as const;
 
 function f32bits(v: number): number {
@@ -47,7 +47,6 @@ export function buildDescriptor(s: MinifloatSpec, mode: RoundingMode, sat: Satur
   d[DESC.NAN_FULL] = L.nanFull;
   d[DESC.NAN_SIGNED] = s.signed && (s.nan === 'top' || s.nan === 'ieee') ? 1 : 0;
   d[DESC.MAGMASK] = L.magMask;
-  d[DESC.MAXBITS] = f32bits(magnitudeValue(s, L.maxMag));
   // the RNE overflow point: the midpoint past max (exact in f32), or the next f32 when that tie rounds down
   const tie = f32bits((magnitudeValue(s, L.maxMag) + magnitudeValue(s, L.maxMag + 1)) / 2);
   d[DESC.OVFBITS] = (L.maxMag + 1) % 2 === 0 ? tie : tie + 1;
