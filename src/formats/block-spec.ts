@@ -76,7 +76,7 @@ export function blockElement(s: BlockSpec): BlockElementInfo {
     const b = Number(m[1]);
     const spec = intSpec(b, true, true);
     const { qmax } = intLimits(spec);
-    const intExp = s.scaleRule === 'nv_te' ? 0 : -(b - 2);
+    const intExp = s.scale === 'ue4m3' ? 0 : -(b - 2);
     const max = qmax * 2 ** intExp;
     return { kind: 'int', spec, bits: b, max, emax: Math.floor(Math.log2(max)), mbits: b - 2, intExp };
   }
@@ -91,9 +91,9 @@ export function scaleBits(s: BlockSpec): number {
   return s.scale === 'e8m0fnu' ? 8 : s.scale === 'ue4m3' ? 7 : s.scale.expBits;
 }
 
-/** Stored bits per element: element bits + scale bits / block size (the f32 tensor scale not counted). */
+/** Stored bits per element: element bits + 8 / block size (one scale byte per block; the f32 tensor scale not counted). */
 export function bitsPerElement(s: BlockSpec): number {
-  return blockElement(s).bits + scaleBits(s) / s.blockSize;
+  return blockElement(s).bits + 8 / s.blockSize;
 }
 
 // ---- rows --------------------------------------------------------------------------------------

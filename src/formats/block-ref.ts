@@ -1,0 +1,328 @@
+/**
+ * Reference twin of the generic block codec (docs/block-formats.md is the prose version; this file
+ * is the definition the WASM kernels will be tested against bit for bit). Plain TypeScript, plain
+ * index arithmetic on the natural (row-major) order, exact arithmetic:
+ *
+ *  - Power-of-two scales (E8M0, BFP exponent): X = 2^e from the block amax by the scale rule
+ *    (block-scale.ts); the element sees V · 2^-e, exact in doubles (never a rounded f32 division),
+ *    encoded by the element's reference twin with the chosen rounding and clamped to ±max.
+ *  - NV two-level scales (NVFP4, NVINT4): the TransformerEngine recipe, in f32 (Math.fround after
+ *    every operation), in the evaluation order spelled out in nvTensorFactors, nvBlockScaleCode,
+ *    nvDecodeFactor, nvElementFactor; decode is x̂ = f32(q · d_b).
+ *
+ * Storage layout (the one place it is defined in code; docs/block-formats.md §Layout):
+ *  - view the shape as [outer, L, inner] around `axis` (default last); block (o, j, i) holds the
+ *    elements (o, l, i) with l ∈ [j·k, min((j+1)·k, L)), k = blockSize; a ragged last block is the
+ *    L mod k remaining elements, treated as if zero-padded (zeros never change amax; padding is
+ *    neither stored nor returned);
+ *  - codes: one code per element in natural row-major order of `shape`, packed with packRef
+ *    (LSB-first bit stream of `bits`-wide codes, ⌈n·bits/8⌉ bytes);
+ *  - scales: one byte per block, in row-major order of the [outer, ⌈L/k⌉, inner] view (= `shape`
+ *    with shape[axis] replaced by ⌈L/k⌉);
+ *  - tensorScale (NV rows only): the f32 decode scale s_dec = f32(1 / S_enc).
+ */
+import { fail, show } from '../errors.js';
+import { checkScaleRule, scaleExponent, type ElementScaleInfo } from './block-scale.js';
+import { blockElement, type BlockElementInfo, type BlockScaleRule, type BlockSpec } from './block-spec.js';
+import { intCodeRef, intValueRef } from './int-ref.js';
+import { decodeBitsRef, decodeRef, encodeRef, type EncodeRefOptions } from './minifloat-ref.js';
+import { packRef, unpackRef } from './packing.js';
+import { MINIFLOATS } from './registry.js';
+import { checkRounding } from './rounding.js';
+import type { IntSpec, MinifloatSpec, RoundingMode } from './spec.js';
+
+export type BlockRounding = 'rne' | 'half_away' | 'toward_zero';
+export const BLOCK_ROUNDINGS: readonly RoundingMode[] = ['rne', 'half_away', 'toward_zero'];
+
+export interface BlockOptions {
+  /** Row-major shape; default [x.length]. */
+  shape?: readonly number[];
+  /** Axis along which blocks run; default the last. Negative counts from the end. */
+  axis?: number;
+  /** Default: the row's scaleRule. E8M0 / BFP rows: floor | ceil | rceil | even; NV rows: nv_te only. */
+  scaleRule?: BlockScaleRule;
+  /** Element rounding; default 'rne'. */
+  rounding?: BlockRounding;
+}
+
+export interface BlockEncoding {
+  format: string;
+  shape: number[];
+  /** Normalised (non-negative) axis. */
+  axis: number;
+  /** Packed element codes (LSB-first stream), natural order. */
+  codes: Uint8Array;
+  /** One byte per block, [outer, nBlocksAlongAxis, inner] row-major. */
+  scales: Uint8Array;
+  /** NV rows only: f32 decode scale s_dec = f32(1/S_enc). */
+  tensorScale?: number;
+}
+
+export interface BlockPlan {
+  n: number;
+  shape: number[];
+  axis: number;
+  outer: number;
+  L: number;
+  inner: number;
+  k: number;
+  /** Blocks along the axis: ⌈L/k⌉. */
+  nb: number;
+  /** Total blocks: outer · nb · inner. */
+  nBlocks: number;
+}
+
+export function blockPlan(spec: BlockSpec, n: number, shapeIn?: readonly number[], axisIn?: number): BlockPlan {
+  if (shapeIn !== undefined && !Array.isArray(shapeIn)) fail('BAD_SHAPE', `shape must be an array, got ${show(shapeIn)}`, shapeIn);
+  const shape = shapeIn === undefined ? [n] : [...shapeIn];
+  if (shape.length === 0 || shape.some((d) => !Number.isSafeInteger(d) || d < 0))
+    fail('BAD_SHAPE', `shape ${show(shape)} must be a non-empty list of non-negative integers`, shape);
+  const prod = shape.reduce((a, b) => a * b, 1);
+  if (prod !== n) fail('BAD_SHAPE', `shape ${show(shape)} has ${prod} elements but the input has ${n}`, shape);
+  const rank = shape.length;
+  let axis = axisIn ?? rank - 1;
+  if (!Number.isInteger(axis) || axis < -rank || axis >= rank) fail('BAD_SHAPE', `axis ${show(axisIn)} out of range for rank ${rank} (shape ${show(shape)})`, axisIn);
+  if (axis < 0) axis += rank;
+  const outer = shape.slice(0, axis).reduce((a, b) => a * b, 1);
+  const L = shape[axis];
+  const inner = shape.slice(axis + 1).reduce((a, b) => a * b, 1);
+  const k = spec.blockSize;
+  const nb = Math.ceil(L / k);
+  return { n, shape, axis, outer, L, inner, k, nb, nBlocks: outer * nb * inner };
+}
+
+/** Natural indices of the elements of block b (row-major in [outer, nb, inner]), in axis order. */
+export function blockMembers(p: BlockPlan, b: number): number[] {
+  const i = b % p.inner;
+  const j = Math.floor(b / p.inner) % p.nb;
+  const o = Math.floor(b / (p.inner * p.nb));
+  const out: number[] = [];
+  for (let l = j * p.k; l < Math.min((j + 1) * p.k, p.L); l++) out.push((o * p.L + l) * p.inner + i);
+  return out;
+}
+
+/** Scale shape: `shape` with shape[axis] replaced by ⌈L/k⌉. */
+export function scaleShape(p: BlockPlan): number[] {
+  const s = [...p.shape];
+  s[p.axis] = p.nb;
+  return s;
+}
+
+export function resolveScaleRule(spec: BlockSpec, rule: unknown): BlockScaleRule {
+  if (rule === undefined) return spec.scaleRule;
+  if (spec.scale === 'ue4m3') {
+    if (rule !== 'nv_te') fail('BAD_OPTION', `unknown scale rule ${show(rule)} for ${spec.id}; its UE4M3 block scale takes 'nv_te' only`, rule);
+    return 'nv_te';
+  }
+  return checkScaleRule(rule);
+}
+
+// ---- scale formats ---------------------------------------------------------------------------
+
+/** Exponent range and NaN code of a power-of-two scale format (E8M0 = 8-bit BFP exponent). */
+function expScale(spec: BlockSpec): { bias: number; nan: number } {
+  const E = spec.scale === 'e8m0fnu' ? 8 : typeof spec.scale === 'object' ? spec.scale.expBits : -1;
+  if (E < 0) fail('BAD_FORMAT_PARAMS', `${spec.id} has no power-of-two scale`, spec.id);
+  return { bias: 2 ** (E - 1) - 1, nan: 2 ** E - 1 };
+}
+
+const UE4M3 = MINIFLOATS.find((r) => r.id === 'ue4m3') as MinifloatSpec;
+const F32_MAX = 3.4028234663852886e38;
+const fr = Math.fround;
+const NAN_BITS = 0x7fc00000;
+
+function elementOptions(rounding: RoundingMode): EncodeRefOptions {
+  return { rounding, saturate: 'propagate', seedA: 0, seedB: 0 };
+}
+
+/** Element code of a value y already divided by the block scale (finite; exactly an f32 value for INT). */
+function elementCode(el: BlockElementInfo, y: number, idx: number, rounding: RoundingMode): number {
+  if (el.kind === 'int') return intCodeRef(el.spec as IntSpec, y * 2 ** -el.intExp, 0, idx, { rounding, seedA: 0, seedB: 0 });
+  // saturate 'finite': Inf (NV: x · FLT_MAX overflowing f32) clamps to ±max like a finite overflow
+  const c = encodeRef(el.spec as MinifloatSpec, y, idx, { ...elementOptions(rounding), saturate: 'finite' });
+  return c as number; // y is never NaN here
+}
+
+/** Exact value of an element code on its grid (INT: k · 2^intExp; minifloat: the row's value, NaN/Inf included). */
+function elementValue(el: BlockElementInfo, code: number): number {
+  if (el.kind === 'int') return intValueRef(el.spec as IntSpec, code, 0) * 2 ** el.intExp;
+  return decodeRef(el.spec as MinifloatSpec, code);
+}
+
+function elementNanBits(el: BlockElementInfo, code: number): number {
+  return el.kind === 'minifloat' ? decodeBitsRef(el.spec as MinifloatSpec, code) : NAN_BITS;
+}
+
+function scaleInfo(el: BlockElementInfo): ElementScaleInfo {
+  return { emax: el.emax, max: el.max, mbits: el.mbits };
+}
+
+/** NaN-propagating max |x| over a block (Inf counts as NaN: either makes a NaN scale). */
+function blockAmax(x: Float32Array, members: number[]): number {
+  let a = 0;
+  for (const idx of members) {
+    const v = Math.abs(x[idx]);
+    if (!Number.isFinite(v)) return NaN;
+    if (v > a) a = v;
+  }
+  return a;
+}
+
+// ---- NV two-level recipe (TransformerEngine column of formats.md §2.2) -------------------------
+
+export interface NvTensorFactors {
+  /** f32 global encode scale S_enc = min(f32(448·emax_el / amax_t), FLT_MAX); 1.0 when amax_t = 0 or S_enc = 0. */
+  sEnc: number;
+  /** f32(1/S_enc): the stored tensorScale. */
+  sDec: number;
+  /** f32(S_enc · f32(1/max_el)): block amax times this is the block scale before ue4m3 rounding. */
+  sEncOverMax: number;
+}
+
+/** amax_t is the largest finite |x| of the tensor (NaN/Inf blocks are NaN blocks and do not count). */
+export function nvTensorFactors(el: BlockElementInfo, amaxT: number): NvTensorFactors {
+  let sEnc = Math.min(fr(fr(448 * el.max) / amaxT), F32_MAX);
+  if (amaxT === 0 || sEnc === 0) sEnc = 1;
+  const sDec = fr(1 / sEnc);
+  return { sEnc, sDec, sEncOverMax: fr(sEnc * fr(1 / el.max)) };
+}
+
+/** Block scale code: ue4m3_RNE_satfinite(f32(amax_b · sEncOverMax)). */
+export function nvBlockScaleCode(t: NvTensorFactors, amaxB: number): number {
+  return encodeRef(UE4M3, fr(amaxB * t.sEncOverMax), 0, elementOptions('rne')) as number;
+}
+
+/** Per-block decode factor d_b = f32(S_dec_b · s_dec) (f32(S_dec_b) is exact: a ue4m3 value). */
+export function nvDecodeFactor(sDec: number, scaleCode: number): number {
+  return fr(decodeRef(UE4M3, scaleCode) * sDec);
+}
+
+/** Per-block element factor s_enc_b = min(f32(1 / d_b), FLT_MAX) (TE: 1 / (fp32(S_dec_b) · (1/S_enc))). */
+export function nvElementFactor(t: NvTensorFactors, scaleCode: number): number {
+  return Math.min(fr(1 / nvDecodeFactor(t.sDec, scaleCode)), F32_MAX);
+}
+
+// ---- encode / decode / quantize -------------------------------------------------------------
+
+function checkInput(x: unknown): Float32Array {
+  if (!(x instanceof Float32Array)) fail('BAD_TYPE', `input must be a Float32Array, got ${show(x)}`, x);
+  return x;
+}
+
+export function encodeBlockRef(spec: BlockSpec, xIn: Float32Array, o: BlockOptions = {}): BlockEncoding {
+  const x = checkInput(xIn);
+  const p = blockPlan(spec, x.length, o.shape, o.axis);
+  const rule = resolveScaleRule(spec, o.scaleRule);
+  const rounding = checkRounding(o.rounding, BLOCK_ROUNDINGS);
+  const el = blockElement(spec);
+  const codes = new Uint8Array(p.n);
+  const scales = new Uint8Array(p.nBlocks);
+  let tensorScale: number | undefined;
+
+  if (rule === 'nv_te') {
+    let amaxT = 0;
+    for (let i = 0; i < x.length; i++) {
+      const v = Math.abs(x[i]);
+      if (Number.isFinite(v) && v > amaxT) amaxT = v;
+    }
+    const t = nvTensorFactors(el, amaxT);
+    tensorScale = t.sDec;
+    for (let b = 0; b < p.nBlocks; b++) {
+      const members = blockMembers(p, b);
+      const amaxB = blockAmax(x, members);
+      if (Number.isNaN(amaxB)) {
+        scales[b] = 0x7f; // ue4m3 NaN; codes stay 0
+        continue;
+      }
+      const sc = nvBlockScaleCode(t, amaxB);
+      scales[b] = sc;
+      const f = nvElementFactor(t, sc);
+      for (const idx of members) codes[idx] = elementCode(el, fr(x[idx] * f), idx, rounding);
+    }
+  } else {
+    const { bias, nan } = expScale(spec);
+    const info = scaleInfo(el);
+    for (let b = 0; b < p.nBlocks; b++) {
+      const members = blockMembers(p, b);
+      const amax = blockAmax(x, members);
+      const e0 = scaleExponent(rule, amax, info);
+      if (e0 === null) {
+        scales[b] = nan; // NaN scale; codes stay 0
+        continue;
+      }
+      const e = Math.min(Math.max(e0, -bias), bias);
+      scales[b] = e + bias;
+      for (const idx of members) codes[idx] = elementCode(el, x[idx] * 2 ** -e, idx, rounding);
+    }
+  }
+  const enc: BlockEncoding = { format: spec.id, shape: p.shape, axis: p.axis, codes: packRef(codes, el.bits), scales };
+  if (tensorScale !== undefined) enc.tensorScale = tensorScale;
+  return enc;
+}
+
+/** Checks an encoded payload against the row; returns its plan and unpacked codes. */
+function checkEncoding(spec: BlockSpec, e: BlockEncoding): { p: BlockPlan; codes: Uint8Array } {
+  if (e === null || typeof e !== 'object') fail('BAD_TYPE', `encoded payload must be an object, got ${show(e)}`, e);
+  if (e.format !== spec.id) fail('FORMAT_MISMATCH', `payload was encoded as ${show(e.format)}, not ${spec.id}`, e.format);
+  if (!Array.isArray(e.shape)) fail('BAD_SHAPE', `payload shape must be an array, got ${show(e.shape)}`, e.shape);
+  const n = e.shape.reduce((a: number, b: number) => a * b, 1);
+  const p = blockPlan(spec, n, e.shape, e.axis);
+  const el = blockElement(spec);
+  if (!(e.codes instanceof Uint8Array)) fail('BAD_TYPE', `payload codes must be a Uint8Array, got ${show(e.codes)}`, e.codes);
+  if (!(e.scales instanceof Uint8Array)) fail('BAD_TYPE', `payload scales must be a Uint8Array, got ${show(e.scales)}`, e.scales);
+  const want = Math.ceil((p.n * el.bits) / 8);
+  if (e.codes.length !== want)
+    fail('BAD_LENGTH', `payload codes hold ${e.codes.length} bytes, but shape ${show(p.shape)} needs ⌈${p.n}·${el.bits}/8⌉ = ${want}`, e.codes.length);
+  if (e.scales.length !== p.nBlocks)
+    fail('BAD_LENGTH', `payload scales hold ${e.scales.length} bytes, but shape ${show(p.shape)} along axis ${p.axis} has ${p.nBlocks} blocks of ${p.k}`, e.scales.length);
+  if (spec.tensorScale === 'f32') {
+    const t = e.tensorScale;
+    if (typeof t !== 'number' || !Number.isFinite(t) || !(t > 0) || fr(t) !== t)
+      fail('BAD_SCALE', `${spec.id} payload needs tensorScale, a finite f32 > 0, got ${show(t)}`, t);
+  } else if (e.tensorScale !== undefined) fail('BAD_SCALE', `${spec.id} has no tensor scale, but the payload carries ${show(e.tensorScale)}`, e.tensorScale);
+  const sBits = spec.scale === 'ue4m3' ? 7 : Math.log2(expScale(spec).nan + 1);
+  for (let b = 0; b < e.scales.length; b++)
+    if (e.scales[b] >= 2 ** sBits) fail('BAD_CODE', `scale byte ${e.scales[b]} of block ${b} does not fit the ${sBits}-bit scale of ${spec.id}`, e.scales[b]);
+  return { p, codes: unpackRef(e.codes, el.bits, p.n) };
+}
+
+export function decodeBlockRef(spec: BlockSpec, e: BlockEncoding): Float32Array {
+  const { p, codes } = checkEncoding(spec, e);
+  const el = blockElement(spec);
+  const out = new Float32Array(p.n);
+  const ob = new Uint32Array(out.buffer);
+  const nv = spec.scale === 'ue4m3';
+  const exp = nv ? null : expScale(spec);
+  const sDec = e.tensorScale as number;
+  for (let b = 0; b < p.nBlocks; b++) {
+    const members = blockMembers(p, b);
+    const sc = e.scales[b];
+    if (nv ? sc === 0x7f : sc === (exp as { nan: number }).nan) {
+      for (const idx of members) ob[idx] = NAN_BITS;
+      continue;
+    }
+    for (const idx of members) {
+      const v = elementValue(el, codes[idx]);
+      // NV: x̂ = f32(q · d_b), d_b = f32(S_dec_b · s_dec): the same f32 product whose reciprocal is s_enc_b
+      // pow2: x̂ = f32(q · 2^e)   (exact unless past f32 max → ±Inf)
+      const r = nv ? fr(v * nvDecodeFactor(sDec, sc)) : fr(v * 2 ** (sc - (exp as { bias: number }).bias));
+      if (Number.isNaN(r)) ob[idx] = elementNanBits(el, codes[idx]);
+      else out[idx] = r;
+    }
+  }
+  return out;
+}
+
+export function quantizeBlockRef(spec: BlockSpec, x: Float32Array, o: BlockOptions = {}): Float32Array {
+  return decodeBlockRef(spec, encodeBlockRef(spec, x, o));
+}
+
+/** The API contract of the next session, on the reference twin: blockRefCodec(spec).encode(x, opts) etc. */
+export function blockRefCodec(spec: BlockSpec) {
+  return {
+    spec,
+    encode: (x: Float32Array, o?: BlockOptions) => encodeBlockRef(spec, x, o),
+    decode: (e: BlockEncoding) => decodeBlockRef(spec, e),
+    quantize: (x: Float32Array, o?: BlockOptions) => quantizeBlockRef(spec, x, o),
+  };
+}
