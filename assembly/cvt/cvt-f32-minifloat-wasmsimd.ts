@@ -266,6 +266,9 @@ const TAIL_IDX = memory.data(64, 16);
   const rebias = EC.rebias, roundC = i32x4.splat((1 << (d - 1)) - 1), minNorm = EC.minNorm;
   const s1 = oneFactor ? EC.subScaleOne : EC.subScale1, s2 = EC.subScale2;
   const sgnShift = EC.sgnShift, signMask = EC.signMask;
+  // rows with at most one mantissa bit and a few normal binades (FP4-like): most values of a scaled
+  // tensor are subnormal, so blending every step is cheaper than testing every step
+  const blendAlways = EC.M <= 1 && i32x4.extract_lane(EC.emin, 0) >= -2;
   const ovf = i32x4.splat(EC.ovfBits - 1);
   const unsignedRow = i32x4.extract_lane(EC.unsigned, 0) != 0;
   const absMask = i32x4.splat(0x7fffffff);
@@ -290,7 +293,7 @@ const TAIL_IDX = memory.data(64, 16);
     let v1 = magNormal(a1, d, rebias, roundC);
     let v2 = magNormal(a2, d, rebias, roundC);
     let v3 = magNormal(a3, d, rebias, roundC);
-    if (anySubnormal(a0, a1, a2, a3, minNormM1)) {
+    if (blendAlways || anySubnormal(a0, a1, a2, a3, minNormM1)) {
       // zero lanes are below the least normal too, and magSub gives them 0
       v0 = sel(magSub(a0, s1, s2, oneFactor), v0, i32x4.lt_s(a0, minNorm));
       v1 = sel(magSub(a1, s1, s2, oneFactor), v1, i32x4.lt_s(a1, minNorm));
@@ -368,6 +371,7 @@ function encodeRneFast(src: usize, dst: usize, n: i32, outBytes: i32, DC: Decode
   const unsignedRow = i32x4.extract_lane(EC.unsigned, 0) != 0;
   const z = i32x4.splat(0);
   const minNormM1 = i32x4.sub(minNorm, i32x4.splat(1));
+  const blendAlways = EC.M <= 1 && i32x4.extract_lane(EC.emin, 0) >= -2; // FP4-like rows: see encodeRneFastT
   for (let i: i32 = 0; i < n16; i += 16) {
     const inp = src + (<usize>i << 2);
     const b0 = v128.load(inp);
@@ -389,7 +393,7 @@ function encodeRneFast(src: usize, dst: usize, n: i32, outBytes: i32, DC: Decode
       let r3 = v128.and(i32x4.add(a3, i32x4.add(roundC, v128.and(i32x4.shr_u(i32x4.add(a3, rebias), d), i32x4.splat(1)))), keep);
       // subnormal range: adding 2^(emin − M + 23) rounds to the subnormal grid (f32 RNE); subtracting is exact
       // zeros round to 0 on the normal path already; only true subnormal-range lanes need the blend
-      if (anySubnormal(a0, a1, a2, a3, minNormM1)) {
+      if (blendAlways || anySubnormal(a0, a1, a2, a3, minNormM1)) {
         r0 = sel(f32x4.sub(f32x4.add(a0, magic), magic), r0, i32x4.lt_s(a0, minNorm));
         r1 = sel(f32x4.sub(f32x4.add(a1, magic), magic), r1, i32x4.lt_s(a1, minNorm));
         r2 = sel(f32x4.sub(f32x4.add(a2, magic), magic), r2, i32x4.lt_s(a2, minNorm));
