@@ -221,11 +221,6 @@ function rne(y: number): number {
   return d > 0.5 || (d === 0.5 && t % 2 !== 0) ? t + 1 : t;
 }
 
-export interface ResolvedScales {
-  scheme: Scheme;
-  mode: ScaleMode | 'supplied';
-}
-
 function checkScheme(c: ElementCodec, o: ScaledOptions): Scheme {
   const scheme = o.scheme ?? c.defaultScheme;
   if (scheme !== 'symmetric' && scheme !== 'asymmetric') fail('BAD_OPTION', `scheme must be 'symmetric' or 'asymmetric', got ${show(scheme)}`, scheme);
@@ -294,17 +289,34 @@ function runScales(rt: Runtime, c: ElementCodec, p: Plan, xr: Float32Array, o: S
       if (!Number.isInteger(zGiven[i]) || zGiven[i] < qmin || zGiven[i] > qmax)
         fail('BAD_OPTION', `zero point ${show(zGiven[i])} at index ${i} outside [${qmin}, ${qmax}]`, zGiven[i]);
   }
-  const z = zGiven ? new Int32Array(p.nRuns) : zps;
-  for (let r = 0; r < p.nRuns; r++) {
-    const k = scaleIndexOfRun(p, r);
-    scales[r] = given[k];
-    if (z) z[r] = zGiven ? zGiven[k] : 0;
-  }
-  return { scales, zps: z };
+  return { scales: reorderScales(p, given, true), zps: zGiven ? reorderScales(p, zGiven, true) : zps };
 }
 
 type RunsMinMax = (src: number, n: number, runLen: number, mins: number, maxs: number, first: number) => void;
 type RunsScale = (src: number, dst: number, n: number, runLen: number, scales: number, first: number) => void;
+
+/** Copies per-run scales (and zero points) into the arena; returns their pointers (zero points: 0 if none). */
+function uploadRuns(rt: Runtime, p: Plan, scales: Float32Array, zps: Int32Array | null): { ps: number; pz: number } {
+  const ps = rt.alloc(p.nRuns * 4);
+  rt.f32(ps, p.nRuns).set(scales);
+  let pz = 0;
+  if (zps) {
+    pz = rt.alloc(p.nRuns * 4);
+    rt.i32(pz, p.nRuns).set(zps);
+  }
+  return { ps, pz };
+}
+
+/** Per-scale values between run order and natural order (only per-group with a permutation differs). */
+function reorderScales<T extends Float32Array | Int32Array>(p: Plan, a: T, toRun: boolean): T {
+  const out = new (a.constructor as { new (n: number): T })(p.nRuns);
+  for (let r = 0; r < p.nRuns; r++) {
+    const k = scaleIndexOfRun(p, r);
+    if (toRun) out[r] = a[k];
+    else out[k] = a[r];
+  }
+  return out;
+}
 
 function nonFinite(p: Plan, xr: Float32Array, r: number): never {
   for (let i = r * p.runLen; i < (r + 1) * p.runLen; i++)
@@ -349,13 +361,7 @@ export function encodeScaled(c: ElementCodec, x: Float32Array, o: ScaledOptions 
   const { scales, zps } = runScales(rt, c, p, xr, o, scheme);
   const codesRun = c.codeBytes === 1 ? new Uint8Array(p.n) : new Uint16Array(p.n);
   rt.scoped(() => {
-    const ps = rt.alloc(p.nRuns * 4);
-    rt.f32(ps, p.nRuns).set(scales);
-    let pz = 0;
-    if (zps) {
-      pz = rt.alloc(p.nRuns * 4);
-      rt.i32(pz, p.nRuns).set(zps);
-    }
+    const { ps, pz } = uploadRuns(rt, p, scales, zps);
     const buf = rt.alloc(CHUNK * 4);
     const out = rt.alloc(CHUNK * c.codeBytes);
     // stochastic rounding draws random bits by natural index, so permuted layouts pass the indices
@@ -373,15 +379,8 @@ export function encodeScaled(c: ElementCodec, x: Float32Array, o: ScaledOptions 
       codesRun.set(c.codeBytes === 1 ? rt.u8(out, m) : rt.u16(out, m), off);
     }
   });
-  const natScales = new Float32Array(p.nRuns);
-  for (let r = 0; r < p.nRuns; r++) natScales[scaleIndexOfRun(p, r)] = scales[r];
-  let natZps: Int32Array | null = null;
-  if (zps) {
-    natZps = new Int32Array(p.nRuns);
-    for (let r = 0; r < p.nRuns; r++) natZps[scaleIndexOfRun(p, r)] = zps[r];
-  }
   return { format: c.id, shape: p.shape, axis: p.axis, granularity: p.granularity, groupSize: p.groupSize,
-    codes: fromRunOrder(p, codesRun), scales: natScales, zeroPoints: natZps };
+    codes: fromRunOrder(p, codesRun), scales: reorderScales(p, scales, false), zeroPoints: zps && reorderScales(p, zps, false) };
 }
 
 export function decodeScaled(c: ElementCodec, e: ScaledEncoding): Float32Array {
@@ -397,22 +396,11 @@ export function decodeScaled(c: ElementCodec, e: ScaledEncoding): Float32Array {
   if (e.zeroPoints !== null && !c.intRange) fail('BAD_OPTION', `zero points given for ${c.id}`, e.zeroPoints);
   const rt = runtime();
   const codesRun = toRunOrder(p, e.codes);
-  const scales = new Float32Array(p.nRuns);
-  const zps = e.zeroPoints ? new Int32Array(p.nRuns) : null;
-  for (let r = 0; r < p.nRuns; r++) {
-    const k = scaleIndexOfRun(p, r);
-    scales[r] = e.scales[k];
-    if (zps && e.zeroPoints) zps[r] = e.zeroPoints[k];
-  }
+  const scales = reorderScales(p, e.scales, true);
+  const zps = e.zeroPoints && reorderScales(p, e.zeroPoints, true);
   const outRun = new Float32Array(p.n);
   rt.scoped(() => {
-    const ps = rt.alloc(p.nRuns * 4);
-    rt.f32(ps, p.nRuns).set(scales);
-    let pz = 0;
-    if (zps) {
-      pz = rt.alloc(p.nRuns * 4);
-      rt.i32(pz, p.nRuns).set(zps);
-    }
+    const { ps, pz } = uploadRuns(rt, p, scales, zps);
     const inp = rt.alloc(CHUNK * c.codeBytes);
     const buf = rt.alloc(CHUNK * 4);
     for (let off = 0; off < p.n; off += CHUNK) {
