@@ -140,9 +140,7 @@ export class MinifloatFormat {
   }
 
   private nanError(x: Float32Array, off: number, m: number): void {
-    if (this.limits.hasNaN) return;
-    for (let i = off; i < off + m; i++)
-      if (Number.isNaN(x[i])) fail('NONFINITE_INPUT', `NaN at index ${i} cannot be encoded in ${this.id}, which has no NaN`, i);
+    for (let i = off; i < off + m; i++) if (Number.isNaN(x[i])) this.nanPolicy(i);
   }
 
   private codeError(codes: Codes, off: number, m: number): never {
