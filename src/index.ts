@@ -1,7 +1,11 @@
 export { NumlabError } from './errors.js';
 export type { NumlabErrorCode } from './errors.js';
 export { format } from './formats/format.js';
-export type { Format } from './formats/format.js';
+export type { Format, ElementFormat, BlockFormatId, FormatOf } from './formats/format.js';
+export { BlockFormat } from './formats/block.js';
+export type { BlockEncoding, BlockOptions } from './formats/block.js';
+export { BLOCK_FORMATS, bfpSpec } from './formats/block-spec.js';
+export type { BlockSpec, BfpParams, BlockScaleRule, BlockScaleFormat } from './formats/block-spec.js';
 export { REGISTRY } from './formats/registry.js';
 export { parseFormatName } from './formats/names.js';
 export { limitsOf } from './formats/limits.js';

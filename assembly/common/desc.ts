@@ -29,3 +29,20 @@ export const D_SLOTS: i32 = 23;
 @inline export function dget(desc: usize, slot: i32): i32 {
   return load<i32>(desc + (<usize>slot << 2));
 }
+
+// Slot indices of the block descriptor (src/formats/block.ts builds it; the block kernels read it).
+// Keep in sync with BDESC in src/formats/block.ts (test/runtime/descriptor.test.ts checks it).
+export const B_KIND: i32 = 0; //     element kind: 0 minifloat (element descriptor alongside), 1 INT grid
+export const B_RULE: i32 = 1; //     scale rule: 0 floor, 1 ceil, 2 rceil, 3 even, 4 NV two-level (TE recipe)
+export const B_EMAX: i32 = 2; //     exponent of the largest power of two ≤ element max
+export const B_MAXBITS: i32 = 3; //  f32 bits of the element max (|y| is clamped to it)
+export const B_MBITS: i32 = 4; //    element mantissa bits (rule 'even')
+export const B_ISHIFT: i32 = 5; //   INT grid: value = k · 2^−ISHIFT
+export const B_SBIAS: i32 = 6; //    power-of-two scale: code = e + SBIAS, e clamped to ±SBIAS
+export const B_SNAN: i32 = 7; //     scale code of a NaN block (0xFF E8M0, 0x7F UE4M3, all ones for a BFP exponent)
+export const B_NV_SEOM: i32 = 8; //  NV: f32 bits of S_enc · f32(1/max)
+export const B_NV_SDEC: i32 = 9; //  NV: f32 bits of s_dec = f32(1/S_enc)
+export const B_CODEMASK: i32 = 10; // (1 << element bits) − 1
+export const B_KP: i32 = 11; //      block stride in elements (block size rounded up to 16; padding is zero)
+export const B_ELNAN: i32 = 12; //   1 when some element code decodes to NaN (decode keeps its bits)
+export const B_SLOTS: i32 = 13;

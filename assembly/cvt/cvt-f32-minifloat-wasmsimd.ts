@@ -51,9 +51,9 @@ import { decode4, DecodeConsts, loadDecodeConsts } from "./cvt-minifloat-f32-was
 }
 
 // One static instance: kernels are not re-entrant and never allocate.
-const EC = changetype<EncodeConsts>(memory.data(offsetof<EncodeConsts>()));
+export const EC = changetype<EncodeConsts>(memory.data(offsetof<EncodeConsts>()));
 
-function loadEncodeConsts(desc: usize): void {
+export function loadEncodeConsts(desc: usize): void {
   const M = dget(desc, D_M);
   const emin = dget(desc, D_EMIN);
   EC.M = M;
@@ -87,7 +87,7 @@ function loadEncodeConsts(desc: usize): void {
 }
 
 /** Virtual magnitude code of |x| under `mode`, general method. */
-@inline function magnitudeAny(bits: v128, mode: i32, idx: v128, seedA: v128, seedB: v128): v128 {
+@inline export function magnitudeAny(bits: v128, mode: i32, idx: v128, seedA: v128, seedB: v128): v128 {
   const absb = v128.and(bits, i32x4.splat(0x7fffffff));
   const neg = i32x4.lt_s(bits, i32x4.splat(0));
   const e = i32x4.max_s(ilogb(absb), EC.emin);
@@ -233,21 +233,21 @@ const TAIL_IDX = memory.data(64, 16);
  * Normal-range RNE magnitude. Below the normal range the rebased bits are negative (D_FAST: bias ≤ 127)
  * and so is the result: callers clamp those lanes to 0 (right for zeros) or blend magSub over them.
  */
-@inline function magNormal(absb: v128, d: i32, rebias: v128, roundC: v128): v128 {
+@inline export function magNormal(absb: v128, d: i32, rebias: v128, roundC: v128): v128 {
   const rebased = i32x4.add(absb, rebias);
   const lsb = v128.and(i32x4.shr_u(rebased, d), i32x4.splat(1)); // parity of the target code (M = 0: of its exponent)
   return i32x4.shr_s(i32x4.add(rebased, i32x4.add(roundC, lsb)), d);
 }
 
 /** Whether any lane of four |x| vectors lies strictly between 0 and the least normal (u32 trick: 0 − 1 wraps high). */
-@inline function anySubnormal(a0: v128, a1: v128, a2: v128, a3: v128, minNormM1: v128): bool {
+@inline export function anySubnormal(a0: v128, a1: v128, a2: v128, a3: v128, minNormM1: v128): bool {
   const one = i32x4.splat(1);
   const m = i32x4.min_u(i32x4.min_u(i32x4.sub(a0, one), i32x4.sub(a1, one)), i32x4.min_u(i32x4.sub(a2, one), i32x4.sub(a3, one)));
   return v128.any_true(i32x4.lt_u(m, minNormM1));
 }
 
 /** Subnormal-range RNE magnitude: scale to the code grid, adding 2^23 rounds to an integer (f32 RNE). */
-@inline function magSub(absb: v128, s1: v128, s2: v128, oneFactor: bool): v128 {
+@inline export function magSub(absb: v128, s1: v128, s2: v128, oneFactor: bool): v128 {
   const q = oneFactor ? f32x4.mul(absb, s1) : f32x4.mul(f32x4.mul(absb, s1), s2);
   return i32x4.sub(f32x4.add(q, f32x4.splat(8388608.0)), i32x4.splat(0x4b000000));
 }

@@ -231,32 +231,63 @@ const PLANES = memory.data(64, 16);
 function decodeLut4(src: usize, dst: usize, n: i32, C: DecodeConsts): i32 {
   const idx = v128(0, 0, 0, 0, 1, 0, 0, 0, 2, 0, 0, 0, 3, 0, 0, 0);
   for (let q: i32 = 0; q < 4; q++) v128.store(LUT + (<usize>q << 4), decode4(i32x4.add(idx, i32x4.splat(q * 4)), C));
-  for (let j: i32 = 0; j < 16; j++)
-    for (let k: i32 = 0; k < 4; k++) store<u8>(PLANES + <usize>(k * 16 + j), load<u8>(LUT + <usize>(j * 4 + k)));
+  lut4Planes(LUT, PLANES);
   const p0 = v128.load(PLANES), p1 = v128.load(PLANES, 16), p2 = v128.load(PLANES, 32), p3 = v128.load(PLANES, 48);
   const outside = i8x16.splat(<i8>~(i32x4.extract_lane(C.magMask, 0) | i32x4.extract_lane(C.signMask, 0)));
   let bad = i32x4.splat(0);
   const n16 = n & ~15;
+  const one = f32x4.splat(1);
   for (let i: i32 = 0; i < n16; i += 16) {
     const b = v128.load(src + <usize>i);
     bad = v128.or(bad, v128.and(b, outside));
-    const q0 = i8x16.swizzle(p0, b);
-    const q1 = i8x16.swizzle(p1, b);
-    const q2 = i8x16.swizzle(p2, b);
-    const q3 = i8x16.swizzle(p3, b);
-    const l01 = i8x16.shuffle(q0, q1, 0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
-    const h01 = i8x16.shuffle(q0, q1, 8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31);
-    const l23 = i8x16.shuffle(q2, q3, 0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
-    const h23 = i8x16.shuffle(q2, q3, 8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31);
-    const out = dst + (<usize>i << 2);
-    v128.store(out, i8x16.shuffle(l01, l23, 0, 1, 16, 17, 2, 3, 18, 19, 4, 5, 20, 21, 6, 7, 22, 23));
-    v128.store(out, i8x16.shuffle(l01, l23, 8, 9, 24, 25, 10, 11, 26, 27, 12, 13, 28, 29, 14, 15, 30, 31), 16);
-    v128.store(out, i8x16.shuffle(h01, h23, 0, 1, 16, 17, 2, 3, 18, 19, 4, 5, 20, 21, 6, 7, 22, 23), 32);
-    v128.store(out, i8x16.shuffle(h01, h23, 8, 9, 24, 25, 10, 11, 26, 27, 12, 13, 28, 29, 14, 15, 30, 31), 48);
+    lut4Store16(b, p0, p1, p2, p3, dst + (<usize>i << 2), false, one);
   }
   let r = i32x4.extract_lane(bad, 0) | i32x4.extract_lane(bad, 1) | i32x4.extract_lane(bad, 2) | i32x4.extract_lane(bad, 3);
   if (n16 < n) r |= decodeGeneral(src + <usize>n16, dst + (<usize>n16 << 2), n - n16, 1, C);
   return r;
+}
+
+/** Byte planes of a 16-entry f32 table at lut: planes + 16·k holds byte k of each value. */
+@inline export function lut4Planes(lut: usize, planes: usize): void {
+  for (let j: i32 = 0; j < 16; j++)
+    for (let k: i32 = 0; k < 4; k++) store<u8>(planes + <usize>(k * 16 + j), load<u8>(lut + <usize>(j * 4 + k)));
+}
+
+/**
+ * Sixteen 4-bit codes (one per byte of b) → sixteen f32 at out: four i8x16.swizzle pick the four
+ * bytes of each table value, eight shuffles interleave them; `scaled`: each value times f.
+ */
+@inline export function lut4Store16(b: v128, p0: v128, p1: v128, p2: v128, p3: v128, out: usize, scaled: bool, f: v128): void {
+  const q0 = i8x16.swizzle(p0, b);
+  const q1 = i8x16.swizzle(p1, b);
+  const q2 = i8x16.swizzle(p2, b);
+  const q3 = i8x16.swizzle(p3, b);
+  const l01 = i8x16.shuffle(q0, q1, 0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
+  const h01 = i8x16.shuffle(q0, q1, 8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31);
+  const l23 = i8x16.shuffle(q2, q3, 0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
+  const h23 = i8x16.shuffle(q2, q3, 8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31);
+  let v0 = i8x16.shuffle(l01, l23, 0, 1, 16, 17, 2, 3, 18, 19, 4, 5, 20, 21, 6, 7, 22, 23);
+  let v1 = i8x16.shuffle(l01, l23, 8, 9, 24, 25, 10, 11, 26, 27, 12, 13, 28, 29, 14, 15, 30, 31);
+  let v2 = i8x16.shuffle(h01, h23, 0, 1, 16, 17, 2, 3, 18, 19, 4, 5, 20, 21, 6, 7, 22, 23);
+  let v3 = i8x16.shuffle(h01, h23, 8, 9, 24, 25, 10, 11, 26, 27, 12, 13, 28, 29, 14, 15, 30, 31);
+  if (scaled) {
+    v0 = f32x4.mul(v0, f);
+    v1 = f32x4.mul(v1, f);
+    v2 = f32x4.mul(v2, f);
+    v3 = f32x4.mul(v3, f);
+  }
+  v128.store(out, v0);
+  v128.store(out, v1, 16);
+  v128.store(out, v2, 32);
+  v128.store(out, v3, 48);
+}
+
+/** Four f32 from the table at lut, indexed by the four bytes of w. */
+@inline export function gather4(lut: usize, w: u32): v128 {
+  let v = v128.load32_zero(lut + ((w & 0xff) << 2));
+  v = v128.load32_lane(lut + (((w >> 8) & 0xff) << 2), v, 1);
+  v = v128.load32_lane(lut + (((w >> 16) & 0xff) << 2), v, 2);
+  return v128.load32_lane(lut + ((w >> 24) << 2), v, 3);
 }
 
 // The 256-entry f32 table of an 8-bit-coded format (codes past the format's width are flagged, not used).
@@ -276,11 +307,7 @@ function decodeLut8(src: usize, dst: usize, n: i32, C: DecodeConsts): i32 {
   for (let i: i32 = 0; i < n4; i += 4) {
     const w = load<u32>(src + <usize>i);
     bad |= w & outside;
-    let v = v128.load32_zero(LUT256 + ((w & 0xff) << 2));
-    v = v128.load32_lane(LUT256 + (((w >> 8) & 0xff) << 2), v, 1);
-    v = v128.load32_lane(LUT256 + (((w >> 16) & 0xff) << 2), v, 2);
-    v = v128.load32_lane(LUT256 + ((w >> 24) << 2), v, 3);
-    v128.store(dst + (<usize>i << 2), v);
+    v128.store(dst + (<usize>i << 2), gather4(LUT256, w));
   }
   for (let i: i32 = n4; i < n; i++) {
     const c = <u32>load<u8>(src + <usize>i);

@@ -94,7 +94,7 @@ export function codecRows(rt: Runtime, n: number): { rows: Row[]; copy: { bytes:
   }
 
   // the public API on JS arrays (allocates its output, copies chunks in and out of WASM memory)
-  for (const id of ['fp8_e4m3fn', 'fp4_e2m1fn', 'int8', 'int4']) {
+  for (const id of ['fp8_e4m3fn', 'fp4_e2m1fn', 'int8', 'int4'] as const) {
     const f = format(id);
     const max = f.kind === 'minifloat' ? f.limits.max : 4;
     const x = benchInput(n, max);

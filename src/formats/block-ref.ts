@@ -23,7 +23,7 @@
  */
 import { fail, show } from '../errors.js';
 import { checkScaleRule, scaleExponent, type ElementScaleInfo } from './block-scale.js';
-import { blockElement, type BlockElementInfo, type BlockScaleRule, type BlockSpec } from './block-spec.js';
+import { blockElement, scaleBits, type BlockElementInfo, type BlockScaleRule, type BlockSpec } from './block-spec.js';
 import { intCodeRef, intValueRef } from './int-ref.js';
 import { decodeBitsRef, decodeRef, encodeRef, type EncodeRefOptions } from './minifloat-ref.js';
 import { packRef, unpackRef } from './packing.js';
@@ -120,7 +120,7 @@ export function resolveScaleRule(spec: BlockSpec, rule: unknown): BlockScaleRule
 // ---- scale formats ---------------------------------------------------------------------------
 
 /** Exponent range and NaN code of a power-of-two scale format (E8M0 = 8-bit BFP exponent). */
-function expScale(spec: BlockSpec): { bias: number; nan: number } {
+export function expScale(spec: BlockSpec): { bias: number; nan: number } {
   const E = spec.scale === 'e8m0fnu' ? 8 : typeof spec.scale === 'object' ? spec.scale.expBits : -1;
   if (E < 0) fail('BAD_FORMAT_PARAMS', `${spec.id} has no power-of-two scale`, spec.id);
   return { bias: 2 ** (E - 1) - 1, nan: 2 ** E - 1 };
@@ -260,8 +260,11 @@ export function encodeBlockRef(spec: BlockSpec, xIn: Float32Array, o: BlockOptio
   return enc;
 }
 
-/** Checks an encoded payload against the row; returns its plan and unpacked codes. */
-function checkEncoding(spec: BlockSpec, e: BlockEncoding): { p: BlockPlan; codes: Uint8Array } {
+/**
+ * Checks an encoded payload against the row (format, shape/axis, code and scale lengths, padding bits,
+ * scale bytes, tensor scale) without unpacking it; returns its plan. Shared by the kernel path.
+ */
+export function checkBlockPayload(spec: BlockSpec, e: BlockEncoding): BlockPlan {
   if (e === null || typeof e !== 'object') fail('BAD_TYPE', `encoded payload must be an object, got ${show(e)}`, e);
   if (e.format !== spec.id) fail('FORMAT_MISMATCH', `payload was encoded as ${show(e.format)}, not ${spec.id}`, e.format);
   if (!Array.isArray(e.shape)) fail('BAD_SHAPE', `payload shape must be an array, got ${show(e.shape)}`, e.shape);
@@ -273,6 +276,9 @@ function checkEncoding(spec: BlockSpec, e: BlockEncoding): { p: BlockPlan; codes
   const want = Math.ceil((p.n * el.bits) / 8);
   if (e.codes.length !== want)
     fail('BAD_LENGTH', `payload codes hold ${e.codes.length} bytes, but shape ${show(p.shape)} needs ⌈${p.n}·${el.bits}/8⌉ = ${want}`, e.codes.length);
+  const used = (p.n * el.bits) % 8;
+  if (used !== 0 && e.codes[want - 1] >> used !== 0)
+    fail('BAD_CODE', `payload codes byte ${want - 1} has non-zero padding bits above bit ${used - 1}`, e.codes[want - 1]);
   if (e.scales.length !== p.nBlocks)
     fail('BAD_LENGTH', `payload scales hold ${e.scales.length} bytes, but shape ${show(p.shape)} along axis ${p.axis} has ${p.nBlocks} blocks of ${p.k}`, e.scales.length);
   if (spec.tensorScale === 'f32') {
@@ -280,10 +286,16 @@ function checkEncoding(spec: BlockSpec, e: BlockEncoding): { p: BlockPlan; codes
     if (typeof t !== 'number' || !Number.isFinite(t) || !(t > 0) || fr(t) !== t)
       fail('BAD_SCALE', `${spec.id} payload needs tensorScale, a finite f32 > 0, got ${show(t)}`, t);
   } else if (e.tensorScale !== undefined) fail('BAD_SCALE', `${spec.id} has no tensor scale, but the payload carries ${show(e.tensorScale)}`, e.tensorScale);
-  const sBits = spec.scale === 'ue4m3' ? 7 : Math.log2(expScale(spec).nan + 1);
+  const sLimit = 2 ** scaleBits(spec);
   for (let b = 0; b < e.scales.length; b++)
-    if (e.scales[b] >= 2 ** sBits) fail('BAD_CODE', `scale byte ${e.scales[b]} of block ${b} does not fit the ${sBits}-bit scale of ${spec.id}`, e.scales[b]);
-  return { p, codes: unpackRef(e.codes, el.bits, p.n) };
+    if (e.scales[b] >= sLimit) fail('BAD_CODE', `scale byte ${e.scales[b]} of block ${b} does not fit the ${scaleBits(spec)}-bit scale of ${spec.id}`, e.scales[b]);
+  return p;
+}
+
+/** Checks an encoded payload against the row; returns its plan and unpacked codes. */
+function checkEncoding(spec: BlockSpec, e: BlockEncoding): { p: BlockPlan; codes: Uint8Array } {
+  const p = checkBlockPayload(spec, e);
+  return { p, codes: unpackRef(e.codes, blockElement(spec).bits, p.n) };
 }
 
 export function decodeBlockRef(spec: BlockSpec, e: BlockEncoding): Float32Array {

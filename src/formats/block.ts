@@ -1,0 +1,315 @@
+/**
+ * The block codec: format('mxfp4').encode / decode / quantize over the WASM block kernels
+ * (assembly/cvt/cvt-f32-block-wasmsimd.ts, cvt-block-f32-wasmsimd.ts), streamed in chunks of whole
+ * blocks. Semantics, layout and choices: docs/block-formats.md; the reference twin is block-ref.ts
+ * and the tests compare the two bit for bit.
+ *
+ * The kernels see blocks as runs of KP f32 (KP = block size rounded up to 16, zero padded). When
+ * blocks are already contiguous runs of the input (blocks along the last axis, k | L, 16 | k — every
+ * registered row on its default axis) chunks are copied straight in and codes are packed by the
+ * packing kernel chunk by chunk; otherwise each chunk's blocks are gathered into that layout (and
+ * the results scattered back) in TypeScript.
+ */
+import { fail, show } from '../errors.js';
+import { CHUNK, runtime, type Runtime } from '../runtime/wasm.js';
+import {
+  BLOCK_ROUNDINGS, blockPlan, checkBlockPayload, expScale, nvTensorFactors, resolveScaleRule,
+  type BlockEncoding, type BlockOptions, type BlockPlan,
+} from './block-ref.js';
+import { bitsPerElement, blockElement, type BlockElementInfo, type BlockScaleRule, type BlockSpec } from './block-spec.js';
+import { buildDescriptor } from './descriptor.js';
+import { intValueRef } from './int-ref.js';
+import { minifloatLimits } from './limits.js';
+import { decodeBitsRef } from './minifloat-ref.js';
+import { pack, unpack } from './packing.js';
+import { checkRounding, ROUNDING_CODES } from './rounding.js';
+import type { IntSpec, MinifloatSpec } from './spec.js';
+
+export type { BlockEncoding, BlockOptions } from './block-ref.js';
+
+/** Slots of the block descriptor: keep in sync with B_* in assembly/common/desc.ts. */
+export const BDESC = {
+  KIND: 0, RULE: 1, EMAX: 2, MAXBITS: 3, MBITS: 4, ISHIFT: 5, SBIAS: 6, SNAN: 7, NV_SEOM: 8, NV_SDEC: 9,
+  CODEMASK: 10, KP: 11, ELNAN: 12, SLOTS: 13,
+} as const;
+
+const RULE_CODES: Record<BlockScaleRule, number> = { floor: 0, ceil: 1, rceil: 2, even: 3, nv_te: 4 };
+const OPTION_KEYS = new Set(['shape', 'axis', 'scaleRule', 'rounding']);
+
+interface BlockKernels {
+  cvt_f32_block__wasmsimd(bd: number, desc: number, src: number, dst: number, scales: number, nBlocks: number, mode: number, op: number): void;
+  cvt_block_f32__wasmsimd(bd: number, lut: number, src: number, scales: number, dst: number, nBlocks: number, bits: number): void;
+  amax_finite_f32__wasmsimd(src: number, n: number): number;
+  pack_u8_stream__wasmsimd(src: number, dst: number, n: number, b: number): number;
+  unpack_u8_stream__wasmsimd(src: number, dst: number, n: number, b: number): void;
+}
+
+const f32u = new Float32Array(1);
+const u32f = new Uint32Array(f32u.buffer);
+function f32bits(v: number): number {
+  f32u[0] = v;
+  return u32f[0] | 0;
+}
+
+function checkBlockOptions(o: unknown): BlockOptions {
+  if (o === undefined) return {};
+  if (typeof o !== 'object' || o === null) fail('BAD_OPTION', `options must be an object, got ${show(o)}`, o);
+  for (const k of Object.keys(o))
+    if (!OPTION_KEYS.has(k)) fail('BAD_OPTION', `unknown option ${show(k)}; block formats take ${[...OPTION_KEYS].join(', ')}`, k);
+  return o as BlockOptions;
+}
+
+export class BlockFormat {
+  readonly kind = 'block' as const;
+  readonly id: string;
+  readonly spec: BlockSpec;
+  readonly element: BlockElementInfo;
+  /** Element code width in bits (the packed width). */
+  readonly bits: number;
+  /** Stored bits per element including the block scale byte (the NV f32 tensor scale not counted). */
+  readonly bitsPerElement: number;
+  /** Block stride inside the kernels: block size rounded up to 16. */
+  private readonly kp: number;
+  /** Element values of every code (2^bits, or 16 for ≤ 4-bit codes), the decode table. */
+  private readonly lut: Float32Array;
+  private readonly elNan: boolean;
+
+  constructor(spec: BlockSpec) {
+    this.spec = spec;
+    this.id = spec.id;
+    this.element = blockElement(spec);
+    this.bits = this.element.bits;
+    this.bitsPerElement = bitsPerElement(spec);
+    this.kp = Math.ceil(spec.blockSize / 16) * 16;
+    const el = this.element;
+    this.lut = new Float32Array(Math.max(16, 2 ** this.bits));
+    const lutBits = new Uint32Array(this.lut.buffer);
+    for (let c = 0; c < 2 ** this.bits; c++) {
+      if (el.kind === 'int') this.lut[c] = intValueRef(el.spec as IntSpec, c, 0) * 2 ** el.intExp;
+      else lutBits[c] = decodeBitsRef(el.spec as MinifloatSpec, c); // NaN codes keep their bits
+    }
+    this.elNan = el.kind === 'minifloat' && minifloatLimits(el.spec as MinifloatSpec).hasNaN;
+  }
+
+  /** Shape of the scales array for an input shape and axis. */
+  scaleShape(shape: readonly number[], axis?: number): number[] {
+    const p = blockPlan(this.spec, shape.reduce((a, b) => a * b, 1), shape, axis);
+    const s = [...p.shape];
+    s[p.axis] = p.nb;
+    return s;
+  }
+
+  encode(x: Float32Array, opts?: BlockOptions): BlockEncoding {
+    const { p, rule, mode } = this.prepare(x, opts);
+    const codes = new Uint8Array(Math.ceil((p.n * this.bits) / 8));
+    const scales = new Uint8Array(p.nBlocks);
+    const enc: BlockEncoding = { format: this.id, shape: p.shape, axis: p.axis, codes, scales };
+    const rt = runtime();
+    const k = rt.exports as unknown as BlockKernels;
+    rt.scoped(() => {
+      const bd = this.blockDescriptor(rt, x, p, rule, enc);
+      const desc = this.elementDescriptor(rt);
+      const G = this.blocksPerChunk();
+      const inp = rt.alloc(G * this.kp * 4);
+      const cbuf = rt.alloc(G * this.kp);
+      const pbuf = rt.alloc(G * this.kp);
+      const sbuf = rt.alloc(G);
+      const natural = this.contiguous(p) ? null : new Uint8Array(p.n);
+      for (let b0 = 0; b0 < p.nBlocks; b0 += G) {
+        const g = Math.min(G, p.nBlocks - b0);
+        this.load(rt, x, p, b0, g, inp);
+        k.cvt_f32_block__wasmsimd(bd, desc, inp, cbuf, sbuf, g, mode, 0);
+        scales.set(rt.u8(sbuf, g), b0);
+        if (natural) this.scatterCodes(rt.u8(cbuf, g * this.kp), natural, p, b0, g);
+        else if (this.bits === 8) codes.set(rt.u8(cbuf, g * p.k), b0 * p.k);
+        else {
+          const m = g * p.k;
+          k.pack_u8_stream__wasmsimd(cbuf, pbuf, m, this.bits);
+          codes.set(rt.u8(pbuf, Math.ceil((m * this.bits) / 8)), (b0 * p.k * this.bits) / 8);
+        }
+      }
+      if (natural) codes.set(this.bits === 8 ? natural : pack(natural, this.bits));
+    });
+    return enc;
+  }
+
+  decode(e: BlockEncoding): Float32Array {
+    const p = checkBlockPayload(this.spec, e);
+    const out = new Float32Array(p.n);
+    const rt = runtime();
+    const k = rt.exports as unknown as BlockKernels;
+    rt.scoped(() => {
+      const bd = this.blockDescriptor(rt, null, p, this.spec.scaleRule, e);
+      const lut = rt.alloc(this.lut.length * 4);
+      rt.f32(lut, this.lut.length).set(this.lut);
+      const G = this.blocksPerChunk();
+      const cbuf = rt.alloc(G * this.kp);
+      const pbuf = rt.alloc(G * this.kp);
+      const sbuf = rt.alloc(G);
+      const obuf = rt.alloc(G * this.kp * 4);
+      const natural = this.contiguous(p) ? null : this.bits === 8 ? e.codes : unpack(e.codes, this.bits, p.n);
+      for (let b0 = 0; b0 < p.nBlocks; b0 += G) {
+        const g = Math.min(G, p.nBlocks - b0);
+        rt.u8(sbuf, g).set(e.scales.subarray(b0, b0 + g));
+        if (natural) this.gatherCodes(natural, rt.u8(cbuf, g * this.kp), p, b0, g);
+        else if (this.bits === 8) rt.u8(cbuf, g * p.k).set(e.codes.subarray(b0 * p.k, (b0 + g) * p.k));
+        else {
+          const m = g * p.k;
+          const start = (b0 * p.k * this.bits) / 8;
+          const len = Math.ceil((m * this.bits) / 8);
+          rt.u8(pbuf, len).set(e.codes.subarray(start, start + len));
+          k.unpack_u8_stream__wasmsimd(pbuf, cbuf, m, this.bits);
+        }
+        k.cvt_block_f32__wasmsimd(bd, lut, cbuf, sbuf, obuf, g, this.bits);
+        this.store(rt.f32(obuf, g * this.kp), out, p, b0, g);
+      }
+    });
+    return out;
+  }
+
+  /** decode(encode(x)) in one fused pass per block (no codes formed in memory). */
+  quantize(x: Float32Array, opts?: BlockOptions): Float32Array {
+    const { p, rule, mode } = this.prepare(x, opts);
+    const out = new Float32Array(p.n);
+    const rt = runtime();
+    const k = rt.exports as unknown as BlockKernels;
+    rt.scoped(() => {
+      const bd = this.blockDescriptor(rt, x, p, rule, null);
+      const desc = this.elementDescriptor(rt);
+      const G = this.blocksPerChunk();
+      const inp = rt.alloc(G * this.kp * 4);
+      const sbuf = rt.alloc(G);
+      for (let b0 = 0; b0 < p.nBlocks; b0 += G) {
+        const g = Math.min(G, p.nBlocks - b0);
+        this.load(rt, x, p, b0, g, inp);
+        k.cvt_f32_block__wasmsimd(bd, desc, inp, inp, sbuf, g, mode, 1);
+        this.store(rt.f32(inp, g * this.kp), out, p, b0, g);
+      }
+    });
+    return out;
+  }
+
+  // ---- internals --------------------------------------------------------------------------------
+
+  private prepare(x: Float32Array, opts: BlockOptions | undefined): { p: BlockPlan; rule: BlockScaleRule; mode: number } {
+    if (!(x instanceof Float32Array)) fail('BAD_TYPE', `input must be a Float32Array, got ${show(x)}`, x);
+    const o = checkBlockOptions(opts);
+    const p = blockPlan(this.spec, x.length, o.shape, o.axis);
+    const rule = resolveScaleRule(this.spec, o.scaleRule);
+    const mode = ROUNDING_CODES[checkRounding(o.rounding, BLOCK_ROUNDINGS)];
+    return { p, rule, mode };
+  }
+
+  private blocksPerChunk(): number {
+    return Math.max(1, Math.floor(CHUNK / this.kp));
+  }
+
+  /** Blocks are contiguous runs of the natural order, each a whole number of 16-element steps. */
+  private contiguous(p: BlockPlan): boolean {
+    return p.inner === 1 && p.L % p.k === 0 && p.k === this.kp;
+  }
+
+  /** Writes the block descriptor (at descSlot + 128); for NV rows computes the tensor scale (and sets it on `enc`). */
+  private blockDescriptor(rt: Runtime, x: Float32Array | null, p: BlockPlan, rule: BlockScaleRule, enc: BlockEncoding | null): number {
+    const el = this.element;
+    const d = new Int32Array(BDESC.SLOTS);
+    d[BDESC.KIND] = el.kind === 'int' ? 1 : 0;
+    d[BDESC.RULE] = RULE_CODES[rule];
+    d[BDESC.EMAX] = el.emax;
+    d[BDESC.MAXBITS] = f32bits(el.max);
+    d[BDESC.MBITS] = el.mbits;
+    d[BDESC.ISHIFT] = -el.intExp;
+    d[BDESC.CODEMASK] = 2 ** this.bits - 1;
+    d[BDESC.KP] = this.kp;
+    d[BDESC.ELNAN] = this.elNan ? 1 : 0;
+    if (this.spec.scale === 'ue4m3') {
+      d[BDESC.SNAN] = 0x7f;
+      if (x) {
+        const t = nvTensorFactors(el, this.tensorAmax(rt, x));
+        d[BDESC.NV_SEOM] = f32bits(t.sEncOverMax);
+        d[BDESC.NV_SDEC] = f32bits(t.sDec);
+        if (enc) enc.tensorScale = t.sDec;
+      } else d[BDESC.NV_SDEC] = f32bits((enc as BlockEncoding).tensorScale as number);
+    } else {
+      const { bias, nan } = expScale(this.spec);
+      d[BDESC.SBIAS] = bias;
+      d[BDESC.SNAN] = nan;
+    }
+    const ptr = rt.descSlot + 128;
+    rt.i32(ptr, d.length).set(d);
+    return ptr;
+  }
+
+  /** The element's minifloat descriptor at descSlot (RNE, saturating: the kernels clamp before rounding anyway). */
+  private elementDescriptor(rt: Runtime): number {
+    if (this.element.kind === 'int') return 0;
+    const d = buildDescriptor(this.element.spec as MinifloatSpec, 'rne', 'finite');
+    rt.i32(rt.descSlot, d.length).set(d);
+    return rt.descSlot;
+  }
+
+  /** Largest finite |x| (NV tensor amax), through the kernel in chunks. */
+  private tensorAmax(rt: Runtime, x: Float32Array): number {
+    const k = rt.exports as unknown as BlockKernels;
+    return rt.scoped(() => {
+      const buf = rt.alloc(CHUNK * 4);
+      let m = 0;
+      for (let off = 0; off < x.length; off += CHUNK) {
+        const n = Math.min(CHUNK, x.length - off);
+        rt.f32(buf, n).set(x.subarray(off, off + n));
+        m = Math.max(m, k.amax_finite_f32__wasmsimd(buf, n) >>> 0);
+      }
+      u32f[0] = m;
+      return f32u[0];
+    });
+  }
+
+  /** Copies blocks [b0, b0 + g) of x into the kernel layout at ptr (gathered and zero padded unless contiguous). */
+  private load(rt: Runtime, x: Float32Array, p: BlockPlan, b0: number, g: number, ptr: number): void {
+    if (this.contiguous(p)) {
+      rt.f32(ptr, g * p.k).set(x.subarray(b0 * p.k, (b0 + g) * p.k));
+      return;
+    }
+    const buf = rt.f32(ptr, g * this.kp);
+    buf.fill(0);
+    this.walk(p, b0, g, (t, base, len) => {
+      for (let l = 0; l < len; l++) buf[t + l] = x[base + l * p.inner];
+    });
+  }
+
+  /** Copies the kernel layout's f32 results of blocks [b0, b0 + g) to their natural positions in out. */
+  private store(buf: Float32Array, out: Float32Array, p: BlockPlan, b0: number, g: number): void {
+    if (this.contiguous(p)) {
+      out.set(buf.subarray(0, g * p.k), b0 * p.k);
+      return;
+    }
+    this.walk(p, b0, g, (t, base, len) => {
+      for (let l = 0; l < len; l++) out[base + l * p.inner] = buf[t + l];
+    });
+  }
+
+  private scatterCodes(buf: Uint8Array, natural: Uint8Array, p: BlockPlan, b0: number, g: number): void {
+    this.walk(p, b0, g, (t, base, len) => {
+      for (let l = 0; l < len; l++) natural[base + l * p.inner] = buf[t + l];
+    });
+  }
+
+  private gatherCodes(natural: Uint8Array, buf: Uint8Array, p: BlockPlan, b0: number, g: number): void {
+    buf.fill(0);
+    this.walk(p, b0, g, (t, base, len) => {
+      for (let l = 0; l < len; l++) buf[t + l] = natural[base + l * p.inner];
+    });
+  }
+
+  /** For blocks b0 … b0+g−1: (offset in the kernel layout, natural index of its first element, element count). */
+  private walk(p: BlockPlan, b0: number, g: number, fn: (t: number, base: number, len: number) => void): void {
+    for (let t = 0; t < g; t++) {
+      const b = b0 + t;
+      const i = b % p.inner;
+      const j = Math.floor(b / p.inner) % p.nb;
+      const o = Math.floor(b / (p.inner * p.nb));
+      const len = Math.min(p.k, p.L - j * p.k);
+      fn(t * this.kp, (o * p.L + j * p.k) * p.inner + i, len);
+    }
+  }
+}
