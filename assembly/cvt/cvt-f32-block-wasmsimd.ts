@@ -17,8 +17,8 @@
 //   element: |y| clamped to max (saturation), then rounded with the chosen mode (rne / half_away / toward_zero)
 //   quantize: x̂ = f32(value(code) · X), X = 2^e or d.
 import {
-  dget, D_FAST, D_M, D_EMIN,
-  B_KIND, B_RULE, B_EMAX, B_MAXBITS, B_MBITS, B_ISHIFT, B_SBIAS, B_SNAN, B_NV_SEOM, B_NV_SDEC, B_CODEMASK, B_KP,
+  dget, D_FAST, D_M, D_EMIN, D_NEGZERO, D_OFF, D_SIGNMASK,
+  B_KIND, B_RULE, B_EMAX, B_MAXBITS, B_MBITS, B_ISHIFT, B_SBIAS, B_SNAN, B_NV_SEOM, B_NV_SDEC, B_CODEMASK, B_KP, B_PACK4,
 } from "../common/desc";
 import { sel, R_RNE, R_HALF_AWAY, R_TOWARD_ZERO } from "../common/lanes";
 import { EC, loadEncodeConsts, magnitudeAny, magNormal, magSub, anySubnormal } from "./cvt-f32-minifloat-wasmsimd";
@@ -27,38 +27,14 @@ import { decode4, loadDecodeConsts, DecodeConsts } from "./cvt-minifloat-f32-was
 const FLT_MAX: f32 = 3.4028234663852886e38;
 const NAN_BITS: i32 = 0x7fc00000;
 
-/** ⌊log2⌋ of a finite non-zero |x| given its bits (f32 subnormals from the leading mantissa bit). */
-@inline function floorLog2Bits(u: u32): i32 {
-  return u >= 0x800000 ? <i32>(u >> 23) - 127 : -118 - <i32>clz<u32>(u);
-}
-
-/** Significand of a finite non-zero |x| normalised to [2^23, 2^24). */
-@inline function sig24(u: u32): u32 {
-  return u >= 0x800000 ? (u & 0x7fffff) | 0x800000 : u << (clz<u32>(u) - 8);
-}
-
-/** Unbiased scale exponent of a block with max-magnitude bits u (finite), before clamping. */
-function scaleExponent(rule: i32, u: u32, emax: i32, maxBits: u32, mbits: i32): i32 {
-  if (u == 0) return -127; // all-zero block: the least scale (code 0 after clamping)
-  if (rule == 0) return floorLog2Bits(u) - emax; // floor (OCP)
-  if (rule == 1) return floorLog2Bits(u) + (sig24(u) != 0x800000 ? 1 : 0) - emax; // ceil
-  if (rule == 2) return floorLog2Bits(u) - floorLog2Bits(maxBits) + (sig24(u) > sig24(maxBits) ? 1 : 0); // rceil: least e, 2^e·max ≥ amax
-  const r = u + (<u32>1 << <u32>(22 - mbits)); // even: amax rounded half-up to the element's mantissa width
-  return (r >> 23 > 0 ? <i32>(r >> 23) - 127 : floorLog2Bits(u)) - emax;
-}
-
 /** 2^e as an f32, e in [−149, 127] (subnormal powers included). */
 @inline export function pow2f(e: i32): f32 {
   return e >= -126 ? reinterpret<f32>((e + 127) << 23) : reinterpret<f32>(1 << (e + 149));
 }
 
-/** UE4M3 code of s ≥ 0 (f32, finite or +Inf), RNE, saturating to 448 (0x7E). */
-@inline function ue4m3Code(s: f32): i32 {
-  const u = reinterpret<u32>(s);
-  if (u >= 0x43e00000) return 0x7e; // ≥ 448
-  if (u < 0x3c800000) return <i32>nearest<f32>(s * 512.0); // below 2^-6: subnormal grid 2^-9 (exact scaling; 8 = least normal)
-  const r = u + 0x7ffff + ((u >> 20) & 1); // round the mantissa to 3 bits, ties to even
-  return (<i32>(r >> 23) - 120) << 3 | <i32>((r >> 20) & 7);
+/** 2^e for i32 lanes e in [−127, 127] (2^−127 is the f32 subnormal 0x00400000). */
+@inline export function pow2v(e: v128): v128 {
+  return sel(i32x4.splat(0x00400000), i32x4.shl(i32x4.add(e, i32x4.splat(127)), 23), i32x4.lt_s(e, i32x4.splat(-126)));
 }
 
 /** Value of a UE4M3 code (not 0x7F). */
@@ -67,45 +43,148 @@ function scaleExponent(rule: i32, u: u32, emax: i32, maxBits: u32, mbits: i32): 
   return E == 0 ? <f32>m * <f32>0.001953125 : <f32>(m + 8) * pow2f(E - 10);
 }
 
-// Per-block factors, set by blockScale().
-let F1: f32 = 1; // first factor applied to x (2^−e, or NV s_enc_b)
-let X: f32 = 1; //  decode factor (2^e, or NV d_b)
+// Lane constants live in memory and are loaded once per call: as v128.const the optimiser would
+// re-materialise them inside the loops (V8 builds each one with one or two instructions per use).
+const KC = memory.data<u32>([
+  0x7fffffff, 0x7fffffff, 0x7fffffff, 0x7fffffff, // 0: |x| mask
+  1, 1, 1, 1, //                                     16: one
+  0x4b400000, 0x4b400000, 0x4b400000, 0x4b400000, // 32: 1.5 · 2^23 (f32): adding it rounds |y| < 2^22 to an integer, RNE
+  0x4b000000, 0x4b000000, 0x4b000000, 0x4b000000, // 48: 2^23 (f32)
+], 16);
+
+// Per-block factors of the current batch (≤ BATCH blocks), written by the scale phase.
+const BATCH: i32 = 4096;
+const GROUP: i32 = 16;
+const F1S = memory.data(BATCH * 4, 16); // factor applied to x: 2^−e, or NV s_enc_b
+const XS = memory.data(BATCH * 4, 16); //  decode factor 2^e, or NV d_b; NaN marks a NaN block
+const F2S = memory.data(BATCH * 4, 16); // INT grid rows: second factor (1 unless 2^(ISHIFT − e) exceeds 2^127)
 
 /**
- * Scale byte of the block whose max-magnitude bits are u (finite); sets F1 and X. For NV rows the
- * scale byte is a UE4M3 code; otherwise e + SBIAS.
+ * Max-magnitude bits of four consecutive blocks of KP f32 at p, one block per lane (u32 order of
+ * |x| bits = magnitude order; NaN/Inf ≥ 0x7F800000). Lanes past `count` are 0 (zero blocks).
  */
-@inline function blockScale(bd: usize, u: u32): i32 {
-  if (dget(bd, B_RULE) == 4) {
-    const code = ue4m3Code(reinterpret<f32>(u) * reinterpret<f32>(dget(bd, B_NV_SEOM)));
-    X = ue4m3Value(code) * reinterpret<f32>(dget(bd, B_NV_SDEC));
-    F1 = min<f32>(<f32>1.0 / X, FLT_MAX);
-    return code;
-  }
-  const bias = dget(bd, B_SBIAS);
-  const e = min<i32>(max<i32>(scaleExponent(dget(bd, B_RULE), u, dget(bd, B_EMAX), <u32>dget(bd, B_MAXBITS), dget(bd, B_MBITS)), -bias), bias);
-  F1 = pow2f(-e);
-  X = pow2f(e);
-  return e + bias;
-}
-
-/** Max over the |x| bits of KP f32 at p (u32 order = magnitude order; NaN/Inf ≥ 0x7F800000). */
-@inline function blockAmaxBits(p: usize, kp: i32): u32 {
-  const absMask = i32x4.splat(0x7fffffff);
-  let m0 = v128.and(v128.load(p), absMask);
-  let m1 = v128.and(v128.load(p, 16), absMask);
-  let m2 = v128.and(v128.load(p, 32), absMask);
-  let m3 = v128.and(v128.load(p, 48), absMask);
-  for (let j: i32 = 16; j < kp; j += 16) {
+@inline function amax4(p: usize, kp: i32, count: i32, absMask: v128): v128 {
+  let m0 = i32x4.splat(0), m1 = i32x4.splat(0), m2 = i32x4.splat(0), m3 = i32x4.splat(0);
+  const stride = <usize>kp << 2;
+  for (let j: i32 = 0; j < kp; j += 4) {
     const q = p + (<usize>j << 2);
     m0 = i32x4.max_u(m0, v128.and(v128.load(q), absMask));
-    m1 = i32x4.max_u(m1, v128.and(v128.load(q, 16), absMask));
-    m2 = i32x4.max_u(m2, v128.and(v128.load(q, 32), absMask));
-    m3 = i32x4.max_u(m3, v128.and(v128.load(q, 48), absMask));
+    if (count > 1) m1 = i32x4.max_u(m1, v128.and(v128.load(q + stride), absMask));
+    if (count > 2) m2 = i32x4.max_u(m2, v128.and(v128.load(q + 2 * stride), absMask));
+    if (count > 3) m3 = i32x4.max_u(m3, v128.and(v128.load(q + 3 * stride), absMask));
   }
-  const m = i32x4.max_u(i32x4.max_u(m0, m1), i32x4.max_u(m2, m3));
-  const h = i32x4.max_u(m, i8x16.shuffle(m, m, 8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7));
-  return max<u32>(<u32>i32x4.extract_lane(h, 0), <u32>i32x4.extract_lane(h, 1));
+  // 4×4 transpose-reduce: lane b = max over the four lanes of m_b
+  const a = i32x4.max_u(i8x16.shuffle(m0, m1, 0, 1, 2, 3, 16, 17, 18, 19, 4, 5, 6, 7, 20, 21, 22, 23),
+                        i8x16.shuffle(m0, m1, 8, 9, 10, 11, 24, 25, 26, 27, 12, 13, 14, 15, 28, 29, 30, 31));
+  const b = i32x4.max_u(i8x16.shuffle(m2, m3, 0, 1, 2, 3, 16, 17, 18, 19, 4, 5, 6, 7, 20, 21, 22, 23),
+                        i8x16.shuffle(m2, m3, 8, 9, 10, 11, 24, 25, 26, 27, 12, 13, 14, 15, 28, 29, 30, 31));
+  return i32x4.max_u(i8x16.shuffle(a, b, 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23),
+                     i8x16.shuffle(a, b, 8, 9, 10, 11, 12, 13, 14, 15, 24, 25, 26, 27, 28, 29, 30, 31));
+}
+
+/**
+ * Scale exponents (before clamping) of four blocks with finite max-magnitude bits u, exact from the
+ * bits: f32 subnormals are normalised by an exact 2^64 scaling first (as ilogb does).
+ */
+@inline function scaleExp4(rule: i32, u: v128, emax: i32, maxBits: i32, mbits: i32): v128 {
+  const sub = i32x4.lt_u(u, i32x4.splat(0x800000));
+  const nb = sel(f32x4.mul(u, f32x4.splat(18446744073709551616.0)), u, sub); // normalised bits
+  const fl = i32x4.sub(i32x4.sub(i32x4.shr_u(nb, 23), i32x4.splat(127)), v128.and(sub, i32x4.splat(64))); // ⌊log2 amax⌋
+  const man = v128.and(nb, i32x4.splat(0x7fffff));
+  let e: v128;
+  if (rule == 0) e = i32x4.sub(fl, i32x4.splat(emax)); // floor (OCP)
+  else if (rule == 1) e = i32x4.sub(i32x4.sub(fl, i32x4.ne(man, i32x4.splat(0))), i32x4.splat(emax)); // ceil
+  else if (rule == 2) {
+    // rceil: least e with 2^e · max ≥ amax = ⌊log2 amax⌋ − ⌊log2 max⌋ + (significand(amax) > significand(max))
+    const flMax = (maxBits >>> 23) - 127;
+    e = i32x4.sub(i32x4.sub(fl, i32x4.splat(flMax)), i32x4.gt_u(man, i32x4.splat(maxBits & 0x7fffff)));
+  } else {
+    // even: amax rounded half-up to the element's mantissa width (may carry into the exponent)
+    const r = i32x4.add(u, i32x4.splat(1 << (22 - mbits)));
+    const er = i32x4.sub(i32x4.shr_u(r, 23), i32x4.splat(127));
+    e = i32x4.sub(sel(er, fl, i32x4.gt_s(i32x4.shr_u(r, 23), i32x4.splat(0))), i32x4.splat(emax));
+  }
+  return sel(i32x4.splat(-127), e, i32x4.eq(u, i32x4.splat(0))); // all-zero block: the least scale
+}
+
+/** UE4M3 codes of four s ≥ 0 lanes (finite or +Inf): RNE, saturating to 448 (0x7E). */
+@inline function ue4m3Code4(s: v128): v128 {
+  // normal range: round the mantissa to 3 bits (ties to even); code = (bits >> 20) − (120 << 3)
+  const r = i32x4.add(s, i32x4.add(i32x4.splat(0x7ffff), v128.and(i32x4.shr_u(s, 20), i32x4.splat(1))));
+  const cn = i32x4.min_s(i32x4.sub(i32x4.shr_u(r, 20), i32x4.splat(960)), i32x4.splat(0x7e));
+  // below 2^-6: the subnormal grid 2^-9 (exact scaling; adding 2^23 rounds to an integer, RNE)
+  const cs = i32x4.sub(f32x4.add(f32x4.mul(s, f32x4.splat(512.0)), f32x4.splat(8388608.0)), i32x4.splat(0x4b000000));
+  return sel(cs, cn, i32x4.lt_u(s, i32x4.splat(0x3c800000)));
+}
+
+/** Values of four UE4M3 codes (not 0x7F). */
+@inline export function ue4m3Value4(c: v128): v128 {
+  const normal = i32x4.shl(i32x4.add(c, i32x4.splat(960)), 20);
+  const subn = f32x4.mul(f32x4.convert_i32x4_s(c), f32x4.splat(0.001953125));
+  return sel(subn, normal, i32x4.lt_s(c, i32x4.splat(8)));
+}
+
+/**
+ * Scale phase of a batch: for blocks [0, nBlocks) of KP f32 at src, four at a time, the scale
+ * bytes (to `scales`) and the factors F1S / XS (XS NaN for NaN blocks).
+ */
+@inline function scalePhase(rule: i32, bd: usize, src: usize, scales: usize, nBlocks: i32): void {
+  const kp = dget(bd, B_KP);
+  const bias = dget(bd, B_SBIAS), emax = dget(bd, B_EMAX), maxBits = dget(bd, B_MAXBITS), mbits = dget(bd, B_MBITS);
+  const snan = i32x4.splat(dget(bd, B_SNAN));
+  const seom = f32x4.splat(reinterpret<f32>(dget(bd, B_NV_SEOM)));
+  const sdec = f32x4.splat(reinterpret<f32>(dget(bd, B_NV_SDEC)));
+  const nanX = i32x4.splat(0x7fc00000);
+  const ishift = i32x4.splat(dget(bd, B_ISHIFT));
+  const absMask = v128.load(KC);
+  for (let b: i32 = 0; b < nBlocks; b += 4) {
+    const count = min<i32>(4, nBlocks - b);
+    const u = count == 4 ? amax4(src + <usize>b * <usize>kp * 4, kp, 4, absMask) : amax4(src + <usize>b * <usize>kp * 4, kp, count, absMask);
+    const bad = i32x4.ge_u(u, i32x4.splat(0x7f800000));
+    let code: v128, f1: v128, x: v128;
+    if (rule == 4) {
+      code = ue4m3Code4(f32x4.mul(u, seom));
+      x = f32x4.mul(ue4m3Value4(code), sdec); // d_b = f32(S_dec_b · s_dec)
+      f1 = f32x4.pmin(f32x4.div(f32x4.splat(1.0), x), f32x4.splat(FLT_MAX)); // s_enc_b = min(f32(1/d_b), FLT_MAX)
+      v128.store(F2S + (<usize>b << 2), f32x4.splat(1.0));
+    } else {
+      const e = i32x4.min_s(i32x4.max_s(scaleExp4(rule, u, emax, maxBits, mbits), i32x4.splat(-bias)), i32x4.splat(bias));
+      code = i32x4.add(e, i32x4.splat(bias));
+      // y = x · 2^(ISHIFT − e): the INT grid step joins the scale (split in two factors past 2^127)
+      const fe = i32x4.sub(ishift, e);
+      const fe1 = i32x4.min_s(fe, i32x4.splat(127));
+      f1 = pow2v(fe1);
+      v128.store(F2S + (<usize>b << 2), pow2v(i32x4.sub(fe, fe1)));
+      x = pow2v(e);
+    }
+    code = sel(snan, code, bad);
+    x = sel(nanX, x, bad);
+    v128.store(F1S + (<usize>b << 2), f1);
+    v128.store(XS + (<usize>b << 2), x);
+    const c8 = i8x16.narrow_i16x8_u(i16x8.narrow_i32x4_u(code, code), i16x8.narrow_i32x4_u(code, code));
+    if (count == 4) v128.store32_lane(scales + <usize>b, c8, 0);
+    else {
+      v128.store(TAIL, c8);
+      memory.copy(scales + <usize>b, TAIL, <usize>count);
+    }
+  }
+}
+
+const TAIL = memory.data(16, 16);
+
+function scalesFloor(bd: usize, src: usize, scales: usize, n: i32): void { scalePhase(0, bd, src, scales, n); }
+function scalesCeil(bd: usize, src: usize, scales: usize, n: i32): void { scalePhase(1, bd, src, scales, n); }
+function scalesRceil(bd: usize, src: usize, scales: usize, n: i32): void { scalePhase(2, bd, src, scales, n); }
+function scalesEven(bd: usize, src: usize, scales: usize, n: i32): void { scalePhase(3, bd, src, scales, n); }
+function scalesNv(bd: usize, src: usize, scales: usize, n: i32): void { scalePhase(4, bd, src, scales, n); }
+
+function scales4(bd: usize, src: usize, scales: usize, n: i32): void {
+  const rule = dget(bd, B_RULE);
+  if (rule == 0) scalesFloor(bd, src, scales, n);
+  else if (rule == 1) scalesCeil(bd, src, scales, n);
+  else if (rule == 2) scalesRceil(bd, src, scales, n);
+  else if (rule == 3) scalesEven(bd, src, scales, n);
+  else scalesNv(bd, src, scales, n);
 }
 
 // Element variants (compile-time constants of the per-variant loops).
@@ -145,10 +224,8 @@ const V_INT: i32 = 2; //      INT grid
  */
 @inline function blocks(op: i32, variant: i32, mode: i32, bd: usize, src: usize, dst: usize, scales: usize, nBlocks: i32, DC: DecodeConsts): void {
   const kp = dget(bd, B_KP);
-  const snan = dget(bd, B_SNAN);
   const maxBits = i32x4.splat(dget(bd, B_MAXBITS));
   const ishift = dget(bd, B_ISHIFT);
-  const f2 = f32x4.splat(pow2f(ishift));
   const qmaxF = f32x4.splat(reinterpret<f32>(dget(bd, B_MAXBITS)) * pow2f(ishift)); // INT grid: max in units of k
   const g = f32x4.splat(pow2f(-ishift));
   const codeMask = i32x4.splat(dget(bd, B_CODEMASK));
@@ -163,92 +240,260 @@ const V_INT: i32 = 2; //      INT grid
   const blendAlways = M <= 1 && emin >= -2; // FP4-like rows: most scaled values are subnormal
   const off = EC.off, negZero = EC.negZero, signMask = EC.signMask, sgnShift = EC.sgnShift;
   const negZeroFast = variant == V_MF_FAST && i32x4.extract_lane(negZero, 0) != 0;
-  for (let blk: i32 = 0; blk < nBlocks; blk++) {
-    const p = src + <usize>blk * <usize>kp * 4;
-    const u = blockAmaxBits(p, kp);
-    if (u >= 0x7f800000) {
-      store<u8>(scales + <usize>blk, <u8>snan);
-      if (op == 0) memory.fill(dst + <usize>blk * <usize>kp, 0, <usize>kp);
-      else {
-        const q = dst + <usize>blk * <usize>kp * 4;
-        for (let j: i32 = 0; j < kp; j += 4) v128.store(q + (<usize>j << 2), i32x4.splat(NAN_BITS));
+  // groups of GROUP blocks: the scale phase reads a group from memory, the element phase re-reads it from L1
+  for (let b0: i32 = 0; b0 < nBlocks; b0 += GROUP) {
+    const nb = min<i32>(GROUP, nBlocks - b0);
+    scales4(bd, src + <usize>b0 * <usize>kp * 4, scales + <usize>b0, nb);
+    for (let t: i32 = 0; t < nb; t++) {
+      const blk = b0 + t;
+      const p = src + <usize>blk * <usize>kp * 4;
+      const xb = load<f32>(XS + (<usize>t << 2));
+      if (isNaN(xb)) { // NaN block: codes 0, or NaN values
+        if (op == 0) memory.fill(dst + <usize>blk * <usize>kp, 0, <usize>kp);
+        else {
+          const q = dst + <usize>blk * <usize>kp * 4;
+          for (let j: i32 = 0; j < kp; j += 4) v128.store(q + (<usize>j << 2), i32x4.splat(NAN_BITS));
+        }
+        continue;
       }
-      continue;
-    }
-    store<u8>(scales + <usize>blk, <u8>blockScale(bd, u));
-    const f1 = f32x4.splat(F1);
-    const xs = f32x4.splat(X);
-    for (let j: i32 = 0; j < kp; j += 16) {
-      const q = p + (<usize>j << 2);
-      let c0: v128, c1: v128, c2: v128, c3: v128;
-      let y0 = f32x4.mul(v128.load(q), f1);
-      let y1 = f32x4.mul(v128.load(q, 16), f1);
-      let y2 = f32x4.mul(v128.load(q, 32), f1);
-      let y3 = f32x4.mul(v128.load(q, 48), f1);
-      if (variant == V_INT) {
-        if (ishift != 0) {
+      const f1 = f32x4.splat(load<f32>(F1S + (<usize>t << 2)));
+      const xs = f32x4.splat(xb);
+      for (let j: i32 = 0; j < kp; j += 16) {
+        const q = p + (<usize>j << 2);
+        let c0: v128, c1: v128, c2: v128, c3: v128;
+        let y0 = f32x4.mul(v128.load(q), f1);
+        let y1 = f32x4.mul(v128.load(q, 16), f1);
+        let y2 = f32x4.mul(v128.load(q, 32), f1);
+        let y3 = f32x4.mul(v128.load(q, 48), f1);
+        if (variant == V_INT) {
+          const f2 = f32x4.splat(load<f32>(F2S + (<usize>t << 2)));
           y0 = f32x4.mul(y0, f2);
           y1 = f32x4.mul(y1, f2);
           y2 = f32x4.mul(y2, f2);
           y3 = f32x4.mul(y3, f2);
+          c0 = intLevel(mode, y0, qmaxF);
+          c1 = intLevel(mode, y1, qmaxF);
+          c2 = intLevel(mode, y2, qmaxF);
+          c3 = intLevel(mode, y3, qmaxF);
+          if (op == 1) {
+            const o = dst + (<usize>(blk * kp + j) << 2);
+            v128.store(o, f32x4.mul(f32x4.mul(f32x4.convert_i32x4_s(c0), g), xs));
+            v128.store(o, f32x4.mul(f32x4.mul(f32x4.convert_i32x4_s(c1), g), xs), 16);
+            v128.store(o, f32x4.mul(f32x4.mul(f32x4.convert_i32x4_s(c2), g), xs), 32);
+            v128.store(o, f32x4.mul(f32x4.mul(f32x4.convert_i32x4_s(c3), g), xs), 48);
+            continue;
+          }
+          c0 = v128.and(c0, codeMask);
+          c1 = v128.and(c1, codeMask);
+          c2 = v128.and(c2, codeMask);
+          c3 = v128.and(c3, codeMask);
+        } else {
+          // saturate: clamp |y| to the element max (u32 order of non-negative f32 bits; Inf clamps too)
+          const a0 = i32x4.min_u(v128.and(y0, absMask), maxBits);
+          const a1 = i32x4.min_u(v128.and(y1, absMask), maxBits);
+          const a2 = i32x4.min_u(v128.and(y2, absMask), maxBits);
+          const a3 = i32x4.min_u(v128.and(y3, absMask), maxBits);
+          let v0 = i32x4.splat(0), v1 = i32x4.splat(0), v2 = i32x4.splat(0), v3 = i32x4.splat(0);
+          if (variant == V_MF_FAST) {
+            v0 = magNormal(a0, d, rebias, roundC);
+            v1 = magNormal(a1, d, rebias, roundC);
+            v2 = magNormal(a2, d, rebias, roundC);
+            v3 = magNormal(a3, d, rebias, roundC);
+            if (blendAlways || anySubnormal(a0, a1, a2, a3, minNormM1)) {
+              v0 = sel(magSub(a0, s1, s1, true), v0, i32x4.lt_s(a0, minNorm));
+              v1 = sel(magSub(a1, s1, s1, true), v1, i32x4.lt_s(a1, minNorm));
+              v2 = sel(magSub(a2, s1, s1, true), v2, i32x4.lt_s(a2, minNorm));
+              v3 = sel(magSub(a3, s1, s1, true), v3, i32x4.lt_s(a3, minNorm));
+            } else {
+              const z = i32x4.splat(0);
+              v0 = i32x4.max_s(v0, z);
+              v1 = i32x4.max_s(v1, z);
+              v2 = i32x4.max_s(v2, z);
+              v3 = i32x4.max_s(v3, z);
+            }
+          }
+          c0 = mfCode(variant, mode, y0, a0, v0, negZeroFast, off, negZero, signMask, sgnShift);
+          c1 = mfCode(variant, mode, y1, a1, v1, negZeroFast, off, negZero, signMask, sgnShift);
+          c2 = mfCode(variant, mode, y2, a2, v2, negZeroFast, off, negZero, signMask, sgnShift);
+          c3 = mfCode(variant, mode, y3, a3, v3, negZeroFast, off, negZero, signMask, sgnShift);
+          if (op == 1) {
+            const o = dst + (<usize>(blk * kp + j) << 2);
+            v128.store(o, f32x4.mul(decode4(c0, DC), xs));
+            v128.store(o, f32x4.mul(decode4(c1, DC), xs), 16);
+            v128.store(o, f32x4.mul(decode4(c2, DC), xs), 32);
+            v128.store(o, f32x4.mul(decode4(c3, DC), xs), 48);
+            continue;
+          }
         }
-        c0 = intLevel(mode, y0, qmaxF);
-        c1 = intLevel(mode, y1, qmaxF);
-        c2 = intLevel(mode, y2, qmaxF);
-        c3 = intLevel(mode, y3, qmaxF);
-        if (op == 1) {
-          const o = dst + (<usize>(blk * kp + j) << 2);
-          v128.store(o, f32x4.mul(f32x4.mul(f32x4.convert_i32x4_s(c0), g), xs));
-          v128.store(o, f32x4.mul(f32x4.mul(f32x4.convert_i32x4_s(c1), g), xs), 16);
-          v128.store(o, f32x4.mul(f32x4.mul(f32x4.convert_i32x4_s(c2), g), xs), 32);
-          v128.store(o, f32x4.mul(f32x4.mul(f32x4.convert_i32x4_s(c3), g), xs), 48);
-          continue;
-        }
-        c0 = v128.and(c0, codeMask);
-        c1 = v128.and(c1, codeMask);
-        c2 = v128.and(c2, codeMask);
-        c3 = v128.and(c3, codeMask);
-      } else {
-        // saturate: clamp |y| to the element max (u32 order of non-negative f32 bits; Inf clamps too)
+        v128.store(dst + <usize>(blk * kp + j), i8x16.narrow_i16x8_u(i16x8.narrow_i32x4_u(c0, c1), i16x8.narrow_i32x4_u(c2, c3)));
+      }
+    }
+  }
+}
+
+// ---- the RNE encode paths of the benchmarked rows, specialised -----------------------------------
+
+
+/** Stores 16 byte codes at out + j, or (pack4) their 4-bit pairs as 8 bytes at out + j/2 (LSB-first stream: even code in the low nibble). */
+@inline function storeCodes16(codes: v128, out: usize, j: i32, pack4: bool): void {
+  if (!pack4) {
+    v128.store(out + <usize>j, codes);
+    return;
+  }
+  const w = v128.and(v128.or(codes, i16x8.shr_u(codes, 4)), i16x8.splat(0xff)); // lane = even | odd << 4
+  v128.store64_lane(out + <usize>(j >> 1), i8x16.narrow_i16x8_u(w, w), 0);
+}
+
+/**
+ * RNE encode of minifloat-element rows with D_FAST, a signed zero and zero offset (every MX FP
+ * element), for a constant code layout: D = 23 − M, SGNSH = 8 − code bits. Codes = narrowed
+ * magnitudes or-ed with sign bytes taken from the f32 inputs by saturating narrows (the sign bit of
+ * an i32 survives two signed narrows as bit 7 of a byte).
+ */
+@inline function encFastT(D: i32, SGNSH: i32, pack4: bool, bd: usize, src: usize, dst: usize, scales: usize, nBlocks: i32): void {
+  const absMask = v128.load(KC), one = v128.load(KC, 16), magic = v128.load(KC, 48);
+  const zero = i32x4.splat(0);
+  const kp = dget(bd, B_KP);
+  const maxBits = i32x4.splat(dget(bd, B_MAXBITS));
+  const rebRound = i32x4.add(EC.rebias, i32x4.splat((1 << (D - 1)) - 1)); // lsb of the f32 bits at D = lsb of the rebased bits (D ≤ 22)
+  const minNorm = EC.minNorm;
+  const minNormM1 = i32x4.sub(minNorm, one);
+  const emin = i32x4.extract_lane(EC.emin, 0);
+  const s1 = i32x4.splat((EC.M - emin + 127) << 23);
+  const blendAlways = EC.M <= 1 && emin >= -2; // FP4-like rows: most scaled values are subnormal
+  const signByte = i8x16.splat(<i8>(0x80 >> SGNSH));
+  for (let b0: i32 = 0; b0 < nBlocks; b0 += GROUP) {
+    const nb = min<i32>(GROUP, nBlocks - b0);
+    scales4(bd, src + <usize>b0 * <usize>kp * 4, scales + <usize>b0, nb);
+    for (let t: i32 = 0; t < nb; t++) {
+      const blk = b0 + t;
+      const p = src + <usize>blk * <usize>kp * 4;
+      const out = dst + (pack4 ? <usize>blk * <usize>(kp >> 1) : <usize>blk * <usize>kp);
+      if (isNaN(load<f32>(XS + (<usize>t << 2)))) {
+        memory.fill(out, 0, pack4 ? <usize>(kp >> 1) : <usize>kp); // NaN block: codes 0
+        continue;
+      }
+      const f1 = v128.load32_splat(F1S + (<usize>t << 2));
+      for (let j: i32 = 0; j < kp; j += 16) {
+        const q = p + (<usize>j << 2);
+        const y0 = f32x4.mul(v128.load(q), f1);
+        const y1 = f32x4.mul(v128.load(q, 16), f1);
+        const y2 = f32x4.mul(v128.load(q, 32), f1);
+        const y3 = f32x4.mul(v128.load(q, 48), f1);
+        // saturate: |y| clamped to the element max (u32 order of non-negative f32 bits)
         const a0 = i32x4.min_u(v128.and(y0, absMask), maxBits);
         const a1 = i32x4.min_u(v128.and(y1, absMask), maxBits);
         const a2 = i32x4.min_u(v128.and(y2, absMask), maxBits);
         const a3 = i32x4.min_u(v128.and(y3, absMask), maxBits);
-        let v0 = i32x4.splat(0), v1 = i32x4.splat(0), v2 = i32x4.splat(0), v3 = i32x4.splat(0);
-        if (variant == V_MF_FAST) {
-          v0 = magNormal(a0, d, rebias, roundC);
-          v1 = magNormal(a1, d, rebias, roundC);
-          v2 = magNormal(a2, d, rebias, roundC);
-          v3 = magNormal(a3, d, rebias, roundC);
-          if (blendAlways || anySubnormal(a0, a1, a2, a3, minNormM1)) {
-            v0 = sel(magSub(a0, s1, s1, true), v0, i32x4.lt_s(a0, minNorm));
-            v1 = sel(magSub(a1, s1, s1, true), v1, i32x4.lt_s(a1, minNorm));
-            v2 = sel(magSub(a2, s1, s1, true), v2, i32x4.lt_s(a2, minNorm));
-            v3 = sel(magSub(a3, s1, s1, true), v3, i32x4.lt_s(a3, minNorm));
-          } else {
-            const z = i32x4.splat(0);
-            v0 = i32x4.max_s(v0, z);
-            v1 = i32x4.max_s(v1, z);
-            v2 = i32x4.max_s(v2, z);
-            v3 = i32x4.max_s(v3, z);
-          }
+        // normal range: rebias, round the dropped bits to nearest even, shift
+        let v0 = i32x4.shr_s(i32x4.add(i32x4.add(a0, rebRound), v128.and(i32x4.shr_u(a0, D), one)), D);
+        let v1 = i32x4.shr_s(i32x4.add(i32x4.add(a1, rebRound), v128.and(i32x4.shr_u(a1, D), one)), D);
+        let v2 = i32x4.shr_s(i32x4.add(i32x4.add(a2, rebRound), v128.and(i32x4.shr_u(a2, D), one)), D);
+        let v3 = i32x4.shr_s(i32x4.add(i32x4.add(a3, rebRound), v128.and(i32x4.shr_u(a3, D), one)), D);
+        if (blendAlways) {
+          // subnormal grid on min(|y|, least normal), then the larger of the two paths: below the least
+          // normal the normal path is ≤ the subnormal one (negative below half of it), at and above it the
+          // subnormal path gives the least normal code 2^M ≤ the normal one
+          v0 = i32x4.max_s(v0, i32x4.sub(f32x4.add(f32x4.mul(i32x4.min_u(a0, minNorm), s1), magic), magic));
+          v1 = i32x4.max_s(v1, i32x4.sub(f32x4.add(f32x4.mul(i32x4.min_u(a1, minNorm), s1), magic), magic));
+          v2 = i32x4.max_s(v2, i32x4.sub(f32x4.add(f32x4.mul(i32x4.min_u(a2, minNorm), s1), magic), magic));
+          v3 = i32x4.max_s(v3, i32x4.sub(f32x4.add(f32x4.mul(i32x4.min_u(a3, minNorm), s1), magic), magic));
+        } else if (anySubnormal(a0, a1, a2, a3, minNormM1)) {
+          // subnormal range (and zeros): scale onto the code grid, adding 2^23 rounds to an integer
+          v0 = sel(i32x4.sub(f32x4.add(f32x4.mul(a0, s1), magic), magic), v0, i32x4.lt_s(a0, minNorm));
+          v1 = sel(i32x4.sub(f32x4.add(f32x4.mul(a1, s1), magic), magic), v1, i32x4.lt_s(a1, minNorm));
+          v2 = sel(i32x4.sub(f32x4.add(f32x4.mul(a2, s1), magic), magic), v2, i32x4.lt_s(a2, minNorm));
+          v3 = sel(i32x4.sub(f32x4.add(f32x4.mul(a3, s1), magic), magic), v3, i32x4.lt_s(a3, minNorm));
+        } else {
+          v0 = i32x4.max_s(v0, zero); // zeros come out of the normal path negative
+          v1 = i32x4.max_s(v1, zero);
+          v2 = i32x4.max_s(v2, zero);
+          v3 = i32x4.max_s(v3, zero);
         }
-        c0 = mfCode(variant, mode, y0, a0, v0, negZeroFast, off, negZero, signMask, sgnShift);
-        c1 = mfCode(variant, mode, y1, a1, v1, negZeroFast, off, negZero, signMask, sgnShift);
-        c2 = mfCode(variant, mode, y2, a2, v2, negZeroFast, off, negZero, signMask, sgnShift);
-        c3 = mfCode(variant, mode, y3, a3, v3, negZeroFast, off, negZero, signMask, sgnShift);
-        if (op == 1) {
-          const o = dst + (<usize>(blk * kp + j) << 2);
-          v128.store(o, f32x4.mul(decode4(c0, DC), xs));
-          v128.store(o, f32x4.mul(decode4(c1, DC), xs), 16);
-          v128.store(o, f32x4.mul(decode4(c2, DC), xs), 32);
-          v128.store(o, f32x4.mul(decode4(c3, DC), xs), 48);
-          continue;
-        }
+        const mag = i8x16.narrow_i16x8_u(i16x8.narrow_i32x4_u(v0, v1), i16x8.narrow_i32x4_u(v2, v3));
+        let sg = i8x16.narrow_i16x8_s(i16x8.narrow_i32x4_s(y0, y1), i16x8.narrow_i32x4_s(y2, y3));
+        if (SGNSH != 0) sg = i8x16.shr_u(sg, SGNSH);
+        storeCodes16(v128.or(mag, v128.and(sg, signByte)), out, j, pack4);
       }
-      v128.store(dst + <usize>(blk * kp + j), i8x16.narrow_i16x8_u(i16x8.narrow_i32x4_u(c0, c1), i16x8.narrow_i32x4_u(c2, c3)));
     }
   }
+}
+
+/**
+ * RNE encode of INT-grid rows: y = x · 2^(ISHIFT − e) (· F2S), clamped to ±qmax and rounded in one
+ * f32 addition of 1.5 · 2^23, whose low mantissa bits are then the signed integer.
+ */
+@inline function encIntRneT(pack4: bool, bd: usize, src: usize, dst: usize, scales: usize, nBlocks: i32): void {
+  const magic = v128.load(KC, 32);
+  const kp = dget(bd, B_KP);
+  const qmax = f32x4.splat(reinterpret<f32>(dget(bd, B_MAXBITS)) * pow2f(dget(bd, B_ISHIFT)));
+  const qmin = f32x4.neg(qmax);
+  const codeMask = i32x4.splat(dget(bd, B_CODEMASK));
+  for (let b0: i32 = 0; b0 < nBlocks; b0 += GROUP) {
+    const nb = min<i32>(GROUP, nBlocks - b0);
+    scales4(bd, src + <usize>b0 * <usize>kp * 4, scales + <usize>b0, nb);
+    for (let t: i32 = 0; t < nb; t++) {
+      const blk = b0 + t;
+      const p = src + <usize>blk * <usize>kp * 4;
+      const out = dst + (pack4 ? <usize>blk * <usize>(kp >> 1) : <usize>blk * <usize>kp);
+      if (isNaN(load<f32>(XS + (<usize>t << 2)))) {
+        memory.fill(out, 0, pack4 ? <usize>(kp >> 1) : <usize>kp);
+        continue;
+      }
+      const f1 = v128.load32_splat(F1S + (<usize>t << 2));
+      const f2 = load<f32>(F2S + (<usize>t << 2));
+      for (let j: i32 = 0; j < kp; j += 16) {
+        const q = p + (<usize>j << 2);
+        let y0 = f32x4.mul(v128.load(q), f1);
+        let y1 = f32x4.mul(v128.load(q, 16), f1);
+        let y2 = f32x4.mul(v128.load(q, 32), f1);
+        let y3 = f32x4.mul(v128.load(q, 48), f1);
+        if (f2 != 1) {
+          const f2v = f32x4.splat(f2);
+          y0 = f32x4.mul(y0, f2v);
+          y1 = f32x4.mul(y1, f2v);
+          y2 = f32x4.mul(y2, f2v);
+          y3 = f32x4.mul(y3, f2v);
+        }
+        const c0 = v128.and(i32x4.sub(f32x4.add(f32x4.pmax(f32x4.pmin(y0, qmax), qmin), magic), magic), codeMask);
+        const c1 = v128.and(i32x4.sub(f32x4.add(f32x4.pmax(f32x4.pmin(y1, qmax), qmin), magic), magic), codeMask);
+        const c2 = v128.and(i32x4.sub(f32x4.add(f32x4.pmax(f32x4.pmin(y2, qmax), qmin), magic), magic), codeMask);
+        const c3 = v128.and(i32x4.sub(f32x4.add(f32x4.pmax(f32x4.pmin(y3, qmax), qmin), magic), magic), codeMask);
+        storeCodes16(i8x16.narrow_i16x8_u(i16x8.narrow_i32x4_u(c0, c1), i16x8.narrow_i32x4_u(c2, c3)), out, j, pack4);
+      }
+    }
+  }
+}
+
+function encFast20s0(bd: usize, s: usize, d: usize, sc: usize, n: i32): void { encFastT(20, 0, false, bd, s, d, sc, n); } // E4M3
+function encFast21s0(bd: usize, s: usize, d: usize, sc: usize, n: i32): void { encFastT(21, 0, false, bd, s, d, sc, n); } // E5M2
+function encFast21s2(bd: usize, s: usize, d: usize, sc: usize, n: i32): void { encFastT(21, 2, false, bd, s, d, sc, n); } // E3M2
+function encFast20s2(bd: usize, s: usize, d: usize, sc: usize, n: i32): void { encFastT(20, 2, false, bd, s, d, sc, n); } // E2M3
+function encFast22s4(bd: usize, s: usize, d: usize, sc: usize, n: i32): void { encFastT(22, 4, false, bd, s, d, sc, n); } // E2M1
+function encFast22s4p(bd: usize, s: usize, d: usize, sc: usize, n: i32): void { encFastT(22, 4, true, bd, s, d, sc, n); } // E2M1, packed
+function encIntRne(bd: usize, s: usize, d: usize, sc: usize, n: i32): void { encIntRneT(false, bd, s, d, sc, n); }
+function encIntRneP(bd: usize, s: usize, d: usize, sc: usize, n: i32): void { encIntRneT(true, bd, s, d, sc, n); } // 4-bit, packed
+
+/** The specialised encode path for this row, if there is one (returns false otherwise). */
+function encodeSpecialised(bd: usize, desc: usize, src: usize, dst: usize, scales: usize, nBlocks: i32): bool {
+  const pack4 = dget(bd, B_PACK4) != 0;
+  if (dget(bd, B_KIND) == 1) {
+    if (pack4) encIntRneP(bd, src, dst, scales, nBlocks);
+    else encIntRne(bd, src, dst, scales, nBlocks);
+    return true;
+  }
+  if (dget(desc, D_FAST) == 0 || dget(desc, D_NEGZERO) == 0 || dget(desc, D_OFF) != 0) return false;
+  const D = 23 - dget(desc, D_M);
+  const sm = dget(desc, D_SIGNMASK);
+  const sgnsh = sm == 0x80 ? 0 : sm == 0x20 ? 2 : sm == 0x08 ? 4 : -1;
+  if (D == 20 && sgnsh == 0) encFast20s0(bd, src, dst, scales, nBlocks);
+  else if (D == 21 && sgnsh == 0) encFast21s0(bd, src, dst, scales, nBlocks);
+  else if (D == 21 && sgnsh == 2) encFast21s2(bd, src, dst, scales, nBlocks);
+  else if (D == 20 && sgnsh == 2) encFast20s2(bd, src, dst, scales, nBlocks);
+  else if (D == 22 && sgnsh == 4 && pack4) encFast22s4p(bd, src, dst, scales, nBlocks);
+  else if (D == 22 && sgnsh == 4) encFast22s4(bd, src, dst, scales, nBlocks);
+  else return false;
+  return true;
 }
 
 // One small function per variant: V8 compiles small wasm functions better than one with every variant inlined.
@@ -256,7 +501,6 @@ function encMfFast(bd: usize, s: usize, d: usize, sc: usize, n: i32, DC: DecodeC
 function encMfRne(bd: usize, s: usize, d: usize, sc: usize, n: i32, DC: DecodeConsts): void { blocks(0, V_MF_ANY, R_RNE, bd, s, d, sc, n, DC); }
 function encMfAway(bd: usize, s: usize, d: usize, sc: usize, n: i32, DC: DecodeConsts): void { blocks(0, V_MF_ANY, R_HALF_AWAY, bd, s, d, sc, n, DC); }
 function encMfZero(bd: usize, s: usize, d: usize, sc: usize, n: i32, DC: DecodeConsts): void { blocks(0, V_MF_ANY, R_TOWARD_ZERO, bd, s, d, sc, n, DC); }
-function encIntRne(bd: usize, s: usize, d: usize, sc: usize, n: i32, DC: DecodeConsts): void { blocks(0, V_INT, R_RNE, bd, s, d, sc, n, DC); }
 function encIntAway(bd: usize, s: usize, d: usize, sc: usize, n: i32, DC: DecodeConsts): void { blocks(0, V_INT, R_HALF_AWAY, bd, s, d, sc, n, DC); }
 function encIntZero(bd: usize, s: usize, d: usize, sc: usize, n: i32, DC: DecodeConsts): void { blocks(0, V_INT, R_TOWARD_ZERO, bd, s, d, sc, n, DC); }
 function qMfFast(bd: usize, s: usize, d: usize, sc: usize, n: i32, DC: DecodeConsts): void { blocks(1, V_MF_FAST, R_RNE, bd, s, d, sc, n, DC); }
@@ -269,22 +513,26 @@ function qIntZero(bd: usize, s: usize, d: usize, sc: usize, n: i32, DC: DecodeCo
 
 /**
  * Encode (op 0: u8 codes, KP per block) or quantize (op 1: f32) nBlocks blocks of KP f32 at src;
- * scale bytes to `scales`. `desc` is the element's minifloat descriptor (ignored for INT rows);
+ * scale bytes to `scales`. Returns 1 when the codes were written as packed 4-bit pairs (B_PACK4 set
+ * and an RNE path that packs), else 0. `desc` is the element's minifloat descriptor (ignored for INT rows);
  * mode: R_RNE, R_HALF_AWAY or R_TOWARD_ZERO.
  */
-export function cvt_f32_block__wasmsimd(bd: usize, desc: usize, src: usize, dst: usize, scales: usize, nBlocks: i32, mode: i32, op: i32): void {
+export function cvt_f32_block__wasmsimd(bd: usize, desc: usize, src: usize, dst: usize, scales: usize, nBlocks: i32, mode: i32, op: i32): i32 {
   let DC = changetype<DecodeConsts>(0);
+  if (op == 0 && mode == R_RNE) {
+    if (dget(bd, B_KIND) == 0) loadEncodeConsts(desc);
+    if (encodeSpecialised(bd, desc, src, dst, scales, nBlocks)) return dget(bd, B_PACK4);
+  }
   if (dget(bd, B_KIND) == 1) {
     if (op == 0) {
-      if (mode == R_RNE) encIntRne(bd, src, dst, scales, nBlocks, DC);
-      else if (mode == R_HALF_AWAY) encIntAway(bd, src, dst, scales, nBlocks, DC);
+      if (mode == R_HALF_AWAY) encIntAway(bd, src, dst, scales, nBlocks, DC);
       else encIntZero(bd, src, dst, scales, nBlocks, DC);
     } else {
       if (mode == R_RNE) qIntRne(bd, src, dst, scales, nBlocks, DC);
       else if (mode == R_HALF_AWAY) qIntAway(bd, src, dst, scales, nBlocks, DC);
       else qIntZero(bd, src, dst, scales, nBlocks, DC);
     }
-    return;
+    return 0;
   }
   loadEncodeConsts(desc);
   DC = loadDecodeConsts(desc);
@@ -301,24 +549,35 @@ export function cvt_f32_block__wasmsimd(bd: usize, desc: usize, src: usize, dst:
     else if (mode == R_HALF_AWAY) qMfAway(bd, src, dst, scales, nBlocks, DC);
     else qMfZero(bd, src, dst, scales, nBlocks, DC);
   }
+  return 0;
 }
 
 /** Largest finite |x| of n f32 at src, as f32 bits (NaN/Inf lanes count as 0): the NV tensor amax. */
 export function amax_finite_f32__wasmsimd(src: usize, n: i32): u32 {
-  const absMask = i32x4.splat(0x7fffffff), inf = i32x4.splat(0x7f800000);
+  const absMask = v128.load(KC);
   let m0 = i32x4.splat(0), m1 = i32x4.splat(0);
   const n8 = n & ~7;
   for (let i: i32 = 0; i < n8; i += 8) {
-    const a = v128.and(v128.load(src + (<usize>i << 2)), absMask);
-    const b = v128.and(v128.load(src + (<usize>i << 2), 16), absMask);
-    m0 = i32x4.max_u(m0, v128.and(a, i32x4.lt_u(a, inf)));
-    m1 = i32x4.max_u(m1, v128.and(b, i32x4.lt_u(b, inf)));
+    m0 = i32x4.max_u(m0, v128.and(v128.load(src + (<usize>i << 2)), absMask));
+    m1 = i32x4.max_u(m1, v128.and(v128.load(src + (<usize>i << 2), 16), absMask));
   }
   const m = i32x4.max_u(m0, m1);
   let r = max<u32>(max<u32>(<u32>i32x4.extract_lane(m, 0), <u32>i32x4.extract_lane(m, 1)), max<u32>(<u32>i32x4.extract_lane(m, 2), <u32>i32x4.extract_lane(m, 3)));
+  if (r >= 0x7f800000) r = amaxFiniteMasked(src, n8); // some NaN/Inf: the masked loop
   for (let i: i32 = n8; i < n; i++) {
     const a = load<u32>(src + (<usize>i << 2)) & 0x7fffffff;
     if (a < 0x7f800000) r = max<u32>(r, a);
   }
   return r;
+}
+
+/** Largest finite |x| bits of the first n8 f32 (n8 a multiple of 8), NaN/Inf lanes counted as 0. */
+function amaxFiniteMasked(src: usize, n8: i32): u32 {
+  const absMask = v128.load(KC), inf = i32x4.splat(0x7f800000);
+  let m = i32x4.splat(0);
+  for (let i: i32 = 0; i < n8; i += 4) {
+    const a = v128.and(v128.load(src + (<usize>i << 2)), absMask);
+    m = i32x4.max_u(m, v128.and(a, i32x4.lt_u(a, inf)));
+  }
+  return max<u32>(max<u32>(<u32>i32x4.extract_lane(m, 0), <u32>i32x4.extract_lane(m, 1)), max<u32>(<u32>i32x4.extract_lane(m, 2), <u32>i32x4.extract_lane(m, 3)));
 }

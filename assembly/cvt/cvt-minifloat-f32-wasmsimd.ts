@@ -84,7 +84,7 @@ export function loadDecodeConsts(desc: usize): DecodeConsts {
  * Eight finite normal 8-bit codes (i16 lanes, M ≤ 7, sign in bit 7 or none) → the high half-words of
  * their f32 bits: exponent rebiased, mantissa at the top of the f32 mantissa, sign at bit 15.
  */
-@inline function decodeNormalHi8(x: v128, magMask: v128, dHi: i32, rebiasHi: v128, signMask: v128): v128 {
+@inline export function decodeNormalHi8(x: v128, magMask: v128, dHi: i32, rebiasHi: v128, signMask: v128): v128 {
   const mag = v128.and(x, magMask);
   // ±0 codes (magnitude 0) keep only their sign
   const m = v128.andnot(i16x8.add(i16x8.shl(mag, dHi), rebiasHi), i16x8.eq(mag, i16x8.splat(0)));

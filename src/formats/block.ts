@@ -17,7 +17,7 @@ import {
   type BlockEncoding, type BlockOptions, type BlockPlan,
 } from './block-ref.js';
 import { bitsPerElement, blockElement, type BlockElementInfo, type BlockScaleRule, type BlockSpec } from './block-spec.js';
-import { buildDescriptor } from './descriptor.js';
+import { buildDescriptor, DESC } from './descriptor.js';
 import { intValueRef } from './int-ref.js';
 import { minifloatLimits } from './limits.js';
 import { decodeBitsRef } from './minifloat-ref.js';
@@ -30,15 +30,15 @@ export type { BlockEncoding, BlockOptions } from './block-ref.js';
 /** Slots of the block descriptor: keep in sync with B_* in assembly/common/desc.ts. */
 export const BDESC = {
   KIND: 0, RULE: 1, EMAX: 2, MAXBITS: 3, MBITS: 4, ISHIFT: 5, SBIAS: 6, SNAN: 7, NV_SEOM: 8, NV_SDEC: 9,
-  CODEMASK: 10, KP: 11, ELNAN: 12, SLOTS: 13,
+  CODEMASK: 10, KP: 11, ELNAN: 12, DVARIANT: 13, ESAFELO: 14, ESAFEHI: 15, PACK4: 16, SLOTS: 17,
 } as const;
 
 const RULE_CODES: Record<BlockScaleRule, number> = { floor: 0, ceil: 1, rceil: 2, even: 3, nv_te: 4 };
 const OPTION_KEYS = new Set(['shape', 'axis', 'scaleRule', 'rounding']);
 
 interface BlockKernels {
-  cvt_f32_block__wasmsimd(bd: number, desc: number, src: number, dst: number, scales: number, nBlocks: number, mode: number, op: number): void;
-  cvt_block_f32__wasmsimd(bd: number, lut: number, src: number, scales: number, dst: number, nBlocks: number, bits: number): void;
+  cvt_f32_block__wasmsimd(bd: number, desc: number, src: number, dst: number, scales: number, nBlocks: number, mode: number, op: number): number;
+  cvt_block_f32__wasmsimd(bd: number, desc: number, lut: number, src: number, scales: number, dst: number, nBlocks: number): void;
   amax_finite_f32__wasmsimd(src: number, n: number): number;
   pack_u8_stream__wasmsimd(src: number, dst: number, n: number, b: number): number;
   unpack_u8_stream__wasmsimd(src: number, dst: number, n: number, b: number): void;
@@ -71,8 +71,11 @@ export class BlockFormat {
   /** Block stride inside the kernels: block size rounded up to 16. */
   private readonly kp: number;
   /** Element values of every code (2^bits, or 16 for ≤ 4-bit codes), the decode table. */
-  private readonly lut: Float32Array;
+  /** @internal (benches) */
+  readonly lut: Float32Array;
   private readonly elNan: boolean;
+  /** @internal (benches) */
+  readonly decodeVariant: number;
 
   constructor(spec: BlockSpec) {
     this.spec = spec;
@@ -89,6 +92,9 @@ export class BlockFormat {
       else lutBits[c] = decodeBitsRef(el.spec as MinifloatSpec, c); // NaN codes keep their bits
     }
     this.elNan = el.kind === 'minifloat' && minifloatLimits(el.spec as MinifloatSpec).hasNaN;
+    // decode path of the kernel (assembly/cvt/cvt-block-f32-wasmsimd.ts): 0 swizzle, 1 INT, 2 8-bit high half-word, 3 table
+    const fast = el.kind === 'minifloat' && buildDescriptor(el.spec as MinifloatSpec, 'rne', 'finite')[DESC.FAST] === 1;
+    this.decodeVariant = el.kind === 'int' ? 1 : this.bits <= 4 && !this.elNan ? 0 : this.bits === 8 && fast && spec.scale !== 'ue4m3' ? 2 : 3;
   }
 
   /** Shape of the scales array for an input shape and axis. */
@@ -107,25 +113,28 @@ export class BlockFormat {
     const rt = runtime();
     const k = rt.exports as unknown as BlockKernels;
     rt.scoped(() => {
-      const bd = this.blockDescriptor(rt, x, p, rule, enc);
+      const contiguous = this.contiguous(p);
+      const bd = this.blockDescriptor(rt, x, p, rule, enc, contiguous && this.bits === 4);
       const desc = this.elementDescriptor(rt);
       const G = this.blocksPerChunk();
       const inp = rt.alloc(G * this.kp * 4);
       const cbuf = rt.alloc(G * this.kp);
       const pbuf = rt.alloc(G * this.kp);
       const sbuf = rt.alloc(G);
-      const natural = this.contiguous(p) ? null : new Uint8Array(p.n);
+      const natural = contiguous ? null : new Uint8Array(p.n);
       for (let b0 = 0; b0 < p.nBlocks; b0 += G) {
         const g = Math.min(G, p.nBlocks - b0);
+        const m = g * p.k;
+        const packedAt = (b0 * p.k * this.bits) / 8;
         this.load(rt, x, p, b0, g, inp);
-        k.cvt_f32_block__wasmsimd(bd, desc, inp, cbuf, sbuf, g, mode, 0);
+        const packed = k.cvt_f32_block__wasmsimd(bd, desc, inp, cbuf, sbuf, g, mode, 0);
         scales.set(rt.u8(sbuf, g), b0);
         if (natural) this.scatterCodes(rt.u8(cbuf, g * this.kp), natural, p, b0, g);
-        else if (this.bits === 8) codes.set(rt.u8(cbuf, g * p.k), b0 * p.k);
+        else if (packed) codes.set(rt.u8(cbuf, m / 2), packedAt);
+        else if (this.bits === 8) codes.set(rt.u8(cbuf, m), b0 * p.k);
         else {
-          const m = g * p.k;
           k.pack_u8_stream__wasmsimd(cbuf, pbuf, m, this.bits);
-          codes.set(rt.u8(pbuf, Math.ceil((m * this.bits) / 8)), (b0 * p.k * this.bits) / 8);
+          codes.set(rt.u8(pbuf, Math.ceil((m * this.bits) / 8)), packedAt);
         }
       }
       if (natural) codes.set(this.bits === 8 ? natural : pack(natural, this.bits));
@@ -139,7 +148,10 @@ export class BlockFormat {
     const rt = runtime();
     const k = rt.exports as unknown as BlockKernels;
     rt.scoped(() => {
-      const bd = this.blockDescriptor(rt, null, p, this.spec.scaleRule, e);
+      const contiguous = this.contiguous(p);
+      const pack4 = contiguous && this.bits === 4 && this.decodeVariant <= 1; // the kernel unpacks 4-bit pairs itself
+      const bd = this.blockDescriptor(rt, null, p, this.spec.scaleRule, e, pack4);
+      const desc = this.elementDescriptor(rt);
       const lut = rt.alloc(this.lut.length * 4);
       rt.f32(lut, this.lut.length).set(this.lut);
       const G = this.blocksPerChunk();
@@ -147,20 +159,21 @@ export class BlockFormat {
       const pbuf = rt.alloc(G * this.kp);
       const sbuf = rt.alloc(G);
       const obuf = rt.alloc(G * this.kp * 4);
-      const natural = this.contiguous(p) ? null : this.bits === 8 ? e.codes : unpack(e.codes, this.bits, p.n);
+      const natural = contiguous ? null : this.bits === 8 ? e.codes : unpack(e.codes, this.bits, p.n);
       for (let b0 = 0; b0 < p.nBlocks; b0 += G) {
         const g = Math.min(G, p.nBlocks - b0);
+        const m = g * p.k;
+        const start = (b0 * p.k * this.bits) / 8;
+        const len = Math.ceil((m * this.bits) / 8);
         rt.u8(sbuf, g).set(e.scales.subarray(b0, b0 + g));
         if (natural) this.gatherCodes(natural, rt.u8(cbuf, g * this.kp), p, b0, g);
-        else if (this.bits === 8) rt.u8(cbuf, g * p.k).set(e.codes.subarray(b0 * p.k, (b0 + g) * p.k));
+        else if (pack4) rt.u8(cbuf, len).set(e.codes.subarray(start, start + len));
+        else if (this.bits === 8) rt.u8(cbuf, m).set(e.codes.subarray(b0 * p.k, (b0 + g) * p.k));
         else {
-          const m = g * p.k;
-          const start = (b0 * p.k * this.bits) / 8;
-          const len = Math.ceil((m * this.bits) / 8);
           rt.u8(pbuf, len).set(e.codes.subarray(start, start + len));
           k.unpack_u8_stream__wasmsimd(pbuf, cbuf, m, this.bits);
         }
-        k.cvt_block_f32__wasmsimd(bd, lut, cbuf, sbuf, obuf, g, this.bits);
+        k.cvt_block_f32__wasmsimd(bd, desc, lut, cbuf, sbuf, obuf, g);
         this.store(rt.f32(obuf, g * this.kp), out, p, b0, g);
       }
     });
@@ -174,7 +187,7 @@ export class BlockFormat {
     const rt = runtime();
     const k = rt.exports as unknown as BlockKernels;
     rt.scoped(() => {
-      const bd = this.blockDescriptor(rt, x, p, rule, null);
+      const bd = this.blockDescriptor(rt, x, p, rule, null, false);
       const desc = this.elementDescriptor(rt);
       const G = this.blocksPerChunk();
       const inp = rt.alloc(G * this.kp * 4);
@@ -209,8 +222,12 @@ export class BlockFormat {
     return p.inner === 1 && p.L % p.k === 0 && p.k === this.kp;
   }
 
-  /** Writes the block descriptor (at descSlot + 128); for NV rows computes the tensor scale (and sets it on `enc`). */
-  private blockDescriptor(rt: Runtime, x: Float32Array | null, p: BlockPlan, rule: BlockScaleRule, enc: BlockEncoding | null): number {
+  /**
+   * Writes the block descriptor (at descSlot + 128); for NV rows computes the tensor scale (and sets it
+   * on `enc`). pack4: the kernels may read / write 4-bit codes as packed pairs (contiguous blocks only).
+   */
+  /** @internal (benches) */
+  blockDescriptor(rt: Runtime, x: Float32Array | null, p: BlockPlan, rule: BlockScaleRule, enc: BlockEncoding | null, pack4: boolean): number {
     const el = this.element;
     const d = new Int32Array(BDESC.SLOTS);
     d[BDESC.KIND] = el.kind === 'int' ? 1 : 0;
@@ -222,6 +239,13 @@ export class BlockFormat {
     d[BDESC.CODEMASK] = 2 ** this.bits - 1;
     d[BDESC.KP] = this.kp;
     d[BDESC.ELNAN] = this.elNan ? 1 : 0;
+    d[BDESC.DVARIANT] = this.decodeVariant;
+    d[BDESC.PACK4] = pack4 ? 1 : 0;
+    if (el.kind === 'minifloat') {
+      const L = minifloatLimits(el.spec as MinifloatSpec);
+      d[BDESC.ESAFELO] = -126 - L.emin;
+      d[BDESC.ESAFEHI] = 127 - Math.floor(Math.log2(L.max));
+    }
     if (this.spec.scale === 'ue4m3') {
       d[BDESC.SNAN] = 0x7f;
       if (x) {
@@ -241,7 +265,8 @@ export class BlockFormat {
   }
 
   /** The element's minifloat descriptor at descSlot (RNE, saturating: the kernels clamp before rounding anyway). */
-  private elementDescriptor(rt: Runtime): number {
+  /** @internal (benches) */
+  elementDescriptor(rt: Runtime): number {
     if (this.element.kind === 'int') return 0;
     const d = buildDescriptor(this.element.spec as MinifloatSpec, 'rne', 'finite');
     rt.i32(rt.descSlot, d.length).set(d);
