@@ -20,11 +20,13 @@ import { decodeNormalHi8, gather4, loadDecodeConsts, lut4Planes, lut4Store16, De
 const BATCH: i32 = 4096;
 const PLANES = memory.data(64, 16);
 const XS = memory.data(BATCH * 4, 16); // decode factor per block of the batch (NaN: NaN block)
-const ES = memory.data(BATCH * 4, 16); // scale exponent per block (power-of-two rows)
+const REB = memory.data(BATCH * 4, 16); // path 2: high-half-word rebias of the block (element rebias + e << 7), −1: take the table path
 const TAIL = memory.data(16, 16);
 
-/** Factors of blocks [0, n) of the batch from their scale bytes, four per step. */
-function factorPhase(bd: usize, scales: usize, n: i32): void {
+/** Factors of blocks [0, n) of the batch from their scale bytes, four per step (path 2: also REB). */
+function factorPhase(bd: usize, scales: usize, n: i32, rebH: i32): void {
+  const eLo = i32x4.splat(dget(bd, B_ESAFELO)), eHi = i32x4.splat(dget(bd, B_ESAFEHI));
+  const hi8 = dget(bd, B_DVARIANT) == 2;
   const nv = dget(bd, B_RULE) == 4;
   const bias = i32x4.splat(dget(bd, B_SBIAS));
   const snan = i32x4.splat(dget(bd, B_SNAN));
@@ -42,7 +44,10 @@ function factorPhase(bd: usize, scales: usize, n: i32): void {
     if (nv) x = f32x4.mul(ue4m3Value4(s), sdec);
     else {
       const e = i32x4.sub(s, bias);
-      v128.store(ES + (<usize>b << 2), e);
+      if (hi8) {
+        const safe = v128.andnot(v128.and(i32x4.ge_s(e, eLo), i32x4.le_s(e, eHi)), i32x4.eq(s, snan));
+        v128.store(REB + (<usize>b << 2), sel(i32x4.add(i32x4.splat(rebH), i32x4.shl(e, 7)), i32x4.splat(-1), safe));
+      }
       x = f32x4.mul(pow2v(i32x4.min_s(e, i32x4.splat(127))), g);
     }
     v128.store(XS + (<usize>b << 2), sel(i32x4.splat(0x7fc00000), x, i32x4.eq(s, snan)));
@@ -71,7 +76,7 @@ function factorPhase(bd: usize, scales: usize, n: i32): void {
   return i8x16.shuffle(lo, hi, 0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
 }
 
-@inline function elementPhase(variant: i32, elNan: bool, pack4: bool, bd: usize, lut: usize, src: usize, dst: usize, n: i32, DC: DecodeConsts): void {
+@inline function elementPhase(variant: i32, elNan: bool, pack4: bool, DHI: i32, bd: usize, lut: usize, src: usize, dst: usize, n: i32, DC: DecodeConsts): void {
   const kp = dget(bd, B_KP);
   // path 0
   lut4Planes(lut, PLANES);
@@ -88,12 +93,36 @@ function factorPhase(bd: usize, scales: usize, n: i32): void {
   const nf8 = i8x16.splat(<i8>DC.nanFullC);
   const checkNanFull = DC.nanFullC >= 0;
   const mmH = i16x8.splat(<i16>magMask), smH = i16x8.splat(<i16>signMask);
-  const dHi = 7 - DC.M, rebH = (i32x4.extract_lane(DC.rebias, 0) >> 16);
-  const eLo = dget(bd, B_ESAFELO), eHi = dget(bd, B_ESAFEHI);
+  const dHi = 7 - DC.M;
+  const dh = DHI >= 0 ? DHI : dHi; // a constant shift where the caller specialised it
   for (let t: i32 = 0; t < n; t++) {
-    const x = load<f32>(XS + (<usize>t << 2));
     const c = src + (pack4 ? <usize>t * <usize>(kp >> 1) : <usize>t * <usize>kp);
     const o = dst + <usize>t * <usize>kp * 4;
+    if (variant == 2) {
+      const r = load<i32>(REB + (<usize>t << 2));
+      if (r >= 0) {
+        const rebHb = i16x8.splat(<i16>r); // the block exponent joins the rebias
+        for (let j: i32 = 0; j < kp; j += 16) {
+          const b = v128.load(c + <usize>j);
+          const m = v128.and(b, mm8);
+          let ok = v128.or(i8x16.lt_s(v128.xor(i8x16.sub(m, hid8), flip), span8), i8x16.eq(m, i8x16.splat(0)));
+          if (checkNanFull) ok = v128.andnot(ok, i8x16.eq(b, nf8));
+          if (!i8x16.all_true(ok)) {
+            gather16(lut, c + <usize>j, o + (<usize>j << 2), v128.load32_splat(XS + (<usize>t << 2)), elNan);
+            continue;
+          }
+          const hl = decodeNormalHi8(i16x8.extend_low_i8x16_u(b), mmH, dh, rebHb, smH);
+          const hh = decodeNormalHi8(i16x8.extend_high_i8x16_u(b), mmH, dh, rebHb, smH);
+          const q = o + (<usize>j << 2);
+          v128.store(q, i32x4.shl(i32x4.extend_low_i16x8_u(hl), 16));
+          v128.store(q, i32x4.shl(i32x4.extend_high_i16x8_u(hl), 16), 16);
+          v128.store(q, i32x4.shl(i32x4.extend_low_i16x8_u(hh), 16), 32);
+          v128.store(q, i32x4.shl(i32x4.extend_high_i16x8_u(hh), 16), 48);
+        }
+        continue;
+      }
+    }
+    const x = load<f32>(XS + (<usize>t << 2));
     if (isNaN(x)) {
       nanBlock(o, kp);
       continue;
@@ -112,41 +141,22 @@ function factorPhase(bd: usize, scales: usize, n: i32): void {
         v128.store(q, f32x4.mul(f32x4.convert_i32x4_s(i32x4.extend_low_i16x8_s(hi)), f), 32);
         v128.store(q, f32x4.mul(f32x4.convert_i32x4_s(i32x4.extend_high_i16x8_s(hi)), f), 48);
       }
-    } else if (variant == 2) {
-      const e = load<i32>(ES + (<usize>t << 2));
-      const safe = e >= eLo && e <= eHi;
-      const rebHb = i16x8.splat(<i16>(rebH + (e << 7))); // the block exponent joins the rebias
-      for (let j: i32 = 0; j < kp; j += 16) {
-        const b = v128.load(c + <usize>j);
-        const m = v128.and(b, mm8);
-        let ok = v128.or(i8x16.lt_s(v128.xor(i8x16.sub(m, hid8), flip), span8), i8x16.eq(m, i8x16.splat(0)));
-        if (checkNanFull) ok = v128.andnot(ok, i8x16.eq(b, nf8));
-        if (!safe || !i8x16.all_true(ok)) {
-          gather16(lut, c + <usize>j, o + (<usize>j << 2), f, elNan);
-          continue;
-        }
-        const hl = decodeNormalHi8(i16x8.extend_low_i8x16_u(b), mmH, dHi, rebHb, smH);
-        const hh = decodeNormalHi8(i16x8.extend_high_i8x16_u(b), mmH, dHi, rebHb, smH);
-        const q = o + (<usize>j << 2);
-        v128.store(q, i32x4.shl(i32x4.extend_low_i16x8_u(hl), 16));
-        v128.store(q, i32x4.shl(i32x4.extend_high_i16x8_u(hl), 16), 16);
-        v128.store(q, i32x4.shl(i32x4.extend_low_i16x8_u(hh), 16), 32);
-        v128.store(q, i32x4.shl(i32x4.extend_high_i16x8_u(hh), 16), 48);
-      }
     } else {
       for (let j: i32 = 0; j < kp; j += 16) gather16(lut, c + <usize>j, o + (<usize>j << 2), f, elNan);
     }
   }
 }
 
-function decodeSwizzle(bd: usize, lut: usize, src: usize, dst: usize, n: i32, DC: DecodeConsts): void { elementPhase(0, false, false, bd, lut, src, dst, n, DC); }
-function decodeSwizzleP(bd: usize, lut: usize, src: usize, dst: usize, n: i32, DC: DecodeConsts): void { elementPhase(0, false, true, bd, lut, src, dst, n, DC); }
-function decodeInt(bd: usize, lut: usize, src: usize, dst: usize, n: i32, DC: DecodeConsts): void { elementPhase(1, false, false, bd, lut, src, dst, n, DC); }
-function decodeIntP(bd: usize, lut: usize, src: usize, dst: usize, n: i32, DC: DecodeConsts): void { elementPhase(1, false, true, bd, lut, src, dst, n, DC); }
-function decodeHi8(bd: usize, lut: usize, src: usize, dst: usize, n: i32, DC: DecodeConsts): void { elementPhase(2, false, false, bd, lut, src, dst, n, DC); }
-function decodeHi8Nan(bd: usize, lut: usize, src: usize, dst: usize, n: i32, DC: DecodeConsts): void { elementPhase(2, true, false, bd, lut, src, dst, n, DC); }
-function decodeTable(bd: usize, lut: usize, src: usize, dst: usize, n: i32, DC: DecodeConsts): void { elementPhase(3, false, false, bd, lut, src, dst, n, DC); }
-function decodeTableNan(bd: usize, lut: usize, src: usize, dst: usize, n: i32, DC: DecodeConsts): void { elementPhase(3, true, false, bd, lut, src, dst, n, DC); }
+function decodeSwizzle(bd: usize, lut: usize, src: usize, dst: usize, n: i32, DC: DecodeConsts): void { elementPhase(0, false, false, -1, bd, lut, src, dst, n, DC); }
+function decodeSwizzleP(bd: usize, lut: usize, src: usize, dst: usize, n: i32, DC: DecodeConsts): void { elementPhase(0, false, true, -1, bd, lut, src, dst, n, DC); }
+function decodeInt(bd: usize, lut: usize, src: usize, dst: usize, n: i32, DC: DecodeConsts): void { elementPhase(1, false, false, -1, bd, lut, src, dst, n, DC); }
+function decodeIntP(bd: usize, lut: usize, src: usize, dst: usize, n: i32, DC: DecodeConsts): void { elementPhase(1, false, true, -1, bd, lut, src, dst, n, DC); }
+function decodeHi8(bd: usize, lut: usize, src: usize, dst: usize, n: i32, DC: DecodeConsts): void { elementPhase(2, false, false, -1, bd, lut, src, dst, n, DC); }
+function decodeHi8Nan(bd: usize, lut: usize, src: usize, dst: usize, n: i32, DC: DecodeConsts): void { elementPhase(2, true, false, -1, bd, lut, src, dst, n, DC); }
+function decodeHi8NanM3(bd: usize, lut: usize, src: usize, dst: usize, n: i32, DC: DecodeConsts): void { elementPhase(2, true, false, 4, bd, lut, src, dst, n, DC); } // E4M3
+function decodeHi8NanM2(bd: usize, lut: usize, src: usize, dst: usize, n: i32, DC: DecodeConsts): void { elementPhase(2, true, false, 5, bd, lut, src, dst, n, DC); } // E5M2
+function decodeTable(bd: usize, lut: usize, src: usize, dst: usize, n: i32, DC: DecodeConsts): void { elementPhase(3, false, false, -1, bd, lut, src, dst, n, DC); }
+function decodeTableNan(bd: usize, lut: usize, src: usize, dst: usize, n: i32, DC: DecodeConsts): void { elementPhase(3, true, false, -1, bd, lut, src, dst, n, DC); }
 
 /**
  * Decode nBlocks blocks of KP u8 codes at src (B_PACK4 with 4-bit codes: KP/2 bytes of packed pairs)
@@ -158,11 +168,12 @@ export function cvt_block_f32__wasmsimd(bd: usize, desc: usize, lut: usize, src:
   const variant = dget(bd, B_DVARIANT);
   const elNan = dget(bd, B_ELNAN) != 0;
   const DC = variant == 2 ? loadDecodeConsts(desc) : changetype<DecodeConsts>(0);
+  const rebH = variant == 2 ? i32x4.extract_lane(DC.rebias, 0) >> 16 : 0; // element rebias in the high half-word
   const kp = dget(bd, B_KP);
   const pack4 = dget(bd, B_PACK4) != 0 && (variant == 0 || variant == 1);
   for (let b0: i32 = 0; b0 < nBlocks; b0 += BATCH) {
     const n = min<i32>(BATCH, nBlocks - b0);
-    factorPhase(bd, scales + <usize>b0, n);
+    factorPhase(bd, scales + <usize>b0, n, rebH);
     const s = src + (pack4 ? <usize>b0 * <usize>(kp >> 1) : <usize>b0 * <usize>kp), d = dst + <usize>b0 * <usize>kp * 4;
     if (variant == 0) {
       if (pack4) decodeSwizzleP(bd, lut, s, d, n, DC);
@@ -172,7 +183,9 @@ export function cvt_block_f32__wasmsimd(bd: usize, desc: usize, lut: usize, src:
       else decodeInt(bd, lut, s, d, n, DC);
     }
     else if (variant == 2) {
-      if (elNan) decodeHi8Nan(bd, lut, s, d, n, DC);
+      if (elNan && DC.M == 3) decodeHi8NanM3(bd, lut, s, d, n, DC);
+      else if (elNan && DC.M == 2) decodeHi8NanM2(bd, lut, s, d, n, DC);
+      else if (elNan) decodeHi8Nan(bd, lut, s, d, n, DC);
       else decodeHi8(bd, lut, s, d, n, DC);
     } else if (elNan) decodeTableNan(bd, lut, s, d, n, DC);
     else decodeTable(bd, lut, s, d, n, DC);
