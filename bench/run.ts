@@ -1,6 +1,7 @@
 /**
- * npm run bench — element codec benchmarks. Env: NUMLAB_BENCH_N (elements, default 16 Mi),
- * NUMLAB_BENCH_TIME_MS (time per row, default 1500), NUMLAB_BENCH_OUT (directory, default reports/bench).
+ * npm run bench — element and block codec benchmarks. Env: NUMLAB_BENCH_N (elements, default 16 Mi),
+ * NUMLAB_BENCH_TIME_MS (time per row, default 1500), NUMLAB_BENCH_OUT (directory, default reports/bench),
+ * NUMLAB_BENCH_ONLY (element | block: one family).
  * Prints a Markdown table and writes <date>-<host>-<isa>.json (+ .md rendered from it).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -8,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { runtime } from '../src/runtime/wasm.js';
 import { SIMD_WASM_SHA256, RELAXED_WASM_SHA256 } from '../src/runtime/wasm-binary.generated.js';
+import { blockRows } from './formats/block.bench.js';
 import { codecRows } from './formats/codec.bench.js';
 import { provenance, render, runRows, type BenchReport } from './harness.js';
 
@@ -16,7 +18,9 @@ const timeMs = Number(process.env.NUMLAB_BENCH_TIME_MS ?? 1500);
 const outDir = process.env.NUMLAB_BENCH_OUT ?? 'reports/bench';
 
 const rt = runtime();
-const { rows, copy } = codecRows(rt, n);
+const { rows: elementRows, copy } = codecRows(rt, n);
+const only = process.env.NUMLAB_BENCH_ONLY; // 'element' | 'block': one family only
+const rows = [...(only === 'block' ? [] : elementRows), ...(only === 'element' ? [] : blockRows(rt, n))];
 const res = await runRows(copy, rows, timeMs, (s) => process.stderr.write(s + '\n'));
 const report: BenchReport = {
   ...res,

@@ -3,7 +3,7 @@ export type { NumlabErrorCode } from './errors.js';
 export { format } from './formats/format.js';
 export type { Format, ElementFormat, BlockFormatId, FormatOf } from './formats/format.js';
 export { BlockFormat } from './formats/block.js';
-export type { BlockEncoding, BlockOptions } from './formats/block.js';
+export type { BlockEncoding, BlockOptions, BlockQuantizeOptions } from './formats/block.js';
 export { BLOCK_FORMATS, bfpSpec } from './formats/block-spec.js';
 export type { BlockSpec, BfpParams, BlockScaleRule, BlockScaleFormat } from './formats/block-spec.js';
 export { REGISTRY } from './formats/registry.js';

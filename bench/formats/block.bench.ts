@@ -3,7 +3,8 @@
  * nvfp4 and bfp12 on N f32, kernels in WASM memory, chunk by chunk as the codec runs them (encode:
  * block kernel into a cache-resident code buffer, then the pack kernel into the packed output; NV rows
  * include the tensor-amax pass; decode: unpack kernel, then the table-decode kernel). Plus the public
- * API on JS arrays (JS↔WASM copies included). Bytes counted: f32 input (encode), f32 output (decode).
+ * API on JS arrays (JS↔WASM copies included; a fresh 64 MiB output costs its first-touch page faults, so decode is
+ * also measured into a reused `out`). Bytes counted: f32 input (encode), f32 output (decode).
  */
 import { format, type BlockFormatId } from '../../src/formats/format.js';
 import { blockPlan } from '../../src/formats/block-ref.js';
@@ -80,6 +81,8 @@ export function blockRows(rt: Runtime, n: number): Row[] {
     let enc = f.encode(x);
     rows.push({ family: 'block (API)', format: id, op: 'encode', unit: 'f32 input', bytes: n * 4, target: null, run: () => { enc = f.encode(x); } });
     rows.push({ family: 'block (API)', format: id, op: 'decode', unit: 'f32 output', bytes: n * 4, target: null, run: () => f.decode(enc) });
+    const out = new Float32Array(n);
+    rows.push({ family: 'block (API, out=)', format: id, op: 'decode', unit: 'f32 output', bytes: n * 4, target: null, run: () => f.decode(enc, { out }) });
   }
   return rows;
 }

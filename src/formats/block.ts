@@ -22,6 +22,7 @@ import { intValueRef } from './int-ref.js';
 import { minifloatLimits } from './limits.js';
 import { decodeBitsRef } from './minifloat-ref.js';
 import { pack, unpack } from './packing.js';
+import { outArray } from './options.js';
 import { checkRounding, ROUNDING_CODES } from './rounding.js';
 import type { IntSpec, MinifloatSpec } from './spec.js';
 
@@ -34,7 +35,9 @@ export const BDESC = {
 } as const;
 
 const RULE_CODES: Record<BlockScaleRule, number> = { floor: 0, ceil: 1, rceil: 2, even: 3, nv_te: 4 };
-const OPTION_KEYS = new Set(['shape', 'axis', 'scaleRule', 'rounding']);
+const ENCODE_KEYS = new Set(['shape', 'axis', 'scaleRule', 'rounding']);
+const QUANTIZE_KEYS = new Set([...ENCODE_KEYS, 'out']);
+const DECODE_KEYS = new Set(['out']);
 
 interface BlockKernels {
   cvt_f32_block__wasmsimd(bd: number, desc: number, src: number, dst: number, scales: number, nBlocks: number, mode: number, op: number): number;
@@ -51,12 +54,18 @@ function f32bits(v: number): number {
   return u32f[0] | 0;
 }
 
-function checkBlockOptions(o: unknown): BlockOptions {
+/** Options of quantize: those of encode, plus `out`. */
+export interface BlockQuantizeOptions extends BlockOptions {
+  /** Write the result here (a Float32Array of the input's length) instead of a new array: avoids the first-touch page faults of a fresh large output. */
+  out?: Float32Array;
+}
+
+function checkBlockOptions(o: unknown, keys: ReadonlySet<string>): BlockQuantizeOptions {
   if (o === undefined) return {};
   if (typeof o !== 'object' || o === null) fail('BAD_OPTION', `options must be an object, got ${show(o)}`, o);
   for (const k of Object.keys(o))
-    if (!OPTION_KEYS.has(k)) fail('BAD_OPTION', `unknown option ${show(k)}; block formats take ${[...OPTION_KEYS].join(', ')}`, k);
-  return o as BlockOptions;
+    if (!keys.has(k)) fail('BAD_OPTION', `unknown option ${show(k)}; this call takes ${[...keys].join(', ')}`, k);
+  return o as BlockQuantizeOptions;
 }
 
 export class BlockFormat {
@@ -106,7 +115,7 @@ export class BlockFormat {
   }
 
   encode(x: Float32Array, opts?: BlockOptions): BlockEncoding {
-    const { p, rule, mode } = this.prepare(x, opts);
+    const { p, rule, mode } = this.prepare(x, opts, ENCODE_KEYS);
     const codes = new Uint8Array(Math.ceil((p.n * this.bits) / 8));
     const scales = new Uint8Array(p.nBlocks);
     const enc: BlockEncoding = { format: this.id, shape: p.shape, axis: p.axis, codes, scales };
@@ -142,9 +151,9 @@ export class BlockFormat {
     return enc;
   }
 
-  decode(e: BlockEncoding): Float32Array {
+  decode(e: BlockEncoding, opts?: { out?: Float32Array }): Float32Array {
     const p = checkBlockPayload(this.spec, e);
-    const out = new Float32Array(p.n);
+    const out = outArray(checkBlockOptions(opts, DECODE_KEYS).out, Float32Array, p.n);
     const rt = runtime();
     const k = rt.exports as unknown as BlockKernels;
     rt.scoped(() => {
@@ -181,9 +190,9 @@ export class BlockFormat {
   }
 
   /** decode(encode(x)) in one fused pass per block (no codes formed in memory). */
-  quantize(x: Float32Array, opts?: BlockOptions): Float32Array {
-    const { p, rule, mode } = this.prepare(x, opts);
-    const out = new Float32Array(p.n);
+  quantize(x: Float32Array, opts?: BlockQuantizeOptions): Float32Array {
+    const { p, rule, mode } = this.prepare(x, opts, QUANTIZE_KEYS);
+    const out = outArray(opts?.out, Float32Array, p.n);
     const rt = runtime();
     const k = rt.exports as unknown as BlockKernels;
     rt.scoped(() => {
@@ -204,9 +213,9 @@ export class BlockFormat {
 
   // ---- internals --------------------------------------------------------------------------------
 
-  private prepare(x: Float32Array, opts: BlockOptions | undefined): { p: BlockPlan; rule: BlockScaleRule; mode: number } {
+  private prepare(x: Float32Array, opts: BlockOptions | undefined, keys: ReadonlySet<string>): { p: BlockPlan; rule: BlockScaleRule; mode: number } {
     if (!(x instanceof Float32Array)) fail('BAD_TYPE', `input must be a Float32Array, got ${show(x)}`, x);
-    const o = checkBlockOptions(opts);
+    const o = checkBlockOptions(opts, keys);
     const p = blockPlan(this.spec, x.length, o.shape, o.axis);
     const rule = resolveScaleRule(this.spec, o.scaleRule);
     const mode = ROUNDING_CODES[checkRounding(o.rounding, BLOCK_ROUNDINGS)];
