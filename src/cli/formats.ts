@@ -6,18 +6,19 @@
  */
 import Table from 'cli-table3';
 import { fail } from '../errors.js';
+import { BLOCK_FORMATS, bitsPerElement, blockElement, scaleBits, type BlockSpec } from '../formats/block-spec.js';
 import { limitsOf } from '../formats/limits.js';
 import { parseFormatName } from '../formats/names.js';
 import { REGISTRY } from '../formats/registry.js';
 import type { ElementSpec } from '../formats/spec.js';
 import { formatValue } from './numfmt.js';
 
-export const KINDS = ['minifloat', 'int', 'bipolar'] as const;
+export const KINDS = ['minifloat', 'int', 'bipolar', 'block'] as const;
 export type Kind = (typeof KINDS)[number];
 
 export interface FormatRow {
   id: string;
-  kind: Kind;
+  kind: Exclude<Kind, 'block'>;
   bits: number;
   /** Minifloats only (null otherwise). */
   expBits: number | null;
@@ -77,22 +78,66 @@ export function rowOf(spec: ElementSpec): FormatRow {
   };
 }
 
+/** A block format (docs/block-formats.md): element, block, scale and storage facts, derived from its row. */
+export interface BlockFormatRow {
+  id: string;
+  kind: 'block';
+  element: string;
+  /** Element code width (packed). */
+  bits: number;
+  /** Largest element magnitude (MXINT: on the k · 2^-(b−2) grid). */
+  elementMax: number;
+  blockSize: number;
+  /** 'e8m0fnu', 'ue4m3' or 'e{E}' (a BFP shared exponent of E bits). */
+  scale: string;
+  scaleBits: number;
+  scaleRule: string;
+  tensorScale: 'none' | 'f32';
+  /** Stored bits per element: element bits + 8 / block size. */
+  bitsPerElement: number;
+  description: string;
+  source: string;
+}
+
+export function blockRowOf(spec: BlockSpec): BlockFormatRow {
+  const el = blockElement(spec);
+  return {
+    id: spec.id,
+    kind: 'block',
+    element: spec.element,
+    bits: el.bits,
+    elementMax: el.max,
+    blockSize: spec.blockSize,
+    scale: typeof spec.scale === 'object' ? `e${spec.scale.expBits}` : spec.scale,
+    scaleBits: scaleBits(spec),
+    scaleRule: spec.scaleRule,
+    tensorScale: spec.tensorScale,
+    bitsPerElement: bitsPerElement(spec),
+    description: spec.description,
+    source: spec.source,
+  };
+}
+
 export interface FormatsOptions {
   json?: boolean;
   kind?: string;
 }
 
-/** The rows `numlab formats [name] [--kind k]` shows. */
-export function selectRows(name: string | undefined, kind: string | undefined): FormatRow[] {
+/** The rows `numlab formats [name] [--kind k]` shows: element formats first, then block formats. */
+export function selectRows(name: string | undefined, kind: string | undefined): (FormatRow | BlockFormatRow)[] {
   if (kind !== undefined && !(KINDS as readonly string[]).includes(kind))
     fail('BAD_OPTION', `--kind must be one of ${KINDS.join(', ')}; got ${JSON.stringify(kind)}`, kind);
   if (name !== undefined) {
-    const row = rowOf(parseFormatName(name));
+    const block = BLOCK_FORMATS.find((b) => b.id === name);
+    const row = block ? blockRowOf(block) : rowOf(parseFormatName(name));
     if (kind !== undefined && row.kind !== kind)
       fail('BAD_OPTION', `format ${JSON.stringify(row.id)} is of kind ${row.kind}, not ${kind}`, name);
     return [row];
   }
-  return REGISTRY.filter((s) => kind === undefined || s.kind === kind).map(rowOf);
+  return [
+    ...REGISTRY.filter((s) => kind === undefined || s.kind === kind).map(rowOf),
+    ...(kind === undefined || kind === 'block' ? BLOCK_FORMATS.map(blockRowOf) : []),
+  ];
 }
 
 const cell = (v: number | null) => (v === null ? '' : formatValue(v));
@@ -121,7 +166,23 @@ export function renderTable(rows: readonly FormatRow[]): string {
   return table.toString();
 }
 
+export function renderBlockTable(rows: readonly BlockFormatRow[]): string {
+  const table = new Table({
+    head: ['id', 'element', 'bits', 'element max', 'block', 'scale', 'scale rule', 'tensor scale', 'bits/elem', 'description'],
+    style: { head: [], border: [], compact: true },
+  });
+  for (const r of rows)
+    table.push([r.id, r.element, String(r.bits), formatValue(r.elementMax), String(r.blockSize), r.scale, r.scaleRule, r.tensorScale, String(r.bitsPerElement), r.description]);
+  return table.toString();
+}
+
 export function runFormats(name: string | undefined, opts: FormatsOptions, out: (s: string) => void): void {
   const rows = selectRows(name, opts.kind);
-  out(opts.json ? JSON.stringify(rows, null, 2) : renderTable(rows));
+  if (opts.json) {
+    out(JSON.stringify(rows, null, 2));
+    return;
+  }
+  const el = rows.filter((r): r is FormatRow => r.kind !== 'block');
+  const bl = rows.filter((r): r is BlockFormatRow => r.kind === 'block');
+  out([...(el.length ? [renderTable(el)] : []), ...(bl.length ? [(el.length ? 'block formats\n' : '') + renderBlockTable(bl)] : [])].join('\n\n'));
 }

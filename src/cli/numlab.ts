@@ -45,7 +45,7 @@ export function buildProgram(): Command {
   program
     .command('formats')
     .description('list the registered formats, or show one format (any name the grammar accepts)')
-    .argument('[name]', 'a format name, e.g. fp8_e4m3fn, fp_e3m3fn, int6, binary8p3se')
+    .argument('[name]', 'a format name, e.g. fp8_e4m3fn, fp_e3m3fn, int6, binary8p3se, mxfp4')
     .option('--json', 'print a JSON array with full-precision numbers (null where not applicable)')
     .addOption(new Option('--kind <kind>', 'only formats of this kind').choices(KINDS))
     .exitOverride()

@@ -9,6 +9,7 @@
  *   binary{K}p{P}{s|u}{e|f}         IEEE P3109 (case-insensitive), K in 3..16
  * Default bias for fp_… is max(1, 2^(E−1) − 1) (IEEE), or 2^(E−1) for fnuz (ml_dtypes).
  */
+import { BLOCK_FORMATS } from './block-spec.js';
 import { fail } from '../errors.js';
 import { REGISTRY, bipolarSpec, intSpec, p3109Spec } from './registry.js';
 import { validate } from './limits.js';
@@ -50,10 +51,10 @@ function levenshtein(a: string, b: string): number {
   return d[b.length];
 }
 
-/** Up to three registered ids close to `name`. */
+/** Up to three registered ids (element or block formats) close to `name`. */
 export function suggest(name: string): string[] {
   const n = name.toLowerCase();
-  return [...byId.keys(), ...Object.keys(ALIASES)]
+  return [...byId.keys(), ...Object.keys(ALIASES), ...BLOCK_FORMATS.map((b) => b.id)]
     .map((id) => ({ id: ALIASES[id] ?? id, d: levenshtein(n, id) - (id.includes(n) || n.includes(id) ? 2 : 0) }))
     .sort((x, y) => x.d - y.d)
     .filter((x, i, arr) => arr.findIndex((y) => y.id === x.id) === i)

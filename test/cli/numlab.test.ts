@@ -69,6 +69,23 @@ describe('numlab formats (table)', () => {
     expect(r.stdout).toContain('bipolar8');
   });
 
+  it('lists the block formats in their own table; --kind block and a block id select them', () => {
+    const all = numlab('formats');
+    expect(all.stdout).toContain('block formats');
+    expect(all.stdout).toMatch(/mxfp4 +│ fp4_e2m1fn +│ 4 +│ 6 +│ 32 +│ e8m0fnu +│ floor/);
+    const rows = JSON.parse(numlab('formats', '--kind', 'block', '--json').stdout) as Record<string, unknown>[];
+    expect(rows.map((r) => r.id)).toEqual(['mxfp8_e4m3', 'mxfp8_e5m2', 'mxfp6_e3m2', 'mxfp6_e2m3', 'mxfp4', 'mxint8', 'mxint6', 'mxint4', 'nvfp4', 'nvint4', 'msfp12', 'msfp16', 'bfp12']);
+    expect(rows.find((r) => r.id === 'nvfp4')).toMatchObject({ kind: 'block', element: 'fp4_e2m1fn', bits: 4, elementMax: 6, blockSize: 16, scale: 'ue4m3', scaleBits: 7, scaleRule: 'nv_te', tensorScale: 'f32', bitsPerElement: 4.5 });
+    expect(rows.find((r) => r.id === 'bfp12')).toMatchObject({ element: 'int4_sym', blockSize: 64, scale: 'e8', bitsPerElement: 4.125 });
+    const one = numlab('formats', 'mxint8');
+    expect(one.status).toBe(0);
+    expect(one.stdout).toContain('1.984375');
+    expect(one.stdout).not.toContain('fp8_e4m3fn');
+    const bad = numlab('formats', 'mxfp5');
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain('"mxfp4"');
+  });
+
   it('--kind filters rows', () => {
     const r = numlab('formats', '--kind', 'int', '--json');
     expect(r.status).toBe(0);
