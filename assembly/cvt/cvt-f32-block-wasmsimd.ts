@@ -334,6 +334,12 @@ const V_INT: i32 = 2; //      INT grid
 // ---- the RNE encode paths of the benchmarked rows, specialised -----------------------------------
 
 
+/** anySubnormal of the element kernels with `one` in a register (a v128.const would be rebuilt per use). */
+@inline function anySub(a0: v128, a1: v128, a2: v128, a3: v128, minNormM1: v128, one: v128): bool {
+  const m = i32x4.min_u(i32x4.min_u(i32x4.sub(a0, one), i32x4.sub(a1, one)), i32x4.min_u(i32x4.sub(a2, one), i32x4.sub(a3, one)));
+  return v128.any_true(i32x4.lt_u(m, minNormM1));
+}
+
 /** Stores 16 byte codes at out + j, or (pack4) their 4-bit pairs as 8 bytes at out + j/2 (LSB-first stream: even code in the low nibble). */
 @inline function storeCodes16(codes: v128, out: usize, j: i32, pack4: bool): void {
   if (!pack4) {
@@ -398,7 +404,7 @@ const V_INT: i32 = 2; //      INT grid
           v1 = i32x4.max_s(v1, i32x4.sub(f32x4.add(f32x4.mul(i32x4.min_u(a1, minNorm), s1), magic), magic));
           v2 = i32x4.max_s(v2, i32x4.sub(f32x4.add(f32x4.mul(i32x4.min_u(a2, minNorm), s1), magic), magic));
           v3 = i32x4.max_s(v3, i32x4.sub(f32x4.add(f32x4.mul(i32x4.min_u(a3, minNorm), s1), magic), magic));
-        } else if (anySubnormal(a0, a1, a2, a3, minNormM1)) {
+        } else if (anySub(a0, a1, a2, a3, minNormM1, one)) {
           // subnormal range (and zeros): scale onto the code grid, adding 2^23 rounds to an integer
           v0 = sel(i32x4.sub(f32x4.add(f32x4.mul(a0, s1), magic), magic), v0, i32x4.lt_s(a0, minNorm));
           v1 = sel(i32x4.sub(f32x4.add(f32x4.mul(a1, s1), magic), magic), v1, i32x4.lt_s(a1, minNorm));

@@ -50,6 +50,16 @@ import { decode4, DecodeConsts, loadDecodeConsts } from "./cvt-minifloat-f32-was
   subMagic: v128 = v128.splat<i32>(0);
 }
 
+// Lane constants in memory, loaded once per call into locals: written as v128.const, the optimiser
+// folds them back into the loops, where V8 rebuilds each one with one or two instructions per use.
+export const LANE_CONSTS = memory.data<u32>([
+  0x7fffffff, 0x7fffffff, 0x7fffffff, 0x7fffffff, //  0: |x| mask
+  1, 1, 1, 1, //                                      16: one
+  0x80000000, 0x80000000, 0x80000000, 0x80000000, // 32: f32 sign bit
+  0x4b000000, 0x4b000000, 0x4b000000, 0x4b000000, // 48: 2^23 (f32)
+  0x4b400000, 0x4b400000, 0x4b400000, 0x4b400000, // 64: 1.5 · 2^23 (f32)
+], 16);
+
 // One static instance: kernels are not re-entrant and never allocate.
 export const EC = changetype<EncodeConsts>(memory.data(offsetof<EncodeConsts>()));
 
@@ -341,11 +351,98 @@ const TAIL_IDX = memory.data(64, 16);
   return total;
 }
 
+/**
+ * RNE encode of signed rows with D_FAST, a signed zero and one-byte codes whose sign bit is bit
+ * 7 − SGNSH, for a constant D = 23 − M ≤ 22 (constant shifts). Steps without special lanes: the
+ * normal-range magnitude (the parity bit at D of the f32 bits is that of the rebased bits, as the
+ * rebias has no bits below 23), the subnormal range (FP4-like rows: the larger of the two paths on
+ * min(|x|, least normal); others: blended in when a lane needs it), then the narrowed magnitudes
+ * or-ed with sign bytes taken from the inputs by saturating narrows (an i32's sign survives two
+ * signed narrows as bit 7). Special steps and the tail: as encodeRneFastT.
+ */
+@inline function encodeByteK(D: i32, SGNSH: i32, src: usize, dst: usize, n: i32, DC: DecodeConsts): i32 {
+  const n16 = n & ~15;
+  let nans = i32x4.splat(0);
+  const absMask = v128.load(LANE_CONSTS), one = v128.load(LANE_CONSTS, 16), magic = v128.load(LANE_CONSTS, 48);
+  const zero = i32x4.splat(0);
+  const rebRound = i32x4.add(EC.rebias, i32x4.splat((1 << (D - 1)) - 1));
+  const minNorm = EC.minNorm, minNormM1 = i32x4.sub(EC.minNorm, one), s1 = EC.subScaleOne;
+  const blendAlways = EC.M <= 1 && i32x4.extract_lane(EC.emin, 0) >= -2; // FP4-like rows: see encodeRneFastT
+  const ovf = i32x4.splat(EC.ovfBits - 1);
+  const signByte = i8x16.splat(<i8>(0x80 >> SGNSH));
+  for (let i: i32 = 0; i < n16; i += 16) {
+    const inp = src + (<usize>i << 2);
+    const b0 = v128.load(inp);
+    const b1 = v128.load(inp, 16);
+    const b2 = v128.load(inp, 32);
+    const b3 = v128.load(inp, 48);
+    const a0 = v128.and(b0, absMask);
+    const a1 = v128.and(b1, absMask);
+    const a2 = v128.and(b2, absMask);
+    const a3 = v128.and(b3, absMask);
+    const out = dst + <usize>i;
+    if (v128.any_true(i32x4.gt_s(i32x4.max_s(i32x4.max_s(a0, a1), i32x4.max_s(a2, a3)), ovf))) {
+      const c0 = finish(b0, magnitudeRneFast(b0, EC.M));
+      const c1 = finish(b1, magnitudeRneFast(b1, EC.M));
+      const c2 = finish(b2, magnitudeRneFast(b2, EC.M));
+      const c3 = finish(b3, magnitudeRneFast(b3, EC.M));
+      nans = i32x4.sub(i32x4.sub(nans, i32x4.add(isNan(b0), isNan(b1))), i32x4.add(isNan(b2), isNan(b3)));
+      v128.store(out, i8x16.narrow_i16x8_u(i16x8.narrow_i32x4_u(c0, c1), i16x8.narrow_i32x4_u(c2, c3)));
+      continue;
+    }
+    let v0 = i32x4.shr_s(i32x4.add(i32x4.add(a0, rebRound), v128.and(i32x4.shr_u(a0, D), one)), D);
+    let v1 = i32x4.shr_s(i32x4.add(i32x4.add(a1, rebRound), v128.and(i32x4.shr_u(a1, D), one)), D);
+    let v2 = i32x4.shr_s(i32x4.add(i32x4.add(a2, rebRound), v128.and(i32x4.shr_u(a2, D), one)), D);
+    let v3 = i32x4.shr_s(i32x4.add(i32x4.add(a3, rebRound), v128.and(i32x4.shr_u(a3, D), one)), D);
+    if (blendAlways) {
+      // below the least normal the normal path is ≤ the subnormal one; at and above it the subnormal
+      // path of min(|x|, least normal) gives the least normal code 2^M ≤ the normal one
+      v0 = i32x4.max_s(v0, i32x4.sub(f32x4.add(f32x4.mul(i32x4.min_u(a0, minNorm), s1), magic), magic));
+      v1 = i32x4.max_s(v1, i32x4.sub(f32x4.add(f32x4.mul(i32x4.min_u(a1, minNorm), s1), magic), magic));
+      v2 = i32x4.max_s(v2, i32x4.sub(f32x4.add(f32x4.mul(i32x4.min_u(a2, minNorm), s1), magic), magic));
+      v3 = i32x4.max_s(v3, i32x4.sub(f32x4.add(f32x4.mul(i32x4.min_u(a3, minNorm), s1), magic), magic));
+    } else if (v128.any_true(i32x4.lt_u(i32x4.min_u(i32x4.min_u(i32x4.sub(a0, one), i32x4.sub(a1, one)), i32x4.min_u(i32x4.sub(a2, one), i32x4.sub(a3, one))), minNormM1))) {
+      v0 = sel(i32x4.sub(f32x4.add(f32x4.mul(a0, s1), magic), magic), v0, i32x4.lt_s(a0, minNorm));
+      v1 = sel(i32x4.sub(f32x4.add(f32x4.mul(a1, s1), magic), magic), v1, i32x4.lt_s(a1, minNorm));
+      v2 = sel(i32x4.sub(f32x4.add(f32x4.mul(a2, s1), magic), magic), v2, i32x4.lt_s(a2, minNorm));
+      v3 = sel(i32x4.sub(f32x4.add(f32x4.mul(a3, s1), magic), magic), v3, i32x4.lt_s(a3, minNorm));
+    } else {
+      v0 = i32x4.max_s(v0, zero); // zeros come out of the normal path negative
+      v1 = i32x4.max_s(v1, zero);
+      v2 = i32x4.max_s(v2, zero);
+      v3 = i32x4.max_s(v3, zero);
+    }
+    const mag = i8x16.narrow_i16x8_u(i16x8.narrow_i32x4_u(v0, v1), i16x8.narrow_i32x4_u(v2, v3));
+    let sg = i8x16.narrow_i16x8_s(i16x8.narrow_i32x4_s(b0, b1), i16x8.narrow_i32x4_s(b2, b3));
+    if (SGNSH != 0) sg = i8x16.shr_u(sg, SGNSH);
+    v128.store(out, v128.or(mag, v128.and(sg, signByte)));
+  }
+  let total = i32x4.extract_lane(nans, 0) + i32x4.extract_lane(nans, 1) + i32x4.extract_lane(nans, 2) + i32x4.extract_lane(nans, 3);
+  if (n16 < n) total += run(0, src + (<usize>n16 << 2), dst + <usize>n16, n - n16, 1, R_RNE, true,
+                            i32x4.splat(0), i32x4.splat(0), 0, 0, DC);
+  return total;
+}
+
+function encodeByte20s0(src: usize, dst: usize, n: i32, DC: DecodeConsts): i32 { return encodeByteK(20, 0, src, dst, n, DC); } // E4M3
+function encodeByte21s0(src: usize, dst: usize, n: i32, DC: DecodeConsts): i32 { return encodeByteK(21, 0, src, dst, n, DC); } // E5M2
+function encodeByte21s2(src: usize, dst: usize, n: i32, DC: DecodeConsts): i32 { return encodeByteK(21, 2, src, dst, n, DC); } // E3M2
+function encodeByte20s2(src: usize, dst: usize, n: i32, DC: DecodeConsts): i32 { return encodeByteK(20, 2, src, dst, n, DC); } // E2M3
+function encodeByte22s4(src: usize, dst: usize, n: i32, DC: DecodeConsts): i32 { return encodeByteK(22, 4, src, dst, n, DC); } // E2M1
+
 function encodeRneFast(src: usize, dst: usize, n: i32, outBytes: i32, DC: DecodeConsts): i32 {
   // one scaling factor covers the subnormal range when 2^(M − emin) is a normal f32 (all but bf16-like rows)
   const one = EC.M - i32x4.extract_lane(EC.emin, 0) <= 126;
   if (one) {
     EC.subScaleOne = i32x4.splat((EC.M - i32x4.extract_lane(EC.emin, 0) + 127) << 23);
+    const sm = i32x4.extract_lane(EC.signMask, 0);
+    if (outBytes == 1 && i32x4.extract_lane(EC.negZero, 0) != 0 && i32x4.extract_lane(EC.off, 0) == 0) {
+      const D = 23 - EC.M;
+      if (D == 20 && sm == 0x80) return encodeByte20s0(src, dst, n, DC);
+      if (D == 21 && sm == 0x80) return encodeByte21s0(src, dst, n, DC);
+      if (D == 21 && sm == 0x20) return encodeByte21s2(src, dst, n, DC);
+      if (D == 20 && sm == 0x20) return encodeByte20s2(src, dst, n, DC);
+      if (D == 22 && sm == 0x08) return encodeByte22s4(src, dst, n, DC);
+    }
     if (i32x4.extract_lane(EC.negZero, 0) != 0) return encodeRneFastT(src, dst, n, outBytes, DC, true, true);
     return encodeRneFastT(src, dst, n, outBytes, DC, false, true);
   }
