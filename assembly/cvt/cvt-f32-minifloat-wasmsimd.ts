@@ -456,13 +456,13 @@ function encodeRneFast(src: usize, dst: usize, n: i32, outBytes: i32, DC: Decode
  * negative takes decode4(finish(...)) for all 16 lanes; the subnormal rounding is blended in only
  * for steps that have a lane below the least normal. Tail through run().
  */
-@inline function quantizeRneFastT(src: usize, dst: usize, n: i32, DC: DecodeConsts, negZeroRow: bool): i32 {
+@inline function quantizeRneFastT(src: usize, dst: usize, n: i32, DC: DecodeConsts, negZeroRow: bool, DK: i32): i32 {
   const n16 = n & ~15;
   let nans = i32x4.splat(0);
-  const d = 23 - EC.M;
-  const absMask = i32x4.splat(0x7fffffff);
-  const signBit = i32x4.splat(0x80000000);
-  const rebias = EC.rebias, roundC = i32x4.splat((1 << (d - 1)) - 1), keep = i32x4.splat(~((1 << d) - 1));
+  // DK: 23 − M as a constant (constant shifts) where the caller specialised it; the masks stay runtime values
+  const d = DK > 0 ? DK : 23 - EC.M;
+  const absMask = v128.load(LANE_CONSTS), one = v128.load(LANE_CONSTS, 16), signBit = v128.load(LANE_CONSTS, 32);
+  const rebias = EC.rebias, roundC = i32x4.splat((1 << (22 - EC.M)) - 1), keep = i32x4.splat(~((1 << (23 - EC.M)) - 1));
   const magic = EC.subMagic, minNorm = EC.minNorm;
   const ovf = i32x4.splat(EC.ovfBits - 1);
   const unsignedRow = i32x4.extract_lane(EC.unsigned, 0) != 0;
@@ -483,11 +483,15 @@ function encodeRneFast(src: usize, dst: usize, n: i32, outBytes: i32, DC: Decode
     if (unsignedRow) special = special || v128.any_true(v128.and(v128.or(v128.or(b0, b1), v128.or(b2, b3)), signBit));
     const out = dst + (<usize>i << 2);
     if (!special) {
-      // normal range: round the dropped mantissa bits to nearest even (parity of the target code)
-      let r0 = v128.and(i32x4.add(a0, i32x4.add(roundC, v128.and(i32x4.shr_u(i32x4.add(a0, rebias), d), i32x4.splat(1)))), keep);
-      let r1 = v128.and(i32x4.add(a1, i32x4.add(roundC, v128.and(i32x4.shr_u(i32x4.add(a1, rebias), d), i32x4.splat(1)))), keep);
-      let r2 = v128.and(i32x4.add(a2, i32x4.add(roundC, v128.and(i32x4.shr_u(i32x4.add(a2, rebias), d), i32x4.splat(1)))), keep);
-      let r3 = v128.and(i32x4.add(a3, i32x4.add(roundC, v128.and(i32x4.shr_u(i32x4.add(a3, rebias), d), i32x4.splat(1)))), keep);
+      // normal range: round the dropped mantissa bits to nearest even. The parity of the target code is
+      // bit d of the rebased bits; for d ≤ 22 (M ≥ 1) that is bit d of |x| itself (the rebias has no bits
+      // below 23), for M = 0 the rebias's own low exponent bit counts
+      const pb0 = DK > 0 ? a0 : i32x4.add(a0, rebias), pb1 = DK > 0 ? a1 : i32x4.add(a1, rebias);
+      const pb2 = DK > 0 ? a2 : i32x4.add(a2, rebias), pb3 = DK > 0 ? a3 : i32x4.add(a3, rebias);
+      let r0 = v128.and(i32x4.add(a0, i32x4.add(roundC, v128.and(i32x4.shr_u(pb0, d), one))), keep);
+      let r1 = v128.and(i32x4.add(a1, i32x4.add(roundC, v128.and(i32x4.shr_u(pb1, d), one))), keep);
+      let r2 = v128.and(i32x4.add(a2, i32x4.add(roundC, v128.and(i32x4.shr_u(pb2, d), one))), keep);
+      let r3 = v128.and(i32x4.add(a3, i32x4.add(roundC, v128.and(i32x4.shr_u(pb3, d), one))), keep);
       // subnormal range: adding 2^(emin − M + 23) rounds to the subnormal grid (f32 RNE); subtracting is exact
       // zeros round to 0 on the normal path already; only true subnormal-range lanes need the blend
       if (blendAlways || anySubnormal(a0, a1, a2, a3, minNormM1)) {
@@ -521,9 +525,18 @@ function encodeRneFast(src: usize, dst: usize, n: i32, outBytes: i32, DC: Decode
   return total;
 }
 
+function quantizeRneFastM1(src: usize, dst: usize, n: i32, DC: DecodeConsts): i32 { return quantizeRneFastT(src, dst, n, DC, true, 22); }
+function quantizeRneFastM2(src: usize, dst: usize, n: i32, DC: DecodeConsts): i32 { return quantizeRneFastT(src, dst, n, DC, true, 21); }
+function quantizeRneFastM3(src: usize, dst: usize, n: i32, DC: DecodeConsts): i32 { return quantizeRneFastT(src, dst, n, DC, true, 20); }
+
 function quantizeRneFast(src: usize, dst: usize, n: i32, DC: DecodeConsts): i32 {
-  if (i32x4.extract_lane(EC.negZero, 0) != 0) return quantizeRneFastT(src, dst, n, DC, true);
-  return quantizeRneFastT(src, dst, n, DC, false);
+  if (i32x4.extract_lane(EC.negZero, 0) != 0) {
+    if (EC.M == 1) return quantizeRneFastM1(src, dst, n, DC);
+    if (EC.M == 2) return quantizeRneFastM2(src, dst, n, DC);
+    if (EC.M == 3) return quantizeRneFastM3(src, dst, n, DC);
+    return quantizeRneFastT(src, dst, n, DC, true, 0);
+  }
+  return quantizeRneFastT(src, dst, n, DC, false, 0);
 }
 
 @inline function dispatch(op: i32, desc: usize, src: usize, dst: usize, n: i32, outBytes: i32, mode: i32,
