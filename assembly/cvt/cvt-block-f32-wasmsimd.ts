@@ -58,12 +58,12 @@ function factorPhase(bd: usize, scales: usize, n: i32, rebH: i32): void {
   for (let j: i32 = 0; j < kp; j += 4) v128.store(o + (<usize>j << 2), i32x4.splat(0x7fc00000));
 }
 
-/** Table path for 16 codes at c: four gathers, times f; element NaN codes keep their bits. */
-@inline function gather16(lut: usize, c: usize, o: usize, f: v128, elNan: bool): void {
+/** Table path for 16 codes at c: four gathers, times f; keepNan: where the product is NaN (element NaN codes, 0 · Inf) the element's own bits. */
+@inline function gather16(lut: usize, c: usize, o: usize, f: v128, keepNan: bool): void {
   for (let q: i32 = 0; q < 16; q += 4) {
     const v = gather4(lut, load<u32>(c + <usize>q));
     let r = f32x4.mul(v, f);
-    if (elNan) r = sel(v, r, f32x4.ne(v, v));
+    if (keepNan) r = sel(v, r, f32x4.ne(r, r));
     v128.store(o + (<usize>q << 2), r);
   }
 }
@@ -128,21 +128,33 @@ function factorPhase(bd: usize, scales: usize, n: i32, rebH: i32): void {
       continue;
     }
     const f = f32x4.splat(x);
+    const keepNan = elNan || x == Infinity; // an NV d_b past FLT_MAX: 0 · Inf keeps the zero
     if (variant == 0) {
-      for (let j: i32 = 0; j < kp; j += 16) lut4Store16(pack4 ? unpack16(c + <usize>(j >> 1)) : v128.load(c + <usize>j), p0, p1, p2, p3, o + (<usize>j << 2), true, f);
+      for (let j: i32 = 0; j < kp; j += 16) lut4Store16(pack4 ? unpack16(c + <usize>(j >> 1)) : v128.load(c + <usize>j), p0, p1, p2, p3, o + (<usize>j << 2), true, f, keepNan);
     } else if (variant == 1) {
       for (let j: i32 = 0; j < kp; j += 16) {
         const raw = pack4 ? unpack16(c + <usize>(j >> 1)) : v128.load(c + <usize>j);
         const b = i8x16.shr_s(i8x16.shl(raw, sh), sh); // sign-extend the b-bit codes
         const lo = i16x8.extend_low_i8x16_s(b), hi = i16x8.extend_high_i8x16_s(b);
         const q = o + (<usize>j << 2);
-        v128.store(q, f32x4.mul(f32x4.convert_i32x4_s(i32x4.extend_low_i16x8_s(lo)), f));
-        v128.store(q, f32x4.mul(f32x4.convert_i32x4_s(i32x4.extend_high_i16x8_s(lo)), f), 16);
-        v128.store(q, f32x4.mul(f32x4.convert_i32x4_s(i32x4.extend_low_i16x8_s(hi)), f), 32);
-        v128.store(q, f32x4.mul(f32x4.convert_i32x4_s(i32x4.extend_high_i16x8_s(hi)), f), 48);
+        let r0 = f32x4.mul(f32x4.convert_i32x4_s(i32x4.extend_low_i16x8_s(lo)), f);
+        let r1 = f32x4.mul(f32x4.convert_i32x4_s(i32x4.extend_high_i16x8_s(lo)), f);
+        let r2 = f32x4.mul(f32x4.convert_i32x4_s(i32x4.extend_low_i16x8_s(hi)), f);
+        let r3 = f32x4.mul(f32x4.convert_i32x4_s(i32x4.extend_high_i16x8_s(hi)), f);
+        if (keepNan) { // 0 · Inf: the zero
+          const z = i32x4.splat(0);
+          r0 = sel(z, r0, f32x4.ne(r0, r0));
+          r1 = sel(z, r1, f32x4.ne(r1, r1));
+          r2 = sel(z, r2, f32x4.ne(r2, r2));
+          r3 = sel(z, r3, f32x4.ne(r3, r3));
+        }
+        v128.store(q, r0);
+        v128.store(q, r1, 16);
+        v128.store(q, r2, 32);
+        v128.store(q, r3, 48);
       }
     } else {
-      for (let j: i32 = 0; j < kp; j += 16) gather16(lut, c + <usize>j, o + (<usize>j << 2), f, elNan);
+      for (let j: i32 = 0; j < kp; j += 16) gather16(lut, c + <usize>j, o + (<usize>j << 2), f, keepNan);
     }
   }
 }

@@ -255,9 +255,10 @@ function decodeLut4(src: usize, dst: usize, n: i32, C: DecodeConsts): i32 {
 
 /**
  * Sixteen 4-bit codes (one per byte of b) → sixteen f32 at out: four i8x16.swizzle pick the four
- * bytes of each table value, eight shuffles interleave them; `scaled`: each value times f.
+ * bytes of each table value, eight shuffles interleave them; `scaled`: each value times f (keepNan:
+ * where the product is NaN, the value's own bits).
  */
-@inline export function lut4Store16(b: v128, p0: v128, p1: v128, p2: v128, p3: v128, out: usize, scaled: bool, f: v128): void {
+@inline export function lut4Store16(b: v128, p0: v128, p1: v128, p2: v128, p3: v128, out: usize, scaled: bool, f: v128, keepNan: bool = false): void {
   const q0 = i8x16.swizzle(p0, b);
   const q1 = i8x16.swizzle(p1, b);
   const q2 = i8x16.swizzle(p2, b);
@@ -270,7 +271,13 @@ function decodeLut4(src: usize, dst: usize, n: i32, C: DecodeConsts): i32 {
   let v1 = i8x16.shuffle(l01, l23, 8, 9, 24, 25, 10, 11, 26, 27, 12, 13, 28, 29, 14, 15, 30, 31);
   let v2 = i8x16.shuffle(h01, h23, 0, 1, 16, 17, 2, 3, 18, 19, 4, 5, 20, 21, 6, 7, 22, 23);
   let v3 = i8x16.shuffle(h01, h23, 8, 9, 24, 25, 10, 11, 26, 27, 12, 13, 28, 29, 14, 15, 30, 31);
-  if (scaled) {
+  if (scaled && keepNan) {
+    // where value · f is NaN (0 · Inf), keep the value's own bits
+    let r = f32x4.mul(v0, f); v0 = sel(v0, r, f32x4.ne(r, r));
+    r = f32x4.mul(v1, f); v1 = sel(v1, r, f32x4.ne(r, r));
+    r = f32x4.mul(v2, f); v2 = sel(v2, r, f32x4.ne(r, r));
+    r = f32x4.mul(v3, f); v3 = sel(v3, r, f32x4.ne(r, r));
+  } else if (scaled) {
     v0 = f32x4.mul(v0, f);
     v1 = f32x4.mul(v1, f);
     v2 = f32x4.mul(v2, f);

@@ -149,8 +149,13 @@ function elementValue(el: BlockElementInfo, code: number): number {
   return decodeRef(el.spec as MinifloatSpec, code);
 }
 
+/**
+ * Bits of x̂ where value · X is NaN: the element's own bits — its NaN for minifloat NaN codes, and for a
+ * zero times an infinite NV d_b (a hand-made payload whose tensorScale pushes d_b past FLT_MAX) the
+ * zero, which is the real product (INT zero: +0).
+ */
 function elementNanBits(el: BlockElementInfo, code: number): number {
-  return el.kind === 'minifloat' ? decodeBitsRef(el.spec as MinifloatSpec, code) : NAN_BITS;
+  return el.kind === 'minifloat' ? decodeBitsRef(el.spec as MinifloatSpec, code) : 0;
 }
 
 function scaleInfo(el: BlockElementInfo): ElementScaleInfo {

@@ -17,8 +17,9 @@ import { BLOCK_FORMATS, bfpSpec, bitsPerElement, blockElement, blockSpec, type B
 import { minifloatLimits } from '../../src/formats/limits.js';
 import { unpackRef } from '../../src/formats/packing.js';
 import type { MinifloatSpec } from '../../src/formats/spec.js';
+import { caseArb } from '../helpers/block-cases.js';
 import { thrown } from '../helpers/errors.js';
-import { bitsOf, f32bits, fromBits, nextDown, nextUp } from '../helpers/f32.js';
+import { bitsOf, f32bits, fromBits, nextUp } from '../helpers/f32.js';
 
 const f32 = (a: readonly number[], n = a.length) => {
   const x = new Float32Array(n);
@@ -251,69 +252,6 @@ describe('layout', () => {
 });
 
 // ---- property tests ----------------------------------------------------------------------------
-
-const RULES = ['floor', 'ceil', 'rceil', 'even'] as const;
-const ROUNDINGS: BlockRounding[] = ['rne', 'half_away', 'toward_zero'];
-const EXTRA_ROWS: BlockSpec[] = [
-  bfpSpec({ blockSize: 5, mantissaBits: 3, signIncluded: true, expBits: 6 }),
-  bfpSpec({ blockSize: 3, mantissaBits: 1, signIncluded: false }),
-];
-const ROWS = [...BLOCK_FORMATS, ...EXTRA_ROWS];
-
-const atom: fc.Arbitrary<number> = fc.oneof(
-  { weight: 6, arbitrary: fc.tuple(fc.integer({ min: -96, max: 96 }), fc.integer({ min: -12, max: 12 })).map(([k, e]) => k * 2 ** e) }, // grid points and exact ties
-  { weight: 4, arbitrary: fc.float({ min: -1000, max: 1000, noNaN: true }) },
-  { weight: 2, arbitrary: fc.tuple(fc.integer({ min: -30, max: 30 }), fc.constantFrom(-1, 0, 1), fc.boolean()).map(([e, d, neg]) => {
-    const p = 2 ** e;
-    const v = d < 0 ? nextDown(p) : d > 0 ? nextUp(p) : p;
-    return neg ? -v : v;
-  }) }, // block maxima just below / at / above powers of two
-  { weight: 1, arbitrary: fc.tuple(fc.integer({ min: 1, max: 0x7fffff }), fc.boolean()).map(([b, neg]) => fromBits(b | (neg ? 0x80000000 : 0))) }, // f32 subnormals
-  { weight: 1, arbitrary: fc.tuple(fc.integer({ min: 20, max: 100 }), fc.double({ min: 1, max: 2, noNaN: true }), fc.boolean()).map(([e, m, neg]) => (neg ? -1 : 1) * m * 2 ** e) }, // outliers
-  { weight: 2, arbitrary: fc.constantFrom(0, -0) },
-  { weight: 1, arbitrary: fc.constantFrom(NaN, Infinity, -Infinity) },
-);
-
-interface Case {
-  spec: BlockSpec;
-  shape: number[];
-  axis: number;
-  x: Float32Array;
-  opts: BlockOptions;
-}
-
-const caseArb: fc.Arbitrary<Case> = fc
-  .record({
-    spec: fc.constantFrom(...ROWS),
-    shape: fc.array(fc.integer({ min: 1, max: 9 }), { minLength: 1, maxLength: 3 }),
-    blocksAlong: fc.integer({ min: 1, max: 3 }),
-    ragged: fc.integer({ min: 0, max: 40 }),
-    axisPick: fc.nat(),
-    negAxis: fc.boolean(),
-    rule: fc.constantFrom(...RULES),
-    rounding: fc.constantFrom(...ROUNDINGS),
-    shift: fc.constantFrom(0, 0, 0, -130, -60, 40),
-    zeroFrom: fc.nat(),
-    zeroLen: fc.integer({ min: 0, max: 40 }),
-    seed: fc.integer(),
-  })
-  .chain((r) => {
-    const rank = r.shape.length;
-    const axis = r.axisPick % rank;
-    const shape = [...r.shape];
-    // the blocked axis: a few blocks, often ragged
-    shape[axis] = Math.max(1, (r.blocksAlong - 1) * r.spec.blockSize + (r.ragged % r.spec.blockSize || r.spec.blockSize));
-    while (shape.reduce((a, b) => a * b, 1) > 400) shape[(axis + 1) % rank] = Math.max(1, shape[(axis + 1) % rank] >> 1), shape[axis] = Math.max(1, shape[axis] >> 1);
-    const n = shape.reduce((a, b) => a * b, 1);
-    return fc.array(atom, { minLength: n, maxLength: n }).map((vals) => {
-      const x = new Float32Array(n);
-      for (let i = 0; i < n; i++) x[i] = Number.isFinite(vals[i]) && vals[i] !== 0 ? vals[i] * 2 ** r.shift : vals[i];
-      for (let i = r.zeroFrom % n; i < Math.min(n, (r.zeroFrom % n) + r.zeroLen); i++) x[i] = 0; // zero runs (zero blocks)
-      const opts: BlockOptions = { shape, axis: r.negAxis ? axis - rank : axis, rounding: r.rounding };
-      if (r.spec.scale !== 'ue4m3') opts.scaleRule = r.rule;
-      return { spec: r.spec, shape, axis, x, opts };
-    });
-  });
 
 /** Element grid spacing at |y| (y divided by the block scale), for the error bound. */
 function stepAt(s: BlockSpec, y: number): number {
