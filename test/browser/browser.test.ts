@@ -12,6 +12,8 @@ import { extname, join, normalize, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { encodeBlockRef } from '../../src/formats/block-ref.js';
+import { BLOCK_FORMATS } from '../../src/formats/block-spec.js';
 import { CASES, KNOWN, bitsF32, runCases, type BrowserResult } from './cases.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -162,6 +164,14 @@ describe('numlab in headless Chromium', () => {
     expect(q[KNOWN.e4m3Input.indexOf(1)]).toBe(1);
     expect(fp4.codes).toEqual(KNOWN.fp4Codes);
     expect(Array.from(bitsF32(fp4.decoded))).toEqual(KNOWN.fp4Values);
+    // block formats: the browser's bytes are the reference twin's
+    for (const [i, c] of CASES.entries()) {
+      const spec = BLOCK_FORMATS.find((b) => b.id === c.format);
+      if (!spec) continue;
+      const ref = encodeBlockRef(spec, bitsF32(c.input), c.opts as never);
+      const tensor = ref.tensorScale === undefined ? [] : Array.from(new Uint32Array(new Float32Array([ref.tensorScale]).buffer));
+      expect(out.results[i].codes, `${c.format} in the browser`).toEqual([...ref.codes, ...ref.scales, ...tensor]);
+    }
     expect(pageErrors).toEqual([]);
   });
 });
