@@ -34,7 +34,13 @@ const TAIL_IDX = memory.data(64, 16);
 
 /** INT: the clamped integer q (before masking to a code); bipolar: the code u. */
 @inline function code4(y: v128, mode: i32, bipolar: bool, kmax: v128, vqmin: v128, vqmax: v128, vmask: v128, zp: v128,
-                       idx: v128, sA: v128, sB: v128): v128 {
+                       idx: v128, sA: v128, sB: v128, noZp: bool = false, fqmin: v128 = v128.splat<i32>(0), fqmax: v128 = v128.splat<i32>(0), fmagic: v128 = v128.splat<i32>(0)): v128 {
+  if (noZp) {
+    // no zero point, RNE: clamp to [qmin, qmax] in f32 (exact integers), then one f32 addition of
+    // 1.5·2^23 rounds to an integer that sits in the low mantissa bits
+    const c = f32x4.pmin(f32x4.pmax(y, fqmin), fqmax);
+    return i32x4.sub(f32x4.add(c, fmagic), fmagic);
+  }
   if (mode == R_RNE && !bipolar) {
     // round half to even on the signed value (= sign · RNE(|y|)): clamp to ±2^22 (beyond, qmin/qmax
     // clamp anyway), add 1.5·2^23 so f32 addition rounds to an integer, read it from the mantissa bits
@@ -47,8 +53,22 @@ const TAIL_IDX = memory.data(64, 16);
   return i32x4.min_s(i32x4.max_s(i32x4.add(lv, zp), vqmin), vqmax);
 }
 
+/** Loop constants of the no-zero-point RNE path, loaded from memory so they stay in registers. */
+@unmanaged class FloatClamp {
+  qmin: v128 = v128.splat<i32>(0);
+  qmax: v128 = v128.splat<i32>(0);
+  magic: v128 = v128.splat<i32>(0);
+}
+const FC = changetype<FloatClamp>(memory.data(offsetof<FloatClamp>(), 16));
+
 @inline function runInt(op: i32, src: usize, dst: usize, n: i32, outBytes: i32, qmin: i32, qmax: i32, mask: i32, bipolar: bool,
-                        scales: usize, zps: usize, runLen: i32, first: i32, mode: i32, seedA: i32, seedB: i32, idxs: usize): i32 {
+                        scales: usize, zps: usize, runLen: i32, first: i32, mode: i32, seedA: i32, seedB: i32, idxs: usize, noZp: bool = false): i32 {
+  if (noZp) {
+    FC.qmin = f32x4.splat(<f32>qmin);
+    FC.qmax = f32x4.splat(<f32>qmax);
+    FC.magic = f32x4.splat(12582912.0);
+  }
+  const fqmin = FC.qmin, fqmax = FC.qmax, fmagic = FC.magic; // locals: V8 keeps them in registers
   const sA = i32x4.splat(seedA);
   const sB = i32x4.splat(seedB);
   const vqmin = i32x4.splat(qmin);
@@ -103,10 +123,10 @@ const TAIL_IDX = memory.data(64, 16);
         x2 = v128.load(ip, 32);
         x3 = v128.load(ip, 48);
       }
-      const c0 = code4(y0, mode, bipolar, kmax, vqmin, vqmax, vmask, zp, x0, sA, sB);
-      const c1 = code4(y1, mode, bipolar, kmax, vqmin, vqmax, vmask, zp, x1, sA, sB);
-      const c2 = code4(y2, mode, bipolar, kmax, vqmin, vqmax, vmask, zp, x2, sA, sB);
-      const c3 = code4(y3, mode, bipolar, kmax, vqmin, vqmax, vmask, zp, x3, sA, sB);
+      const c0 = code4(y0, mode, bipolar, kmax, vqmin, vqmax, vmask, zp, x0, sA, sB, noZp, fqmin, fqmax, fmagic);
+      const c1 = code4(y1, mode, bipolar, kmax, vqmin, vqmax, vmask, zp, x1, sA, sB, noZp, fqmin, fqmax, fmagic);
+      const c2 = code4(y2, mode, bipolar, kmax, vqmin, vqmax, vmask, zp, x2, sA, sB, noZp, fqmin, fqmax, fmagic);
+      const c3 = code4(y3, mode, bipolar, kmax, vqmin, vqmax, vmask, zp, x3, sA, sB, noZp, fqmin, fqmax, fmagic);
       if (op == 1) {
         // fused quantize: (q − zp) · s, or the bipolar level (2u − (2^b − 1)) · s
         const out = rem < 16 ? TAIL_OUT : dst + (<usize>i << 2);
@@ -142,8 +162,19 @@ const TAIL_IDX = memory.data(64, 16);
   return i32x4.extract_lane(nans, 0) + i32x4.extract_lane(nans, 1) + i32x4.extract_lane(nans, 2) + i32x4.extract_lane(nans, 3);
 }
 
+function encodeIntRneNoZp(src: usize, dst: usize, n: i32, outBytes: i32, qmin: i32, qmax: i32, mask: i32, scales: usize, runLen: i32, first: i32): i32 {
+  return runInt(0, src, dst, n, outBytes, qmin, qmax, mask, false, scales, 0, runLen, first, R_RNE, 0, 0, 0, true);
+}
+function quantizeIntRneNoZp(src: usize, dst: usize, n: i32, qmin: i32, qmax: i32, mask: i32, scales: usize, runLen: i32, first: i32): i32 {
+  return runInt(1, src, dst, n, 4, qmin, qmax, mask, false, scales, 0, runLen, first, R_RNE, 0, 0, 0, true);
+}
+
 @inline function dispatchInt(op: i32, src: usize, dst: usize, n: i32, outBytes: i32, qmin: i32, qmax: i32, mask: i32, bipolar: bool,
                              scales: usize, zps: usize, runLen: i32, first: i32, mode: i32, seedA: i32, seedB: i32, idxs: usize): i32 {
+  if (mode == R_RNE && !bipolar && zps == 0) {
+    if (op == 0) return encodeIntRneNoZp(src, dst, n, outBytes, qmin, qmax, mask, scales, runLen, first);
+    return quantizeIntRneNoZp(src, dst, n, qmin, qmax, mask, scales, runLen, first);
+  }
   switch (mode) {
     case R_RNE: return runInt(op, src, dst, n, outBytes, qmin, qmax, mask, bipolar, scales, zps, runLen, first, R_RNE, seedA, seedB, idxs);
     case R_HALF_AWAY: return runInt(op, src, dst, n, outBytes, qmin, qmax, mask, bipolar, scales, zps, runLen, first, R_HALF_AWAY, seedA, seedB, idxs);
