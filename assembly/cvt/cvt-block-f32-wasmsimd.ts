@@ -15,7 +15,7 @@ import {
 } from "../common/desc";
 import { sel } from "../common/lanes";
 import { pow2f, pow2v, ue4m3Value4 } from "./cvt-f32-block-wasmsimd";
-import { decodeNormalHi8, gather4, loadDecodeConsts, lut4Planes, lut4Store16, DecodeConsts } from "./cvt-minifloat-f32-wasmsimd";
+import { gather4, hi8Store16, loadDecodeConsts, lut4Planes, lut4Store16, DecodeConsts } from "./cvt-minifloat-f32-wasmsimd";
 
 const BATCH: i32 = 4096;
 const PLANES = memory.data(64, 16);
@@ -111,13 +111,7 @@ function factorPhase(bd: usize, scales: usize, n: i32, rebH: i32): void {
             gather16(lut, c + <usize>j, o + (<usize>j << 2), v128.load32_splat(XS + (<usize>t << 2)), elNan);
             continue;
           }
-          const hl = decodeNormalHi8(i16x8.extend_low_i8x16_u(b), mmH, dh, rebHb, smH);
-          const hh = decodeNormalHi8(i16x8.extend_high_i8x16_u(b), mmH, dh, rebHb, smH);
-          const q = o + (<usize>j << 2);
-          v128.store(q, i32x4.shl(i32x4.extend_low_i16x8_u(hl), 16));
-          v128.store(q, i32x4.shl(i32x4.extend_high_i16x8_u(hl), 16), 16);
-          v128.store(q, i32x4.shl(i32x4.extend_low_i16x8_u(hh), 16), 32);
-          v128.store(q, i32x4.shl(i32x4.extend_high_i16x8_u(hh), 16), 48);
+          hi8Store16(b, mmH, dh, rebHb, smH, o + (<usize>j << 2));
         }
         continue;
       }

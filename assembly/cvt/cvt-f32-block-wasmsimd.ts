@@ -21,7 +21,7 @@ import {
   B_KIND, B_RULE, B_EMAX, B_MAXBITS, B_MBITS, B_ISHIFT, B_SBIAS, B_SNAN, B_NV_SEOM, B_NV_SDEC, B_CODEMASK, B_KP, B_PACK4,
 } from "../common/desc";
 import { sel, R_RNE, R_HALF_AWAY, R_TOWARD_ZERO } from "../common/lanes";
-import { EC, loadEncodeConsts, magnitudeAny, magNormal, magSub, anySubnormal } from "./cvt-f32-minifloat-wasmsimd";
+import { EC, FP4_TABLE, fp4Mag16, fp4Table, rneMag16, loadEncodeConsts, magnitudeAny } from "./cvt-f32-minifloat-wasmsimd";
 import { decode4, loadDecodeConsts, DecodeConsts } from "./cvt-minifloat-f32-wasmsimd";
 
 const FLT_MAX: f32 = 3.4028234663852886e38;
@@ -50,6 +50,8 @@ const KC = memory.data<u32>([
   1, 1, 1, 1, //                                     16: one
   0x4b400000, 0x4b400000, 0x4b400000, 0x4b400000, // 32: 1.5 · 2^23 (f32): adding it rounds |y| < 2^22 to an integer, RNE
   0x4b000000, 0x4b000000, 0x4b000000, 0x4b000000, // 48: 2^23 (f32)
+  0x7f800000, 0x7f800000, 0x7f800000, 0x7f800000, // 64: f32 exponent field
+  0x80000000, 0x80000000, 0x80000000, 0x80000000, // 80: f32 sign bit
 ], 16);
 
 // Per-block factors of the current batch (≤ BATCH blocks), written by the scale phase.
@@ -188,16 +190,13 @@ function scales4(bd: usize, src: usize, scales: usize, n: i32): void {
 }
 
 // Element variants (compile-time constants of the per-variant loops).
-const V_MF_FAST: i32 = 0; //  minifloat, RNE, integer rounding of the f32 bits (rows with D_FAST)
+const V_MF_FAST: i32 = 0; //  minifloat quantize, RNE, one f32 rounding (D_FAST rows with M ≥ 1 and a signed zero)
 const V_MF_ANY: i32 = 1; //   minifloat, general method (any rounding mode)
 const V_INT: i32 = 2; //      INT grid
 
-/** Minifloat code of four lanes (y already clamped to ±max in `a` = |y| bits; `b` = y bits for the sign). */
-@inline function mfCode(variant: i32, mode: i32, b: v128, a: v128, fastV: v128, negZeroFast: bool, off: v128, negZero: v128, signMask: v128, sgnShift: i32): v128 {
-  let v: v128;
-  if (variant == V_MF_FAST) v = fastV;
-  else v = magnitudeAny(v128.or(a, v128.and(b, i32x4.splat(0x80000000))), mode, i32x4.splat(0), i32x4.splat(0), i32x4.splat(0));
-  if (negZeroFast) return v128.or(v, v128.and(i32x4.shr_u(b, sgnShift), signMask));
+/** Minifloat code of four lanes by the general method (`a` = |y| bits clamped to max, `b` = y bits for the sign). */
+@inline function mfCode(mode: i32, b: v128, a: v128, off: v128, negZero: v128, signMask: v128): v128 {
+  const v = magnitudeAny(v128.or(a, v128.and(b, i32x4.splat(0x80000000))), mode, i32x4.splat(0), i32x4.splat(0), i32x4.splat(0));
   const zero = i32x4.splat(0);
   const mag = i32x4.max_s(i32x4.add(v, off), zero);
   const neg = i32x4.lt_s(b, zero);
@@ -231,15 +230,8 @@ const V_INT: i32 = 2; //      INT grid
   const codeMask = i32x4.splat(dget(bd, B_CODEMASK));
   const absMask = i32x4.splat(0x7fffffff);
   // minifloat constants (EC was loaded from the element descriptor)
-  const M = EC.M;
-  const d = 23 - M;
-  const rebias = EC.rebias, roundC = i32x4.splat((1 << (d - 1)) - 1), minNorm = EC.minNorm;
-  const minNormM1 = i32x4.sub(minNorm, i32x4.splat(1));
-  const emin = i32x4.extract_lane(EC.emin, 0);
-  const s1 = i32x4.splat((M - emin + 127) << 23); // 2^(M − emin): scales the subnormal range onto the code grid
-  const blendAlways = M <= 1 && emin >= -2; // FP4-like rows: most scaled values are subnormal
-  const off = EC.off, negZero = EC.negZero, signMask = EC.signMask, sgnShift = EC.sgnShift;
-  const negZeroFast = variant == V_MF_FAST && i32x4.extract_lane(negZero, 0) != 0;
+  const off = EC.off, negZero = EC.negZero, signMask = EC.signMask, minNorm = EC.minNorm;
+  const signBit = v128.load(KC, 80), expMask = v128.load(KC, 64), magicK = i32x4.splat(((23 - EC.M) << 23) | 0x400000);
   // groups of GROUP blocks: the scale phase reads a group from memory, the element phase re-reads it from L1
   for (let b0: i32 = 0; b0 < nBlocks; b0 += GROUP) {
     const nb = min<i32>(GROUP, nBlocks - b0);
@@ -293,29 +285,24 @@ const V_INT: i32 = 2; //      INT grid
           const a1 = i32x4.min_u(v128.and(y1, absMask), maxBits);
           const a2 = i32x4.min_u(v128.and(y2, absMask), maxBits);
           const a3 = i32x4.min_u(v128.and(y3, absMask), maxBits);
-          let v0 = i32x4.splat(0), v1 = i32x4.splat(0), v2 = i32x4.splat(0), v3 = i32x4.splat(0);
           if (variant == V_MF_FAST) {
-            v0 = magNormal(a0, d, rebias, roundC);
-            v1 = magNormal(a1, d, rebias, roundC);
-            v2 = magNormal(a2, d, rebias, roundC);
-            v3 = magNormal(a3, d, rebias, roundC);
-            if (blendAlways || anySubnormal(a0, a1, a2, a3, minNormM1)) {
-              v0 = sel(magSub(a0, s1, s1, true), v0, i32x4.lt_s(a0, minNorm));
-              v1 = sel(magSub(a1, s1, s1, true), v1, i32x4.lt_s(a1, minNorm));
-              v2 = sel(magSub(a2, s1, s1, true), v2, i32x4.lt_s(a2, minNorm));
-              v3 = sel(magSub(a3, s1, s1, true), v3, i32x4.lt_s(a3, minNorm));
-            } else {
-              const z = i32x4.splat(0);
-              v0 = i32x4.max_s(v0, z);
-              v1 = i32x4.max_s(v1, z);
-              v2 = i32x4.max_s(v2, z);
-              v3 = i32x4.max_s(v3, z);
-            }
+            // quantize, RNE, M ≥ 1: one f32 addition rounds |y| to the element grid, normal and subnormal
+            // alike (C = 1.5 · 2^23 · the spacing of the binade of max(|y|, least normal); quantizeRneFastT)
+            const k0 = i32x4.add(v128.and(i32x4.max_u(a0, minNorm), expMask), magicK);
+            const k1 = i32x4.add(v128.and(i32x4.max_u(a1, minNorm), expMask), magicK);
+            const k2 = i32x4.add(v128.and(i32x4.max_u(a2, minNorm), expMask), magicK);
+            const k3 = i32x4.add(v128.and(i32x4.max_u(a3, minNorm), expMask), magicK);
+            const o = dst + (<usize>(blk * kp + j) << 2);
+            v128.store(o, f32x4.mul(v128.or(f32x4.sub(f32x4.add(a0, k0), k0), v128.and(y0, signBit)), xs));
+            v128.store(o, f32x4.mul(v128.or(f32x4.sub(f32x4.add(a1, k1), k1), v128.and(y1, signBit)), xs), 16);
+            v128.store(o, f32x4.mul(v128.or(f32x4.sub(f32x4.add(a2, k2), k2), v128.and(y2, signBit)), xs), 32);
+            v128.store(o, f32x4.mul(v128.or(f32x4.sub(f32x4.add(a3, k3), k3), v128.and(y3, signBit)), xs), 48);
+            continue;
           }
-          c0 = mfCode(variant, mode, y0, a0, v0, negZeroFast, off, negZero, signMask, sgnShift);
-          c1 = mfCode(variant, mode, y1, a1, v1, negZeroFast, off, negZero, signMask, sgnShift);
-          c2 = mfCode(variant, mode, y2, a2, v2, negZeroFast, off, negZero, signMask, sgnShift);
-          c3 = mfCode(variant, mode, y3, a3, v3, negZeroFast, off, negZero, signMask, sgnShift);
+          c0 = mfCode(mode, y0, a0, off, negZero, signMask);
+          c1 = mfCode(mode, y1, a1, off, negZero, signMask);
+          c2 = mfCode(mode, y2, a2, off, negZero, signMask);
+          c3 = mfCode(mode, y3, a3, off, negZero, signMask);
           if (op == 1) {
             const o = dst + (<usize>(blk * kp + j) << 2);
             v128.store(o, f32x4.mul(decode4(c0, DC), xs));
@@ -334,12 +321,6 @@ const V_INT: i32 = 2; //      INT grid
 // ---- the RNE encode paths of the benchmarked rows, specialised -----------------------------------
 
 
-/** anySubnormal of the element kernels with `one` in a register (a v128.const would be rebuilt per use). */
-@inline function anySub(a0: v128, a1: v128, a2: v128, a3: v128, minNormM1: v128, one: v128): bool {
-  const m = i32x4.min_u(i32x4.min_u(i32x4.sub(a0, one), i32x4.sub(a1, one)), i32x4.min_u(i32x4.sub(a2, one), i32x4.sub(a3, one)));
-  return v128.any_true(i32x4.lt_u(m, minNormM1));
-}
-
 /** Stores 16 byte codes at out + j, or (pack4) their 4-bit pairs as 8 bytes at out + j/2 (LSB-first stream: even code in the low nibble). */
 @inline function storeCodes16(codes: v128, out: usize, j: i32, pack4: bool): void {
   if (!pack4) {
@@ -351,12 +332,13 @@ const V_INT: i32 = 2; //      INT grid
 }
 
 /**
- * RNE encode of minifloat-element rows with D_FAST, a signed zero and zero offset (every MX FP
- * element), for a constant code layout: D = 23 − M, SGNSH = 8 − code bits. Codes = narrowed
+ * RNE encode, specialised. INT-grid rows (INT): y = x · 2^(ISHIFT − e) (· F2S), clamped to ±qmax and
+ * rounded in one f32 addition. Minifloat-element rows with D_FAST, a signed zero and zero offset
+ * (every MX FP element), for a constant code layout: D = 23 − M, SGNSH = 8 − code bits. Codes = narrowed
  * magnitudes or-ed with sign bytes taken from the f32 inputs by saturating narrows (the sign bit of
  * an i32 survives two signed narrows as bit 7 of a byte).
  */
-@inline function encFastT(D: i32, SGNSH: i32, pack4: bool, bd: usize, src: usize, dst: usize, scales: usize, nBlocks: i32): void {
+@inline function encFastT(D: i32, SGNSH: i32, pack4: bool, FP4: bool, INT: bool, bd: usize, src: usize, dst: usize, scales: usize, nBlocks: i32): void {
   const absMask = v128.load(KC), one = v128.load(KC, 16), magic = v128.load(KC, 48);
   const zero = i32x4.splat(0);
   const kp = dget(bd, B_KP);
@@ -368,6 +350,13 @@ const V_INT: i32 = 2; //      INT grid
   const s1 = i32x4.splat((EC.M - emin + 127) << 23);
   const blendAlways = EC.M <= 1 && emin >= -2; // FP4-like rows: most scaled values are subnormal
   const signByte = i8x16.splat(<i8>(0x80 >> SGNSH));
+  const expMask = v128.load(KC, 64), magicK = i32x4.splat(((23 - EC.M) << 23) | 0x400000);
+  const fbase = i32x4.splat(FP4 ? fp4Table() : 0), ftable = v128.load(FP4_TABLE);
+  // INT grid rows
+  const imagic = v128.load(KC, 32);
+  const qmax = f32x4.splat(reinterpret<f32>(dget(bd, B_MAXBITS)) * pow2f(dget(bd, B_ISHIFT)));
+  const qmin = f32x4.neg(qmax);
+  const codeMask = i32x4.splat(dget(bd, B_CODEMASK));
   for (let b0: i32 = 0; b0 < nBlocks; b0 += GROUP) {
     const nb = min<i32>(GROUP, nBlocks - b0);
     scales4(bd, src + <usize>b0 * <usize>kp * 4, scales + <usize>b0, nb);
@@ -380,73 +369,6 @@ const V_INT: i32 = 2; //      INT grid
         continue;
       }
       const f1 = v128.load32_splat(F1S + (<usize>t << 2));
-      for (let j: i32 = 0; j < kp; j += 16) {
-        const q = p + (<usize>j << 2);
-        const y0 = f32x4.mul(v128.load(q), f1);
-        const y1 = f32x4.mul(v128.load(q, 16), f1);
-        const y2 = f32x4.mul(v128.load(q, 32), f1);
-        const y3 = f32x4.mul(v128.load(q, 48), f1);
-        // saturate: |y| clamped to the element max (u32 order of non-negative f32 bits)
-        const a0 = i32x4.min_u(v128.and(y0, absMask), maxBits);
-        const a1 = i32x4.min_u(v128.and(y1, absMask), maxBits);
-        const a2 = i32x4.min_u(v128.and(y2, absMask), maxBits);
-        const a3 = i32x4.min_u(v128.and(y3, absMask), maxBits);
-        // normal range: rebias, round the dropped bits to nearest even, shift
-        let v0 = i32x4.shr_s(i32x4.add(i32x4.add(a0, rebRound), v128.and(i32x4.shr_u(a0, D), one)), D);
-        let v1 = i32x4.shr_s(i32x4.add(i32x4.add(a1, rebRound), v128.and(i32x4.shr_u(a1, D), one)), D);
-        let v2 = i32x4.shr_s(i32x4.add(i32x4.add(a2, rebRound), v128.and(i32x4.shr_u(a2, D), one)), D);
-        let v3 = i32x4.shr_s(i32x4.add(i32x4.add(a3, rebRound), v128.and(i32x4.shr_u(a3, D), one)), D);
-        if (blendAlways) {
-          // subnormal grid on min(|y|, least normal), then the larger of the two paths: below the least
-          // normal the normal path is ≤ the subnormal one (negative below half of it), at and above it the
-          // subnormal path gives the least normal code 2^M ≤ the normal one
-          v0 = i32x4.max_s(v0, i32x4.sub(f32x4.add(f32x4.mul(i32x4.min_u(a0, minNorm), s1), magic), magic));
-          v1 = i32x4.max_s(v1, i32x4.sub(f32x4.add(f32x4.mul(i32x4.min_u(a1, minNorm), s1), magic), magic));
-          v2 = i32x4.max_s(v2, i32x4.sub(f32x4.add(f32x4.mul(i32x4.min_u(a2, minNorm), s1), magic), magic));
-          v3 = i32x4.max_s(v3, i32x4.sub(f32x4.add(f32x4.mul(i32x4.min_u(a3, minNorm), s1), magic), magic));
-        } else if (anySub(a0, a1, a2, a3, minNormM1, one)) {
-          // subnormal range (and zeros): scale onto the code grid, adding 2^23 rounds to an integer
-          v0 = sel(i32x4.sub(f32x4.add(f32x4.mul(a0, s1), magic), magic), v0, i32x4.lt_s(a0, minNorm));
-          v1 = sel(i32x4.sub(f32x4.add(f32x4.mul(a1, s1), magic), magic), v1, i32x4.lt_s(a1, minNorm));
-          v2 = sel(i32x4.sub(f32x4.add(f32x4.mul(a2, s1), magic), magic), v2, i32x4.lt_s(a2, minNorm));
-          v3 = sel(i32x4.sub(f32x4.add(f32x4.mul(a3, s1), magic), magic), v3, i32x4.lt_s(a3, minNorm));
-        } else {
-          v0 = i32x4.max_s(v0, zero); // zeros come out of the normal path negative
-          v1 = i32x4.max_s(v1, zero);
-          v2 = i32x4.max_s(v2, zero);
-          v3 = i32x4.max_s(v3, zero);
-        }
-        const mag = i8x16.narrow_i16x8_u(i16x8.narrow_i32x4_u(v0, v1), i16x8.narrow_i32x4_u(v2, v3));
-        let sg = i8x16.narrow_i16x8_s(i16x8.narrow_i32x4_s(y0, y1), i16x8.narrow_i32x4_s(y2, y3));
-        if (SGNSH != 0) sg = i8x16.shr_u(sg, SGNSH);
-        storeCodes16(v128.or(mag, v128.and(sg, signByte)), out, j, pack4);
-      }
-    }
-  }
-}
-
-/**
- * RNE encode of INT-grid rows: y = x · 2^(ISHIFT − e) (· F2S), clamped to ±qmax and rounded in one
- * f32 addition of 1.5 · 2^23, whose low mantissa bits are then the signed integer.
- */
-@inline function encIntRneT(pack4: bool, bd: usize, src: usize, dst: usize, scales: usize, nBlocks: i32): void {
-  const magic = v128.load(KC, 32);
-  const kp = dget(bd, B_KP);
-  const qmax = f32x4.splat(reinterpret<f32>(dget(bd, B_MAXBITS)) * pow2f(dget(bd, B_ISHIFT)));
-  const qmin = f32x4.neg(qmax);
-  const codeMask = i32x4.splat(dget(bd, B_CODEMASK));
-  for (let b0: i32 = 0; b0 < nBlocks; b0 += GROUP) {
-    const nb = min<i32>(GROUP, nBlocks - b0);
-    scales4(bd, src + <usize>b0 * <usize>kp * 4, scales + <usize>b0, nb);
-    for (let t: i32 = 0; t < nb; t++) {
-      const blk = b0 + t;
-      const p = src + <usize>blk * <usize>kp * 4;
-      const out = dst + (pack4 ? <usize>blk * <usize>(kp >> 1) : <usize>blk * <usize>kp);
-      if (isNaN(load<f32>(XS + (<usize>t << 2)))) {
-        memory.fill(out, 0, pack4 ? <usize>(kp >> 1) : <usize>kp);
-        continue;
-      }
-      const f1 = v128.load32_splat(F1S + (<usize>t << 2));
       const f2 = load<f32>(F2S + (<usize>t << 2));
       for (let j: i32 = 0; j < kp; j += 16) {
         const q = p + (<usize>j << 2);
@@ -454,31 +376,48 @@ const V_INT: i32 = 2; //      INT grid
         let y1 = f32x4.mul(v128.load(q, 16), f1);
         let y2 = f32x4.mul(v128.load(q, 32), f1);
         let y3 = f32x4.mul(v128.load(q, 48), f1);
-        if (f2 != 1) {
-          const f2v = f32x4.splat(f2);
-          y0 = f32x4.mul(y0, f2v);
-          y1 = f32x4.mul(y1, f2v);
-          y2 = f32x4.mul(y2, f2v);
-          y3 = f32x4.mul(y3, f2v);
+        if (INT) {
+          if (f2 != 1) { // 2^(ISHIFT − e) past 2^127: the rest of the factor
+            const f2v = f32x4.splat(f2);
+            y0 = f32x4.mul(y0, f2v);
+            y1 = f32x4.mul(y1, f2v);
+            y2 = f32x4.mul(y2, f2v);
+            y3 = f32x4.mul(y3, f2v);
+          }
+          // clamp to ±qmax, then one f32 addition of 1.5 · 2^23 leaves the signed integer in the low mantissa bits
+          const c0 = v128.and(i32x4.sub(f32x4.add(f32x4.pmax(f32x4.pmin(y0, qmax), qmin), imagic), imagic), codeMask);
+          const c1 = v128.and(i32x4.sub(f32x4.add(f32x4.pmax(f32x4.pmin(y1, qmax), qmin), imagic), imagic), codeMask);
+          const c2 = v128.and(i32x4.sub(f32x4.add(f32x4.pmax(f32x4.pmin(y2, qmax), qmin), imagic), imagic), codeMask);
+          const c3 = v128.and(i32x4.sub(f32x4.add(f32x4.pmax(f32x4.pmin(y3, qmax), qmin), imagic), imagic), codeMask);
+          storeCodes16(i8x16.narrow_i16x8_u(i16x8.narrow_i32x4_u(c0, c1), i16x8.narrow_i32x4_u(c2, c3)), out, j, pack4);
+          continue;
         }
-        const c0 = v128.and(i32x4.sub(f32x4.add(f32x4.pmax(f32x4.pmin(y0, qmax), qmin), magic), magic), codeMask);
-        const c1 = v128.and(i32x4.sub(f32x4.add(f32x4.pmax(f32x4.pmin(y1, qmax), qmin), magic), magic), codeMask);
-        const c2 = v128.and(i32x4.sub(f32x4.add(f32x4.pmax(f32x4.pmin(y2, qmax), qmin), magic), magic), codeMask);
-        const c3 = v128.and(i32x4.sub(f32x4.add(f32x4.pmax(f32x4.pmin(y3, qmax), qmin), magic), magic), codeMask);
-        storeCodes16(i8x16.narrow_i16x8_u(i16x8.narrow_i32x4_u(c0, c1), i16x8.narrow_i32x4_u(c2, c3)), out, j, pack4);
+        // saturate: |y| clamped to the element max (u32 order of non-negative f32 bits)
+        const a0 = i32x4.min_u(v128.and(y0, absMask), maxBits);
+        const a1 = i32x4.min_u(v128.and(y1, absMask), maxBits);
+        const a2 = i32x4.min_u(v128.and(y2, absMask), maxBits);
+        const a3 = i32x4.min_u(v128.and(y3, absMask), maxBits);
+        let sg = i8x16.narrow_i16x8_s(i16x8.narrow_i32x4_s(y0, y1), i16x8.narrow_i32x4_s(y2, y3));
+        if (SGNSH != 0) sg = i8x16.shr_u(sg, SGNSH);
+        if (FP4) {
+          storeCodes16(v128.or(fp4Mag16(a0, a1, a2, a3, minNorm, expMask, magicK, fbase, ftable), v128.and(sg, signByte)), out, j, pack4);
+          continue;
+        }
+        const mag = rneMag16(D, a0, a1, a2, a3, rebRound, one, blendAlways, minNorm, minNormM1, s1, magic);
+        storeCodes16(v128.or(mag, v128.and(sg, signByte)), out, j, pack4);
       }
     }
   }
 }
 
-function encFast20s0(bd: usize, s: usize, d: usize, sc: usize, n: i32): void { encFastT(20, 0, false, bd, s, d, sc, n); } // E4M3
-function encFast21s0(bd: usize, s: usize, d: usize, sc: usize, n: i32): void { encFastT(21, 0, false, bd, s, d, sc, n); } // E5M2
-function encFast21s2(bd: usize, s: usize, d: usize, sc: usize, n: i32): void { encFastT(21, 2, false, bd, s, d, sc, n); } // E3M2
-function encFast20s2(bd: usize, s: usize, d: usize, sc: usize, n: i32): void { encFastT(20, 2, false, bd, s, d, sc, n); } // E2M3
-function encFast22s4(bd: usize, s: usize, d: usize, sc: usize, n: i32): void { encFastT(22, 4, false, bd, s, d, sc, n); } // E2M1
-function encFast22s4p(bd: usize, s: usize, d: usize, sc: usize, n: i32): void { encFastT(22, 4, true, bd, s, d, sc, n); } // E2M1, packed
-function encIntRne(bd: usize, s: usize, d: usize, sc: usize, n: i32): void { encIntRneT(false, bd, s, d, sc, n); }
-function encIntRneP(bd: usize, s: usize, d: usize, sc: usize, n: i32): void { encIntRneT(true, bd, s, d, sc, n); } // 4-bit, packed
+function encFast20s0(bd: usize, s: usize, d: usize, sc: usize, n: i32): void { encFastT(20, 0, false, false, false, bd, s, d, sc, n); } // E4M3
+function encFast21s0(bd: usize, s: usize, d: usize, sc: usize, n: i32): void { encFastT(21, 0, false, false, false, bd, s, d, sc, n); } // E5M2
+function encFast21s2(bd: usize, s: usize, d: usize, sc: usize, n: i32): void { encFastT(21, 2, false, false, false, bd, s, d, sc, n); } // E3M2
+function encFast20s2(bd: usize, s: usize, d: usize, sc: usize, n: i32): void { encFastT(20, 2, false, false, false, bd, s, d, sc, n); } // E2M3
+function encFast22s4(bd: usize, s: usize, d: usize, sc: usize, n: i32): void { encFastT(22, 4, false, true, false, bd, s, d, sc, n); } // E2M1
+function encFast22s4p(bd: usize, s: usize, d: usize, sc: usize, n: i32): void { encFastT(22, 4, true, true, false, bd, s, d, sc, n); } // E2M1, packed
+function encIntRne(bd: usize, s: usize, d: usize, sc: usize, n: i32): void { encFastT(0, 0, false, false, true, bd, s, d, sc, n); } // INT grid
+function encIntRneP(bd: usize, s: usize, d: usize, sc: usize, n: i32): void { encFastT(0, 0, true, false, true, bd, s, d, sc, n); } // INT grid, 4-bit packed
 
 /** The specialised encode path for this row, if there is one (returns false otherwise). */
 function encodeSpecialised(bd: usize, desc: usize, src: usize, dst: usize, scales: usize, nBlocks: i32): bool {
@@ -496,14 +435,15 @@ function encodeSpecialised(bd: usize, desc: usize, src: usize, dst: usize, scale
   else if (D == 21 && sgnsh == 0) encFast21s0(bd, src, dst, scales, nBlocks);
   else if (D == 21 && sgnsh == 2) encFast21s2(bd, src, dst, scales, nBlocks);
   else if (D == 20 && sgnsh == 2) encFast20s2(bd, src, dst, scales, nBlocks);
-  else if (D == 22 && sgnsh == 4 && pack4) encFast22s4p(bd, src, dst, scales, nBlocks);
-  else if (D == 22 && sgnsh == 4) encFast22s4(bd, src, dst, scales, nBlocks);
+  else if (D == 22 && sgnsh == 4 && fp4Table() >= 0) {
+    if (pack4) encFast22s4p(bd, src, dst, scales, nBlocks);
+    else encFast22s4(bd, src, dst, scales, nBlocks);
+  }
   else return false;
   return true;
 }
 
 // One small function per variant: V8 compiles small wasm functions better than one with every variant inlined.
-function encMfFast(bd: usize, s: usize, d: usize, sc: usize, n: i32, DC: DecodeConsts): void { blocks(0, V_MF_FAST, R_RNE, bd, s, d, sc, n, DC); }
 function encMfRne(bd: usize, s: usize, d: usize, sc: usize, n: i32, DC: DecodeConsts): void { blocks(0, V_MF_ANY, R_RNE, bd, s, d, sc, n, DC); }
 function encMfAway(bd: usize, s: usize, d: usize, sc: usize, n: i32, DC: DecodeConsts): void { blocks(0, V_MF_ANY, R_HALF_AWAY, bd, s, d, sc, n, DC); }
 function encMfZero(bd: usize, s: usize, d: usize, sc: usize, n: i32, DC: DecodeConsts): void { blocks(0, V_MF_ANY, R_TOWARD_ZERO, bd, s, d, sc, n, DC); }
@@ -542,11 +482,9 @@ export function cvt_f32_block__wasmsimd(bd: usize, desc: usize, src: usize, dst:
   }
   loadEncodeConsts(desc);
   DC = loadDecodeConsts(desc);
-  const fast = dget(desc, D_FAST) != 0 && dget(desc, D_M) - dget(desc, D_EMIN) <= 126;
-  if (mode == R_RNE && fast) {
-    if (op == 0) encMfFast(bd, src, dst, scales, nBlocks, DC);
-    else qMfFast(bd, src, dst, scales, nBlocks, DC);
-  } else if (op == 0) {
+  const fastQ = dget(desc, D_FAST) != 0 && dget(desc, D_M) >= 1 && dget(desc, D_NEGZERO) != 0 && dget(desc, D_SIGNMASK) != 0;
+  if (op == 1 && mode == R_RNE && fastQ) qMfFast(bd, src, dst, scales, nBlocks, DC);
+  else if (op == 0) {
     if (mode == R_RNE) encMfRne(bd, src, dst, scales, nBlocks, DC);
     else if (mode == R_HALF_AWAY) encMfAway(bd, src, dst, scales, nBlocks, DC);
     else encMfZero(bd, src, dst, scales, nBlocks, DC);

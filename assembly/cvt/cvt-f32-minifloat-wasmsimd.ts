@@ -58,6 +58,7 @@ export const LANE_CONSTS = memory.data<u32>([
   0x80000000, 0x80000000, 0x80000000, 0x80000000, // 32: f32 sign bit
   0x4b000000, 0x4b000000, 0x4b000000, 0x4b000000, // 48: 2^23 (f32)
   0x4b400000, 0x4b400000, 0x4b400000, 0x4b400000, // 64: 1.5 · 2^23 (f32)
+  0x7f800000, 0x7f800000, 0x7f800000, 0x7f800000, // 80: f32 exponent field
 ], 16);
 
 // One static instance: kernels are not re-entrant and never allocate.
@@ -352,6 +353,84 @@ const TAIL_IDX = memory.data(64, 16);
 }
 
 /**
+ * RNE magnitude codes of 16 lanes |x| (below the overflow point) of D_FAST rows, narrowed to bytes,
+ * for a constant D = 23 − M ≤ 22: the normal range rounds the rebased bits (the parity bit at D of
+ * |x| is that of the rebased bits: the rebias has no bits below 23); the subnormal range scales onto
+ * the code grid (adding 2^23 rounds to an integer). FP4-like rows (blendAlways) take the larger of the
+ * two paths on min(|x|, least normal) — below the least normal the normal path is ≤ the subnormal
+ * one, at and above it the subnormal path gives the least normal code 2^M ≤ the normal one; other
+ * rows blend the subnormal path in only when a lane needs it.
+ */
+@inline export function rneMag16(D: i32, a0: v128, a1: v128, a2: v128, a3: v128, rebRound: v128, one: v128, blendAlways: bool,
+                                 minNorm: v128, minNormM1: v128, s1: v128, magic: v128): v128 {
+  let v0 = i32x4.shr_s(i32x4.add(i32x4.add(a0, rebRound), v128.and(i32x4.shr_u(a0, D), one)), D);
+  let v1 = i32x4.shr_s(i32x4.add(i32x4.add(a1, rebRound), v128.and(i32x4.shr_u(a1, D), one)), D);
+  let v2 = i32x4.shr_s(i32x4.add(i32x4.add(a2, rebRound), v128.and(i32x4.shr_u(a2, D), one)), D);
+  let v3 = i32x4.shr_s(i32x4.add(i32x4.add(a3, rebRound), v128.and(i32x4.shr_u(a3, D), one)), D);
+  if (blendAlways) {
+    v0 = i32x4.max_s(v0, i32x4.sub(f32x4.add(f32x4.mul(i32x4.min_u(a0, minNorm), s1), magic), magic));
+    v1 = i32x4.max_s(v1, i32x4.sub(f32x4.add(f32x4.mul(i32x4.min_u(a1, minNorm), s1), magic), magic));
+    v2 = i32x4.max_s(v2, i32x4.sub(f32x4.add(f32x4.mul(i32x4.min_u(a2, minNorm), s1), magic), magic));
+    v3 = i32x4.max_s(v3, i32x4.sub(f32x4.add(f32x4.mul(i32x4.min_u(a3, minNorm), s1), magic), magic));
+  } else if (v128.any_true(i32x4.lt_u(i32x4.min_u(i32x4.min_u(i32x4.sub(a0, one), i32x4.sub(a1, one)), i32x4.min_u(i32x4.sub(a2, one), i32x4.sub(a3, one))), minNormM1))) {
+    // some lane strictly between 0 and the least normal (u32 trick: 0 − 1 wraps high)
+    v0 = sel(i32x4.sub(f32x4.add(f32x4.mul(a0, s1), magic), magic), v0, i32x4.lt_s(a0, minNorm));
+    v1 = sel(i32x4.sub(f32x4.add(f32x4.mul(a1, s1), magic), magic), v1, i32x4.lt_s(a1, minNorm));
+    v2 = sel(i32x4.sub(f32x4.add(f32x4.mul(a2, s1), magic), magic), v2, i32x4.lt_s(a2, minNorm));
+    v3 = sel(i32x4.sub(f32x4.add(f32x4.mul(a3, s1), magic), magic), v3, i32x4.lt_s(a3, minNorm));
+  } else {
+    const zero = i32x4.splat(0);
+    v0 = i32x4.max_s(v0, zero); // zeros come out of the normal path negative
+    v1 = i32x4.max_s(v1, zero);
+    v2 = i32x4.max_s(v2, zero);
+    v3 = i32x4.max_s(v3, zero);
+  }
+  return i8x16.narrow_i16x8_u(i16x8.narrow_i32x4_u(v0, v1), i16x8.narrow_i32x4_u(v2, v3));
+}
+
+/**
+ * E2M1-like rows (M = 1, at most 16 magnitudes): the magnitude codes of 16 lanes |x| (below the
+ * overflow point) by one f32 rounding and a table. Rounding: C = 1.5 · 2^23 · spacing of the binade
+ * of max(|x|, least normal), (|x| + C) − C rounds |x| to the grid, ties to the even code. The rounded
+ * value's bits >> 22 (exponent and its one mantissa bit) minus FP4_BASE index FP4_TABLE (zero: a
+ * negative index, narrowed to 0).
+ */
+@inline export function fp4Mag16(a0: v128, a1: v128, a2: v128, a3: v128, minNorm: v128, expMask: v128, magicK: v128, base: v128, table: v128): v128 {
+  const c0 = i32x4.add(v128.and(i32x4.max_u(a0, minNorm), expMask), magicK);
+  const c1 = i32x4.add(v128.and(i32x4.max_u(a1, minNorm), expMask), magicK);
+  const c2 = i32x4.add(v128.and(i32x4.max_u(a2, minNorm), expMask), magicK);
+  const c3 = i32x4.add(v128.and(i32x4.max_u(a3, minNorm), expMask), magicK);
+  const i0 = i32x4.sub(i32x4.shr_u(f32x4.sub(f32x4.add(a0, c0), c0), 22), base);
+  const i1 = i32x4.sub(i32x4.shr_u(f32x4.sub(f32x4.add(a1, c1), c1), 22), base);
+  const i2 = i32x4.sub(i32x4.shr_u(f32x4.sub(f32x4.add(a2, c2), c2), 22), base);
+  const i3 = i32x4.sub(i32x4.shr_u(f32x4.sub(f32x4.add(a3, c3), c3), 22), base);
+  return i8x16.swizzle(table, i8x16.narrow_i16x8_u(i16x8.narrow_i32x4_u(i0, i1), i16x8.narrow_i32x4_u(i2, i3)));
+}
+
+export const FP4_TABLE = memory.data(16, 16);
+
+/**
+ * For rows with M = 1 (EC loaded): fills FP4_TABLE (rounded-value index → magnitude code) and returns
+ * the index base, or −1 when the row has more than 15 indices (not FP4-like).
+ */
+export function fp4Table(): i32 {
+  const emin = i32x4.extract_lane(EC.emin, 0);
+  const base = ((emin + 126) << 1) - 1; // the least subnormal 2^(emin − 1) has index 1
+  const maxV = i32x4.extract_lane(EC.maxV, 0);
+  const rebias = i32x4.extract_lane(EC.rebias, 0);
+  if (EC.M != 1 || emin < -125 || (((maxV << 22) - rebias) >> 22) - base > 15) return -1; // the max's index must fit the table
+  const mn = reinterpret<f32>((emin + 127) << 23);
+  for (let i: i32 = 0; i < 16; i++) {
+    const bits = (i + base) << 22;
+    const v = reinterpret<f32>(bits);
+    // indices of values off the grid are never produced; their entries are don't-cares
+    const c = i == 0 ? 0 : v < mn ? <i32>(v * reinterpret<f32>((1 - emin + 127) << 23)) : (bits + rebias) >> 22;
+    store<u8>(FP4_TABLE + <usize>i, <u8>min<i32>(max<i32>(c, 0), 15));
+  }
+  return base;
+}
+
+/**
  * RNE encode of signed rows with D_FAST, a signed zero and one-byte codes whose sign bit is bit
  * 7 − SGNSH, for a constant D = 23 − M ≤ 22 (constant shifts). Steps without special lanes: the
  * normal-range magnitude (the parity bit at D of the f32 bits is that of the rebased bits, as the
@@ -360,7 +439,7 @@ const TAIL_IDX = memory.data(64, 16);
  * or-ed with sign bytes taken from the inputs by saturating narrows (an i32's sign survives two
  * signed narrows as bit 7). Special steps and the tail: as encodeRneFastT.
  */
-@inline function encodeByteK(D: i32, SGNSH: i32, src: usize, dst: usize, n: i32, DC: DecodeConsts): i32 {
+@inline function encodeByteK(D: i32, SGNSH: i32, FP4: bool, src: usize, dst: usize, n: i32, DC: DecodeConsts, fbaseS: i32 = 0): i32 {
   const n16 = n & ~15;
   let nans = i32x4.splat(0);
   const absMask = v128.load(LANE_CONSTS), one = v128.load(LANE_CONSTS, 16), magic = v128.load(LANE_CONSTS, 48);
@@ -370,6 +449,8 @@ const TAIL_IDX = memory.data(64, 16);
   const blendAlways = EC.M <= 1 && i32x4.extract_lane(EC.emin, 0) >= -2; // FP4-like rows: see encodeRneFastT
   const ovf = i32x4.splat(EC.ovfBits - 1);
   const signByte = i8x16.splat(<i8>(0x80 >> SGNSH));
+  const expMask = v128.load(LANE_CONSTS, 80), magicK = i32x4.splat(((23 - EC.M) << 23) | 0x400000);
+  const fbase = i32x4.splat(fbaseS), ftable = v128.load(FP4_TABLE);
   for (let i: i32 = 0; i < n16; i += 16) {
     const inp = src + (<usize>i << 2);
     const b0 = v128.load(inp);
@@ -390,31 +471,13 @@ const TAIL_IDX = memory.data(64, 16);
       v128.store(out, i8x16.narrow_i16x8_u(i16x8.narrow_i32x4_u(c0, c1), i16x8.narrow_i32x4_u(c2, c3)));
       continue;
     }
-    let v0 = i32x4.shr_s(i32x4.add(i32x4.add(a0, rebRound), v128.and(i32x4.shr_u(a0, D), one)), D);
-    let v1 = i32x4.shr_s(i32x4.add(i32x4.add(a1, rebRound), v128.and(i32x4.shr_u(a1, D), one)), D);
-    let v2 = i32x4.shr_s(i32x4.add(i32x4.add(a2, rebRound), v128.and(i32x4.shr_u(a2, D), one)), D);
-    let v3 = i32x4.shr_s(i32x4.add(i32x4.add(a3, rebRound), v128.and(i32x4.shr_u(a3, D), one)), D);
-    if (blendAlways) {
-      // below the least normal the normal path is ≤ the subnormal one; at and above it the subnormal
-      // path of min(|x|, least normal) gives the least normal code 2^M ≤ the normal one
-      v0 = i32x4.max_s(v0, i32x4.sub(f32x4.add(f32x4.mul(i32x4.min_u(a0, minNorm), s1), magic), magic));
-      v1 = i32x4.max_s(v1, i32x4.sub(f32x4.add(f32x4.mul(i32x4.min_u(a1, minNorm), s1), magic), magic));
-      v2 = i32x4.max_s(v2, i32x4.sub(f32x4.add(f32x4.mul(i32x4.min_u(a2, minNorm), s1), magic), magic));
-      v3 = i32x4.max_s(v3, i32x4.sub(f32x4.add(f32x4.mul(i32x4.min_u(a3, minNorm), s1), magic), magic));
-    } else if (v128.any_true(i32x4.lt_u(i32x4.min_u(i32x4.min_u(i32x4.sub(a0, one), i32x4.sub(a1, one)), i32x4.min_u(i32x4.sub(a2, one), i32x4.sub(a3, one))), minNormM1))) {
-      v0 = sel(i32x4.sub(f32x4.add(f32x4.mul(a0, s1), magic), magic), v0, i32x4.lt_s(a0, minNorm));
-      v1 = sel(i32x4.sub(f32x4.add(f32x4.mul(a1, s1), magic), magic), v1, i32x4.lt_s(a1, minNorm));
-      v2 = sel(i32x4.sub(f32x4.add(f32x4.mul(a2, s1), magic), magic), v2, i32x4.lt_s(a2, minNorm));
-      v3 = sel(i32x4.sub(f32x4.add(f32x4.mul(a3, s1), magic), magic), v3, i32x4.lt_s(a3, minNorm));
-    } else {
-      v0 = i32x4.max_s(v0, zero); // zeros come out of the normal path negative
-      v1 = i32x4.max_s(v1, zero);
-      v2 = i32x4.max_s(v2, zero);
-      v3 = i32x4.max_s(v3, zero);
-    }
-    const mag = i8x16.narrow_i16x8_u(i16x8.narrow_i32x4_u(v0, v1), i16x8.narrow_i32x4_u(v2, v3));
     let sg = i8x16.narrow_i16x8_s(i16x8.narrow_i32x4_s(b0, b1), i16x8.narrow_i32x4_s(b2, b3));
     if (SGNSH != 0) sg = i8x16.shr_u(sg, SGNSH);
+    if (FP4) {
+      v128.store(out, v128.or(fp4Mag16(a0, a1, a2, a3, minNorm, expMask, magicK, fbase, ftable), v128.and(sg, signByte)));
+      continue;
+    }
+    const mag = rneMag16(D, a0, a1, a2, a3, rebRound, one, blendAlways, minNorm, minNormM1, s1, magic);
     v128.store(out, v128.or(mag, v128.and(sg, signByte)));
   }
   let total = i32x4.extract_lane(nans, 0) + i32x4.extract_lane(nans, 1) + i32x4.extract_lane(nans, 2) + i32x4.extract_lane(nans, 3);
@@ -423,11 +486,15 @@ const TAIL_IDX = memory.data(64, 16);
   return total;
 }
 
-function encodeByte20s0(src: usize, dst: usize, n: i32, DC: DecodeConsts): i32 { return encodeByteK(20, 0, src, dst, n, DC); } // E4M3
-function encodeByte21s0(src: usize, dst: usize, n: i32, DC: DecodeConsts): i32 { return encodeByteK(21, 0, src, dst, n, DC); } // E5M2
-function encodeByte21s2(src: usize, dst: usize, n: i32, DC: DecodeConsts): i32 { return encodeByteK(21, 2, src, dst, n, DC); } // E3M2
-function encodeByte20s2(src: usize, dst: usize, n: i32, DC: DecodeConsts): i32 { return encodeByteK(20, 2, src, dst, n, DC); } // E2M3
-function encodeByte22s4(src: usize, dst: usize, n: i32, DC: DecodeConsts): i32 { return encodeByteK(22, 4, src, dst, n, DC); } // E2M1
+function encodeByte20s0(src: usize, dst: usize, n: i32, DC: DecodeConsts): i32 { return encodeByteK(20, 0, false, src, dst, n, DC); } // E4M3
+function encodeByte21s0(src: usize, dst: usize, n: i32, DC: DecodeConsts): i32 { return encodeByteK(21, 0, false, src, dst, n, DC); } // E5M2
+function encodeByte21s2(src: usize, dst: usize, n: i32, DC: DecodeConsts): i32 { return encodeByteK(21, 2, false, src, dst, n, DC); } // E3M2
+function encodeByte20s2(src: usize, dst: usize, n: i32, DC: DecodeConsts): i32 { return encodeByteK(20, 2, false, src, dst, n, DC); } // E2M3
+function encodeByte22s4(src: usize, dst: usize, n: i32, DC: DecodeConsts): i32 {
+  const base = fp4Table();
+  if (base >= 0) return encodeByteK(22, 4, true, src, dst, n, DC, base); // E2M1: one rounding and a table
+  return encodeByteK(22, 4, false, src, dst, n, DC);
+}
 
 function encodeRneFast(src: usize, dst: usize, n: i32, outBytes: i32, DC: DecodeConsts): i32 {
   // one scaling factor covers the subnormal range when 2^(M − emin) is a normal f32 (all but bf16-like rows)
@@ -462,6 +529,7 @@ function encodeRneFast(src: usize, dst: usize, n: i32, outBytes: i32, DC: Decode
   // DK: 23 − M as a constant (constant shifts) where the caller specialised it; the masks stay runtime values
   const d = DK > 0 ? DK : 23 - EC.M;
   const absMask = v128.load(LANE_CONSTS), one = v128.load(LANE_CONSTS, 16), signBit = v128.load(LANE_CONSTS, 32);
+  const expMask = v128.load(LANE_CONSTS, 80), magicK = i32x4.splat(((23 - EC.M) << 23) | 0x400000);
   const rebias = EC.rebias, roundC = i32x4.splat((1 << (22 - EC.M)) - 1), keep = i32x4.splat(~((1 << (23 - EC.M)) - 1));
   const magic = EC.subMagic, minNorm = EC.minNorm;
   const ovf = i32x4.splat(EC.ovfBits - 1);
@@ -483,22 +551,36 @@ function encodeRneFast(src: usize, dst: usize, n: i32, outBytes: i32, DC: Decode
     if (unsignedRow) special = special || v128.any_true(v128.and(v128.or(v128.or(b0, b1), v128.or(b2, b3)), signBit));
     const out = dst + (<usize>i << 2);
     if (!special) {
-      // normal range: round the dropped mantissa bits to nearest even. The parity of the target code is
-      // bit d of the rebased bits; for d ≤ 22 (M ≥ 1) that is bit d of |x| itself (the rebias has no bits
-      // below 23), for M = 0 the rebias's own low exponent bit counts
-      const pb0 = DK > 0 ? a0 : i32x4.add(a0, rebias), pb1 = DK > 0 ? a1 : i32x4.add(a1, rebias);
-      const pb2 = DK > 0 ? a2 : i32x4.add(a2, rebias), pb3 = DK > 0 ? a3 : i32x4.add(a3, rebias);
-      let r0 = v128.and(i32x4.add(a0, i32x4.add(roundC, v128.and(i32x4.shr_u(pb0, d), one))), keep);
-      let r1 = v128.and(i32x4.add(a1, i32x4.add(roundC, v128.and(i32x4.shr_u(pb1, d), one))), keep);
-      let r2 = v128.and(i32x4.add(a2, i32x4.add(roundC, v128.and(i32x4.shr_u(pb2, d), one))), keep);
-      let r3 = v128.and(i32x4.add(a3, i32x4.add(roundC, v128.and(i32x4.shr_u(pb3, d), one))), keep);
-      // subnormal range: adding 2^(emin − M + 23) rounds to the subnormal grid (f32 RNE); subtracting is exact
-      // zeros round to 0 on the normal path already; only true subnormal-range lanes need the blend
-      if (blendAlways || anySubnormal(a0, a1, a2, a3, minNormM1)) {
-        r0 = sel(f32x4.sub(f32x4.add(a0, magic), magic), r0, i32x4.lt_s(a0, minNorm));
-        r1 = sel(f32x4.sub(f32x4.add(a1, magic), magic), r1, i32x4.lt_s(a1, minNorm));
-        r2 = sel(f32x4.sub(f32x4.add(a2, magic), magic), r2, i32x4.lt_s(a2, minNorm));
-        r3 = sel(f32x4.sub(f32x4.add(a3, magic), magic), r3, i32x4.lt_s(a3, minNorm));
+      let r0: v128, r1: v128, r2: v128, r3: v128;
+      if (DK > 0) {
+        // M ≥ 1: one f32 addition rounds |x| to its grid, normal and subnormal alike: C = 1.5 · 2^23 ·
+        // spacing, the spacing being that of the binade of max(|x|, least normal); (|x| + C) − C is |x|
+        // rounded to a multiple of the spacing, ties to the even multiple = the even code (M ≥ 1)
+        const c0 = i32x4.add(v128.and(i32x4.max_u(a0, minNorm), expMask), magicK);
+        const c1 = i32x4.add(v128.and(i32x4.max_u(a1, minNorm), expMask), magicK);
+        const c2 = i32x4.add(v128.and(i32x4.max_u(a2, minNorm), expMask), magicK);
+        const c3 = i32x4.add(v128.and(i32x4.max_u(a3, minNorm), expMask), magicK);
+        r0 = f32x4.sub(f32x4.add(a0, c0), c0);
+        r1 = f32x4.sub(f32x4.add(a1, c1), c1);
+        r2 = f32x4.sub(f32x4.add(a2, c2), c2);
+        r3 = f32x4.sub(f32x4.add(a3, c3), c3);
+      } else {
+        // normal range: round the dropped mantissa bits to nearest even (the parity of the target code is
+        // bit d of the rebased bits: for M = 0 the rebias's own low exponent bit counts)
+        const pb0 = i32x4.add(a0, rebias), pb1 = i32x4.add(a1, rebias);
+        const pb2 = i32x4.add(a2, rebias), pb3 = i32x4.add(a3, rebias);
+        r0 = v128.and(i32x4.add(a0, i32x4.add(roundC, v128.and(i32x4.shr_u(pb0, d), one))), keep);
+        r1 = v128.and(i32x4.add(a1, i32x4.add(roundC, v128.and(i32x4.shr_u(pb1, d), one))), keep);
+        r2 = v128.and(i32x4.add(a2, i32x4.add(roundC, v128.and(i32x4.shr_u(pb2, d), one))), keep);
+        r3 = v128.and(i32x4.add(a3, i32x4.add(roundC, v128.and(i32x4.shr_u(pb3, d), one))), keep);
+        // subnormal range: adding 2^(emin − M + 23) rounds to the subnormal grid (f32 RNE); subtracting is exact
+        // zeros round to 0 on the normal path already; only true subnormal-range lanes need the blend
+        if (blendAlways || anySubnormal(a0, a1, a2, a3, minNormM1)) {
+          r0 = sel(f32x4.sub(f32x4.add(a0, magic), magic), r0, i32x4.lt_s(a0, minNorm));
+          r1 = sel(f32x4.sub(f32x4.add(a1, magic), magic), r1, i32x4.lt_s(a1, minNorm));
+          r2 = sel(f32x4.sub(f32x4.add(a2, magic), magic), r2, i32x4.lt_s(a2, minNorm));
+          r3 = sel(f32x4.sub(f32x4.add(a3, magic), magic), r3, i32x4.lt_s(a3, minNorm));
+        }
       }
       if (negZeroRow) {
         v128.store(out, v128.or(r0, v128.and(b0, signBit)));

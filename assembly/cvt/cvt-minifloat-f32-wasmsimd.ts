@@ -91,6 +91,16 @@ export function loadDecodeConsts(desc: usize): DecodeConsts {
   return v128.or(m, i16x8.shl(v128.and(x, signMask), 8));
 }
 
+/** Sixteen normal-or-zero 8-bit codes b → sixteen f32 at o, through the high half-words (decodeNormalHi8). */
+@inline export function hi8Store16(b: v128, mmH: v128, dHi: i32, rebH: v128, smH: v128, o: usize): void {
+  const hl = decodeNormalHi8(i16x8.extend_low_i8x16_u(b), mmH, dHi, rebH, smH);
+  const hh = decodeNormalHi8(i16x8.extend_high_i8x16_u(b), mmH, dHi, rebH, smH);
+  v128.store(o, i32x4.shl(i32x4.extend_low_i16x8_u(hl), 16));
+  v128.store(o, i32x4.shl(i32x4.extend_high_i16x8_u(hl), 16), 16);
+  v128.store(o, i32x4.shl(i32x4.extend_low_i16x8_u(hh), 16), 32);
+  v128.store(o, i32x4.shl(i32x4.extend_high_i16x8_u(hh), 16), 48);
+}
+
 /** Finite codes of D_FAST rows including zero and subnormals (an exact integer-times-power-of-two). */
 @inline function decodeMixed4(codes: v128, magMask: v128, d: i32, rebias: v128, s1: v128, s2: v128, signMask: v128, signShift: i32, hidden: v128): v128 {
   const mag = v128.and(codes, magMask);
@@ -105,7 +115,7 @@ export function loadDecodeConsts(desc: usize): DecodeConsts {
  * the tail, and invalid codes) go to decodeFast, which handles everything.
  * u8 range test as a signed compare: a <u b ⇔ (a ⊕ 0x80) <s (b ⊕ 0x80).
  */
-function decodeHi8(src: usize, dst: usize, n: i32, C: DecodeConsts): i32 {
+@inline function decodeHi8T(src: usize, dst: usize, n: i32, C: DecodeConsts, DHI: i32): i32 {
   const magMask = i32x4.extract_lane(C.magMask, 0);
   const signMask = i32x4.extract_lane(C.signMask, 0);
   const hidc: i32 = 1 << C.M;
@@ -116,7 +126,7 @@ function decodeHi8(src: usize, dst: usize, n: i32, C: DecodeConsts): i32 {
   const checkNanFull = C.nanFullC >= 0;
   const checkWidth = (magMask | signMask) != 0xff;
   const mmH = i16x8.splat(<i16>magMask), smH = i16x8.splat(<i16>signMask);
-  const dHi = 7 - C.M, rebH = i16x8.splat(<i16>(i32x4.extract_lane(C.rebias, 0) >> 16));
+  const dHi = DHI >= 0 ? DHI : 7 - C.M, rebH = i16x8.splat(<i16>(i32x4.extract_lane(C.rebias, 0) >> 16)); // DHI: a constant shift
   const n16 = n & ~15;
   let r: i32 = 0;
   for (let i: i32 = 0; i < n16; i += 16) {
@@ -129,17 +139,15 @@ function decodeHi8(src: usize, dst: usize, n: i32, C: DecodeConsts): i32 {
       r |= decodeFast(src + <usize>i, dst + (<usize>i << 2), 16, 1, C);
       continue;
     }
-    const hl = decodeNormalHi8(i16x8.extend_low_i8x16_u(b), mmH, dHi, rebH, smH);
-    const hh = decodeNormalHi8(i16x8.extend_high_i8x16_u(b), mmH, dHi, rebH, smH);
-    const o = dst + (<usize>i << 2);
-    v128.store(o, i32x4.shl(i32x4.extend_low_i16x8_u(hl), 16));
-    v128.store(o, i32x4.shl(i32x4.extend_high_i16x8_u(hl), 16), 16);
-    v128.store(o, i32x4.shl(i32x4.extend_low_i16x8_u(hh), 16), 32);
-    v128.store(o, i32x4.shl(i32x4.extend_high_i16x8_u(hh), 16), 48);
+    hi8Store16(b, mmH, dHi, rebH, smH, dst + (<usize>i << 2));
   }
   if (n16 < n) r |= decodeFast(src + <usize>n16, dst + (<usize>n16 << 2), n - n16, 1, C);
   return r;
 }
+
+function decodeHi8(src: usize, dst: usize, n: i32, C: DecodeConsts): i32 { return decodeHi8T(src, dst, n, C, -1); }
+function decodeHi8M3(src: usize, dst: usize, n: i32, C: DecodeConsts): i32 { return decodeHi8T(src, dst, n, C, 4); } // E4M3-like
+function decodeHi8M2(src: usize, dst: usize, n: i32, C: DecodeConsts): i32 { return decodeHi8T(src, dst, n, C, 5); } // E5M2-like
 
 /**
  * Decode of D_FAST rows, 16 codes per step: a step with no possible Inf/NaN code takes
@@ -338,7 +346,7 @@ export function cvt_minifloat_f32__wasmsimd(desc: usize, src: usize, dst: usize,
   // 8-bit codes: the rows with D_FAST build f32 high half-words in i16 lanes; the others use a table
   if (inBytes == 1 && (dget(desc, D_FAST) == 0 || C.M > 7 || (i32x4.extract_lane(C.signMask, 0) != 0x80 && i32x4.extract_lane(C.signMask, 0) != 0)))
     return decodeLut8(src, dst, n, C);
-  if (inBytes == 1) return decodeHi8(src, dst, n, C);
+  if (inBytes == 1) return C.M == 3 ? decodeHi8M3(src, dst, n, C) : C.M == 2 ? decodeHi8M2(src, dst, n, C) : decodeHi8(src, dst, n, C);
   if (dget(desc, D_FAST) != 0) return decodeFast(src, dst, n, inBytes, C);
   return decodeGeneral(src, dst, n, inBytes, C);
 }
