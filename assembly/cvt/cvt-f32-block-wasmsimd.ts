@@ -130,7 +130,7 @@ const F2S = memory.data(BATCH * 4, 16); // INT grid rows: second factor (1 unles
  * Scale phase of a batch: for blocks [0, nBlocks) of KP f32 at src, four at a time, the scale
  * bytes (to `scales`) and the factors F1S / XS (XS NaN for NaN blocks).
  */
-@inline function scalePhase(rule: i32, bd: usize, src: usize, scales: usize, nBlocks: i32): void {
+@inline function scalePhase(rule: i32, bd: usize, src: usize, scales: usize, nBlocks: i32): bool {
   const kp = dget(bd, B_KP);
   const bias = dget(bd, B_SBIAS), emax = dget(bd, B_EMAX), maxBits = dget(bd, B_MAXBITS), mbits = dget(bd, B_MBITS);
   const snan = i32x4.splat(dget(bd, B_SNAN));
@@ -139,6 +139,7 @@ const F2S = memory.data(BATCH * 4, 16); // INT grid rows: second factor (1 unles
   const nanX = i32x4.splat(0x7fc00000);
   const ishift = i32x4.splat(dget(bd, B_ISHIFT));
   const absMask = v128.load(KC);
+  let anyBad = i32x4.splat(0);
   for (let b: i32 = 0; b < nBlocks; b += 4) {
     const count = min<i32>(4, nBlocks - b);
     const u = count == 4 ? amax4(src + <usize>b * <usize>kp * 4, kp, 4, absMask) : amax4(src + <usize>b * <usize>kp * 4, kp, count, absMask);
@@ -159,6 +160,7 @@ const F2S = memory.data(BATCH * 4, 16); // INT grid rows: second factor (1 unles
       v128.store(F2S + (<usize>b << 2), pow2v(i32x4.sub(fe, fe1)));
       x = pow2v(e);
     }
+    anyBad = v128.or(anyBad, bad);
     code = sel(snan, code, bad);
     x = sel(nanX, x, bad);
     v128.store(F1S + (<usize>b << 2), f1);
@@ -170,23 +172,25 @@ const F2S = memory.data(BATCH * 4, 16); // INT grid rows: second factor (1 unles
       memory.copy(scales + <usize>b, TAIL, <usize>count);
     }
   }
+  return v128.any_true(anyBad);
 }
 
 const TAIL = memory.data(16, 16);
 
-function scalesFloor(bd: usize, src: usize, scales: usize, n: i32): void { scalePhase(0, bd, src, scales, n); }
-function scalesCeil(bd: usize, src: usize, scales: usize, n: i32): void { scalePhase(1, bd, src, scales, n); }
-function scalesRceil(bd: usize, src: usize, scales: usize, n: i32): void { scalePhase(2, bd, src, scales, n); }
-function scalesEven(bd: usize, src: usize, scales: usize, n: i32): void { scalePhase(3, bd, src, scales, n); }
-function scalesNv(bd: usize, src: usize, scales: usize, n: i32): void { scalePhase(4, bd, src, scales, n); }
+function scalesFloor(bd: usize, src: usize, scales: usize, n: i32): bool { return scalePhase(0, bd, src, scales, n); }
+function scalesCeil(bd: usize, src: usize, scales: usize, n: i32): bool { return scalePhase(1, bd, src, scales, n); }
+function scalesRceil(bd: usize, src: usize, scales: usize, n: i32): bool { return scalePhase(2, bd, src, scales, n); }
+function scalesEven(bd: usize, src: usize, scales: usize, n: i32): bool { return scalePhase(3, bd, src, scales, n); }
+function scalesNv(bd: usize, src: usize, scales: usize, n: i32): bool { return scalePhase(4, bd, src, scales, n); }
 
-function scales4(bd: usize, src: usize, scales: usize, n: i32): void {
+/** Scale phase of n blocks by the row's rule; true when some block is a NaN block. */
+function scales4(bd: usize, src: usize, scales: usize, n: i32): bool {
   const rule = dget(bd, B_RULE);
-  if (rule == 0) scalesFloor(bd, src, scales, n);
-  else if (rule == 1) scalesCeil(bd, src, scales, n);
-  else if (rule == 2) scalesRceil(bd, src, scales, n);
-  else if (rule == 3) scalesEven(bd, src, scales, n);
-  else scalesNv(bd, src, scales, n);
+  if (rule == 0) return scalesFloor(bd, src, scales, n);
+  if (rule == 1) return scalesCeil(bd, src, scales, n);
+  if (rule == 2) return scalesRceil(bd, src, scales, n);
+  if (rule == 3) return scalesEven(bd, src, scales, n);
+  return scalesNv(bd, src, scales, n);
 }
 
 // Element variants (compile-time constants of the per-variant loops).
@@ -357,19 +361,19 @@ const V_INT: i32 = 2; //      INT grid
   const qmax = f32x4.splat(reinterpret<f32>(dget(bd, B_MAXBITS)) * pow2f(dget(bd, B_ISHIFT)));
   const qmin = f32x4.neg(qmax);
   const codeMask = i32x4.splat(dget(bd, B_CODEMASK));
+  const outStride: usize = pack4 ? <usize>(kp >> 1) : <usize>kp; // code bytes per block
   for (let b0: i32 = 0; b0 < nBlocks; b0 += GROUP) {
     const nb = min<i32>(GROUP, nBlocks - b0);
-    scales4(bd, src + <usize>b0 * <usize>kp * 4, scales + <usize>b0, nb);
-    for (let t: i32 = 0; t < nb; t++) {
-      const blk = b0 + t;
-      const p = src + <usize>blk * <usize>kp * 4;
-      const out = dst + (pack4 ? <usize>blk * <usize>(kp >> 1) : <usize>blk * <usize>kp);
-      if (isNaN(load<f32>(XS + (<usize>t << 2)))) {
-        memory.fill(out, 0, pack4 ? <usize>(kp >> 1) : <usize>kp); // NaN block: codes 0
+    const anyNan = scales4(bd, src + <usize>b0 * <usize>kp * 4, scales + <usize>b0, nb);
+    let p = src + <usize>b0 * <usize>kp * 4;
+    let out = dst + <usize>b0 * outStride;
+    for (let t: i32 = 0; t < nb; t++, p += <usize>kp * 4, out += outStride) {
+      if (anyNan && isNaN(load<f32>(XS + (<usize>t << 2)))) {
+        memory.fill(out, 0, outStride); // NaN block: codes 0
         continue;
       }
       const f1 = v128.load32_splat(F1S + (<usize>t << 2));
-      const f2 = load<f32>(F2S + (<usize>t << 2));
+      const f2: f32 = INT ? load<f32>(F2S + (<usize>t << 2)) : 1;
       for (let j: i32 = 0; j < kp; j += 16) {
         const q = p + (<usize>j << 2);
         let y0 = f32x4.mul(v128.load(q), f1);
