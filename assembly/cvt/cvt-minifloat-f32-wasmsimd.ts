@@ -95,10 +95,12 @@ export function loadDecodeConsts(desc: usize): DecodeConsts {
 @inline export function hi8Store16(b: v128, mmH: v128, dHi: i32, rebH: v128, smH: v128, o: usize): void {
   const hl = decodeNormalHi8(i16x8.extend_low_i8x16_u(b), mmH, dHi, rebH, smH);
   const hh = decodeNormalHi8(i16x8.extend_high_i8x16_u(b), mmH, dHi, rebH, smH);
-  v128.store(o, i32x4.shl(i32x4.extend_low_i16x8_u(hl), 16));
-  v128.store(o, i32x4.shl(i32x4.extend_high_i16x8_u(hl), 16), 16);
-  v128.store(o, i32x4.shl(i32x4.extend_low_i16x8_u(hh), 16), 32);
-  v128.store(o, i32x4.shl(i32x4.extend_high_i16x8_u(hh), 16), 48);
+  // each half-word into the high half of an i32 lane: interleave with zeros (one unpack instruction)
+  const z = i32x4.splat(0);
+  v128.store(o, i8x16.shuffle(z, hl, 0, 1, 16, 17, 2, 3, 18, 19, 4, 5, 20, 21, 6, 7, 22, 23));
+  v128.store(o, i8x16.shuffle(z, hl, 8, 9, 24, 25, 10, 11, 26, 27, 12, 13, 28, 29, 14, 15, 30, 31), 16);
+  v128.store(o, i8x16.shuffle(z, hh, 0, 1, 16, 17, 2, 3, 18, 19, 4, 5, 20, 21, 6, 7, 22, 23), 32);
+  v128.store(o, i8x16.shuffle(z, hh, 8, 9, 24, 25, 10, 11, 26, 27, 12, 13, 28, 29, 14, 15, 30, 31), 48);
 }
 
 /** Finite codes of D_FAST rows including zero and subnormals (an exact integer-times-power-of-two). */
