@@ -21,7 +21,7 @@ import {
   B_KIND, B_RULE, B_EMAX, B_MAXBITS, B_MBITS, B_ISHIFT, B_SBIAS, B_SNAN, B_NV_SEOM, B_NV_SDEC, B_CODEMASK, B_KP, B_PACK4,
 } from "../common/desc";
 import { sel, R_RNE, R_HALF_AWAY, R_TOWARD_ZERO } from "../common/lanes";
-import { EC, FP4_TABLE, fp4Mag16, fp4Table, rneMag16, loadEncodeConsts, magnitudeAny } from "./cvt-f32-minifloat-wasmsimd";
+import { EC, FP4_TABLE, LANE_CONSTS, fp4Mag16, fp4Table, rneMag16, loadEncodeConsts, magnitudeAny } from "./cvt-f32-minifloat-wasmsimd";
 import { decode4, loadDecodeConsts, DecodeConsts } from "./cvt-minifloat-f32-wasmsimd";
 
 const FLT_MAX: f32 = 3.4028234663852886e38;
@@ -37,29 +37,13 @@ const NAN_BITS: i32 = 0x7fc00000;
   return sel(i32x4.splat(0x00400000), i32x4.shl(i32x4.add(e, i32x4.splat(127)), 23), i32x4.lt_s(e, i32x4.splat(-126)));
 }
 
-/** Value of a UE4M3 code (not 0x7F). */
-@inline export function ue4m3Value(c: i32): f32 {
-  const E = c >> 3, m = c & 7;
-  return E == 0 ? <f32>m * <f32>0.001953125 : <f32>(m + 8) * pow2f(E - 10);
-}
 
-// Lane constants live in memory and are loaded once per call: as v128.const the optimiser would
-// re-materialise them inside the loops (V8 builds each one with one or two instructions per use).
-const KC = memory.data<u32>([
-  0x7fffffff, 0x7fffffff, 0x7fffffff, 0x7fffffff, // 0: |x| mask
-  1, 1, 1, 1, //                                     16: one
-  0x4b400000, 0x4b400000, 0x4b400000, 0x4b400000, // 32: 1.5 · 2^23 (f32): adding it rounds |y| < 2^22 to an integer, RNE
-  0x4b000000, 0x4b000000, 0x4b000000, 0x4b000000, // 48: 2^23 (f32)
-  0x7f800000, 0x7f800000, 0x7f800000, 0x7f800000, // 64: f32 exponent field
-  0x80000000, 0x80000000, 0x80000000, 0x80000000, // 80: f32 sign bit
-], 16);
-
-// Per-block factors of the current batch (≤ BATCH blocks), written by the scale phase.
-const BATCH: i32 = 4096;
+// Blocks go through the kernels in groups: the scale phase reads a group from memory and writes its
+// per-block factors here, the element phase re-reads the group from L1.
 const GROUP: i32 = 16;
-const F1S = memory.data(BATCH * 4, 16); // factor applied to x: 2^−e, or NV s_enc_b
-const XS = memory.data(BATCH * 4, 16); //  decode factor 2^e, or NV d_b; NaN marks a NaN block
-const F2S = memory.data(BATCH * 4, 16); // INT grid rows: second factor (1 unless 2^(ISHIFT − e) exceeds 2^127)
+const F1S = memory.data(GROUP * 4, 16); // factor applied to x: 2^−e, or NV s_enc_b
+const XS = memory.data(GROUP * 4, 16); //  decode factor 2^e, or NV d_b; NaN marks a NaN block
+const F2S = memory.data(GROUP * 4, 16); // INT grid rows: second factor (1 unless 2^(ISHIFT − e) exceeds 2^127)
 
 /**
  * Max-magnitude bits of four consecutive blocks of KP f32 at p, one block per lane (u32 order of
@@ -127,7 +111,7 @@ const F2S = memory.data(BATCH * 4, 16); // INT grid rows: second factor (1 unles
 }
 
 /**
- * Scale phase of a batch: for blocks [0, nBlocks) of KP f32 at src, four at a time, the scale
+ * Scale phase of a group: for blocks [0, nBlocks) of KP f32 at src (nBlocks ≤ GROUP), four at a time, the scale
  * bytes (to `scales`) and the factors F1S / XS (XS NaN for NaN blocks).
  */
 @inline function scalePhase(rule: i32, bd: usize, src: usize, scales: usize, nBlocks: i32): bool {
@@ -138,7 +122,7 @@ const F2S = memory.data(BATCH * 4, 16); // INT grid rows: second factor (1 unles
   const sdec = f32x4.splat(reinterpret<f32>(dget(bd, B_NV_SDEC)));
   const nanX = i32x4.splat(0x7fc00000);
   const ishift = i32x4.splat(dget(bd, B_ISHIFT));
-  const absMask = v128.load(KC);
+  const absMask = v128.load(LANE_CONSTS);
   let anyBad = i32x4.splat(0);
   for (let b: i32 = 0; b < nBlocks; b += 4) {
     const count = min<i32>(4, nBlocks - b);
@@ -235,8 +219,7 @@ const V_INT: i32 = 2; //      INT grid
   const absMask = i32x4.splat(0x7fffffff);
   // minifloat constants (EC was loaded from the element descriptor)
   const off = EC.off, negZero = EC.negZero, signMask = EC.signMask, minNorm = EC.minNorm;
-  const signBit = v128.load(KC, 80), expMask = v128.load(KC, 64), magicK = i32x4.splat(((23 - EC.M) << 23) | 0x400000);
-  // groups of GROUP blocks: the scale phase reads a group from memory, the element phase re-reads it from L1
+  const signBit = v128.load(LANE_CONSTS, 32), expMask = v128.load(LANE_CONSTS, 80), magicK = i32x4.splat(((23 - EC.M) << 23) | 0x400000);
   for (let b0: i32 = 0; b0 < nBlocks; b0 += GROUP) {
     const nb = min<i32>(GROUP, nBlocks - b0);
     scales4(bd, src + <usize>b0 * <usize>kp * 4, scales + <usize>b0, nb);
@@ -343,7 +326,7 @@ const V_INT: i32 = 2; //      INT grid
  * an i32 survives two signed narrows as bit 7 of a byte).
  */
 @inline function encFastT(D: i32, SGNSH: i32, pack4: bool, FP4: bool, INT: bool, bd: usize, src: usize, dst: usize, scales: usize, nBlocks: i32): void {
-  const absMask = v128.load(KC), one = v128.load(KC, 16), magic = v128.load(KC, 48);
+  const absMask = v128.load(LANE_CONSTS), one = v128.load(LANE_CONSTS, 16), magic = v128.load(LANE_CONSTS, 48);
   const zero = i32x4.splat(0);
   const kp = dget(bd, B_KP);
   const maxBits = i32x4.splat(dget(bd, B_MAXBITS));
@@ -354,10 +337,10 @@ const V_INT: i32 = 2; //      INT grid
   const s1 = i32x4.splat((EC.M - emin + 127) << 23);
   const blendAlways = EC.M <= 1 && emin >= -2; // FP4-like rows: most scaled values are subnormal
   const signByte = i8x16.splat(<i8>(0x80 >> SGNSH));
-  const expMask = v128.load(KC, 64), magicK = i32x4.splat(((23 - EC.M) << 23) | 0x400000);
+  const expMask = v128.load(LANE_CONSTS, 80), magicK = i32x4.splat(((23 - EC.M) << 23) | 0x400000);
   const fbase = i32x4.splat(FP4 ? fp4Table() : 0), ftable = v128.load(FP4_TABLE);
   // INT grid rows
-  const imagic = v128.load(KC, 32);
+  const imagic = v128.load(LANE_CONSTS, 64);
   const qmax = f32x4.splat(reinterpret<f32>(dget(bd, B_MAXBITS)) * pow2f(dget(bd, B_ISHIFT)));
   const qmin = f32x4.neg(qmax);
   const codeMask = i32x4.splat(dget(bd, B_CODEMASK));
@@ -502,7 +485,7 @@ export function cvt_f32_block__wasmsimd(bd: usize, desc: usize, src: usize, dst:
 
 /** Largest finite |x| of n f32 at src, as f32 bits (NaN/Inf lanes count as 0): the NV tensor amax. */
 export function amax_finite_f32__wasmsimd(src: usize, n: i32): u32 {
-  const absMask = v128.load(KC);
+  const absMask = v128.load(LANE_CONSTS);
   let m0 = i32x4.splat(0), m1 = i32x4.splat(0);
   const n8 = n & ~7;
   for (let i: i32 = 0; i < n8; i += 8) {
@@ -521,7 +504,7 @@ export function amax_finite_f32__wasmsimd(src: usize, n: i32): u32 {
 
 /** Largest finite |x| bits of the first n8 f32 (n8 a multiple of 8), NaN/Inf lanes counted as 0. */
 function amaxFiniteMasked(src: usize, n8: i32): u32 {
-  const absMask = v128.load(KC), inf = i32x4.splat(0x7f800000);
+  const absMask = v128.load(LANE_CONSTS), inf = i32x4.splat(0x7f800000);
   let m = i32x4.splat(0);
   for (let i: i32 = 0; i < n8; i += 4) {
     const a = v128.and(v128.load(src + (<usize>i << 2)), absMask);

@@ -13,7 +13,7 @@
 import { fail, show } from '../errors.js';
 import { CHUNK, runtime, type Runtime } from '../runtime/wasm.js';
 import {
-  BLOCK_ROUNDINGS, blockPlan, checkBlockPayload, expScale, nvTensorFactors, resolveScaleRule,
+  BLOCK_ROUNDINGS, blockPlan, checkBlockPayload, expScale, nvTensorFactors, resolveScaleRule, scaleShape,
   type BlockEncoding, type BlockOptions, type BlockPlan,
 } from './block-ref.js';
 import { bitsPerElement, blockElement, type BlockElementInfo, type BlockScaleRule, type BlockSpec } from './block-spec.js';
@@ -108,10 +108,7 @@ export class BlockFormat {
 
   /** Shape of the scales array for an input shape and axis. */
   scaleShape(shape: readonly number[], axis?: number): number[] {
-    const p = blockPlan(this.spec, shape.reduce((a, b) => a * b, 1), shape, axis);
-    const s = [...p.shape];
-    s[p.axis] = p.nb;
-    return s;
+    return scaleShape(blockPlan(this.spec, shape.reduce((a, b) => a * b, 1), shape, axis));
   }
 
   encode(x: Float32Array, opts?: BlockOptions): BlockEncoding {

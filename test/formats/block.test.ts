@@ -223,6 +223,11 @@ describe('worked examples through the kernel codec (formats.md §1.10, §2.2)', 
     expect(Array.from(e.codes.slice(0, 2))).toEqual([0xd7, 0x61]);
     expect(Array.from(format('nvfp4').quantize(x).slice(0, 4))).toEqual([3, -1.5, 0.25, 2]);
   });
+  it('scaleShape: the shape with the blocked axis replaced by its block count', () => {
+    expect(format('mxfp4').scaleShape([3, 70])).toEqual([3, 3]);
+    expect(format('mxfp4').scaleShape([70, 3], 0)).toEqual([3, 3]);
+    expect(format('nvfp4').scaleShape([2, 16, 5], -2)).toEqual([2, 1, 5]);
+  });
   it('a custom BFP row through BlockFormat (5-bit words incl. sign, 6-bit exponent, block 24)', () => {
     const s = bfpSpec({ blockSize: 24, mantissaBits: 5, signIncluded: true, expBits: 6 });
     const x = new Float32Array(24 * 7).map((_, i) => Math.fround(Math.sin(i) * 2 ** ((i % 13) - 6)));
