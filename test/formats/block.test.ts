@@ -6,15 +6,15 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { BlockFormat } from '../../src/formats/block.js';
-import { decodeBlockRef, encodeBlockRef, quantizeBlockRef, type BlockEncoding, type BlockOptions, type BlockRounding } from '../../src/formats/block-ref.js';
-import { BLOCK_FORMATS, bfpSpec, blockElement, scaleBits, type BlockSpec } from '../../src/formats/block-spec.js';
+import { decodeBlockRef, encodeBlockRef, expScale, quantizeBlockRef, type BlockEncoding, type BlockOptions, type BlockRounding } from '../../src/formats/block-ref.js';
+import { BLOCK_FORMATS, bfpSpec, blockElement, blockSpec, scaleBits, type BlockSpec } from '../../src/formats/block-spec.js';
 import { format } from '../../src/index.js';
 import { minifloatLimits } from '../../src/formats/limits.js';
 import { decodeRef } from '../../src/formats/minifloat-ref.js';
 import { packRef } from '../../src/formats/packing.js';
 import type { MinifloatSpec } from '../../src/formats/spec.js';
 import { CHUNK, runtime } from '../../src/runtime/wasm.js';
-import { caseArb, EXTRA_ROWS, ROUNDINGS, RULES } from '../helpers/block-cases.js';
+import { atom, caseArb, EXTRA_ROWS, ROUNDINGS, ROWS, RULES } from '../helpers/block-cases.js';
 import { thrown } from '../helpers/errors.js';
 import { f32bits, fromBits, nextDown, nextUp } from '../helpers/f32.js';
 
@@ -61,6 +61,81 @@ describe('kernel codec = reference twin (fast-check tensors)', () => {
     );
   });
 
+  it('larger contiguous tensors [rows, k·m] along the last axis (the fast path: whole blocks copied in, codes packed per chunk)', () => {
+    const contig = fc
+      .record({
+        spec: fc.constantFrom(...ROWS),
+        rows: fc.integer({ min: 1, max: 6 }),
+        m: fc.integer({ min: 1, max: 4 }),
+        axisForm: fc.constantFrom('default', 'last', 'negative', 'flat'),
+        rule: fc.constantFrom(...RULES),
+        rounding: fc.constantFrom(...ROUNDINGS),
+        shift: fc.constantFrom(0, 0, -130, -60, 40),
+        nanBlock: fc.option(fc.nat(), { nil: undefined }),
+        zeroBlock: fc.option(fc.nat(), { nil: undefined }),
+      })
+      .chain((r) => {
+        const k = r.spec.blockSize;
+        const m = Math.max(1, Math.min(r.m, Math.floor(768 / (r.rows * k)))); // at most ~768 elements (the twin is slow)
+        const n = r.rows * k * m;
+        return fc.array(atom, { minLength: n, maxLength: n }).map((vals) => {
+          const x = new Float32Array(n);
+          for (let i = 0; i < n; i++) x[i] = Number.isFinite(vals[i]) && vals[i] !== 0 ? vals[i] * 2 ** r.shift : vals[i];
+          const nBlocks = n / k;
+          if (r.zeroBlock !== undefined) x.fill(0, (r.zeroBlock % nBlocks) * k, (r.zeroBlock % nBlocks + 1) * k);
+          if (r.nanBlock !== undefined) x[(r.nanBlock % nBlocks) * k + (r.nanBlock % k)] = NaN;
+          const shape = r.axisForm === 'flat' ? [n] : [r.rows, k * m];
+          const o: BlockOptions = { shape, rounding: r.rounding }; // 'default': no axis given
+          if (r.axisForm === 'last') o.axis = 1;
+          if (r.axisForm === 'negative') o.axis = -1;
+          if (r.spec.scale !== 'ue4m3') o.scaleRule = r.rule;
+          return { spec: r.spec, x, o };
+        });
+      });
+    fc.assert(
+      fc.property(contig, ({ spec, x, o }) => {
+        checkAll(spec, x, o, `${spec.id} ${JSON.stringify(o)}`);
+      }),
+      { numRuns: Math.max(20, Math.ceil(RUNS / 3)) },
+    );
+  });
+
+  it('3·CHUNK + 5k elements, mxfp4 and nvfp4, contiguous (1-D and [rows, k·m]), NaN / Inf / zero / subnormal blocks across chunk borders', () => {
+    let seed = 99;
+    const rnd = () => ((seed = (Math.imul(seed ^ (seed >>> 15), 0x2c1b3c6d) + 0x6a09e667) >>> 0) / 2 ** 32);
+    for (const id of ['mxfp4', 'nvfp4']) {
+      const s = blockSpec(id);
+      const k = s.blockSize;
+      const n = 3 * CHUNK + 5 * k;
+      const x = new Float32Array(n);
+      for (let i = 0; i < n; i++) x[i] = (rnd() - 0.5) * 2 ** Math.floor(rnd() * 30 - 15);
+      x.fill(0, 0, k); // first block zero
+      x[k + 3] = NaN; // second block NaN
+      x.fill(0, CHUNK - k, CHUNK + k); // zero blocks either side of the first chunk border
+      x[2 * CHUNK - 1] = -Infinity; // last block of the second chunk
+      x[2 * CHUNK] = NaN; // first block of the third chunk
+      for (let i = 2 * CHUNK + k; i < 2 * CHUNK + 2 * k; i++) x[i] = fromBits(1 + Math.floor(rnd() * 0x7fffff)) * (i % 3 ? 1 : -1);
+      x[n - 2] = 3 * 2 ** 16; // the tensor amax, in the tail beyond 3 chunks
+      let m = 1; // a divisor of the block count for a 2-D view
+      for (let d = 2; d <= 24; d++) if ((n / k) % d === 0) m = d;
+      expect(m, 'the test wants a real 2-D view').toBeGreaterThan(1);
+      checkAll(s, x, {}, `${id} [${n}]`);
+      checkAll(s, x, { shape: [n / (k * m), k * m], rounding: 'half_away' }, `${id} [${n / (k * m)}, ${k * m}] half_away`);
+      checkAll(s, x, { shape: [n / k, k], axis: -1, rounding: 'toward_zero' }, `${id} [${n / k}, ${k}] toward_zero`);
+      if (s.scale !== 'ue4m3') checkAll(s, x, { scaleRule: 'rceil' }, `${id} rceil`);
+      // quantize into a caller-supplied out
+      const out = new Float32Array(n).fill(7);
+      expect(codec(s).quantize(x, { out })).toBe(out);
+      sameF32(out, quantizeBlockRef(s, x), `${id} quantize out`);
+      // the scale pattern is not trivial: NaN, zero and ordinary blocks all present
+      const e = encodeBlockRef(s, x);
+      const nanCode = s.scale === 'ue4m3' ? 0x7f : 0xff;
+      expect(e.scales.filter((c) => c === nanCode).length).toBe(3);
+      expect(e.scales.filter((c) => c === 0).length).toBeGreaterThanOrEqual(3);
+      expect(new Set(e.scales).size).toBeGreaterThan(8);
+    }
+  });
+
   it('tensors over several chunks on the contiguous path (and the gather path), with NaN, Inf, zero and subnormal blocks', () => {
     const rnd = (() => {
       let s = 12345;
@@ -76,7 +151,7 @@ describe('kernel codec = reference twin (fast-check tensors)', () => {
       x[k * 7 + 1] = -Infinity;
       x.fill(0, k * 9, k * 11);
       for (let i = k * 12; i < k * 13; i++) x[i] = fromBits(1 + Math.floor(rnd() * 0x7fffff)) * (i % 2 ? -1 : 1);
-      x[n - 1] = 3e38;
+      x[n - 1] = s.scale === 'ue4m3' ? 3 * 2 ** 20 : 3e38; // NV: an amax near FLT_MAX would flush every other block scale to 0
       const i = [...BLOCK_FORMATS, ...EXTRA_ROWS].indexOf(s);
       checkAll(s, x, { shape: [rows, k * 16] }, `${s.id} [${rows}, ${k * 16}]`);
       checkAll(s, x, { shape: [k * 16, rows], axis: 0, rounding: ROUNDINGS[i % 3] }, `${s.id} axis 0 ${ROUNDINGS[i % 3]}`);
@@ -110,14 +185,25 @@ describe('decode', () => {
   });
 
   it('arbitrary payloads (codes encode never emits: E4M3 NaN, E5M2 Inf/NaN, INT −2^(b−1)), any shape and axis', () => {
+    const FLT_MAX = fromBits(0x7f7fffff);
     const payload = fc
-      .record({
-        spec: fc.constantFrom(...BLOCK_FORMATS, ...EXTRA_ROWS),
-        shape: fc.array(fc.integer({ min: 1, max: 40 }), { minLength: 1, maxLength: 3 }),
-        axisPick: fc.nat(),
-        seed: fc.integer(),
-        tensorScale: fc.oneof(fc.constantFrom(1, 2 ** -126, fromBits(1)), fc.float({ min: Math.fround(1e-30), max: Math.fround(1e30), noNaN: true })),
-      })
+      .constantFrom(...BLOCK_FORMATS, ...EXTRA_ROWS)
+      .chain((spec) =>
+        fc.record({
+          spec: fc.constant(spec),
+          // dims of 1…40, or whole multiples of the block (the contiguous path, 4-bit pairs unpacked in the kernel)
+          shape: fc.array(fc.oneof(fc.integer({ min: 1, max: 40 }), fc.constantFrom(spec.blockSize, 2 * spec.blockSize, 4 * spec.blockSize)), { minLength: 1, maxLength: 3 })
+            .map((d) => (d.reduce((a, b) => a * b, 1) > 4096 ? d.slice(-1) : d)),
+          axisPick: fc.nat(),
+          seed: fc.integer(),
+          // any finite positive f32: subnormal, tiny, ordinary, up to FLT_MAX (d_b may overflow to Inf)
+          tensorScale: fc.oneof(
+            fc.constantFrom(1, 2 ** -126, fromBits(1), fromBits(0x007fffff), FLT_MAX, Math.fround(1 / 3), 2 ** 100),
+            fc.float({ min: fromBits(1), max: FLT_MAX, noNaN: true, noDefaultInfinity: true }),
+            fc.float({ min: Math.fround(1e-6), max: Math.fround(1e6), noNaN: true }),
+          ),
+        }),
+      )
       .map((r) => {
         const n = r.shape.reduce((a, b) => a * b, 1);
         const axis = r.axisPick % r.shape.length;
@@ -131,7 +217,7 @@ describe('decode', () => {
         const special = [0, sLimit - 1, sLimit - 2, 1, sLimit >> 1];
         const scales = new Uint8Array(nBlocks).map(() => (next() % 4 === 0 ? special[next() % special.length] : next() % sLimit));
         const e: BlockEncoding = { format: r.spec.id, shape: r.shape, axis, codes: packRef(codes, el.bits), scales };
-        if (r.spec.tensorScale === 'f32') e.tensorScale = Math.abs(r.tensorScale) || 1;
+        if (r.spec.tensorScale === 'f32') e.tensorScale = r.tensorScale > 0 ? r.tensorScale : 1;
         return { spec: r.spec, e };
       });
     fc.assert(
@@ -162,31 +248,56 @@ function elementValues(s: BlockSpec): number[] {
 }
 
 describe('midpoints', () => {
-  it('every midpoint between neighbouring element values, ±1 f32 ulp, times 2^e, every power-of-two row and rounding', () => {
+  /**
+   * Block exponents to pin for a row: both clamp ends of its scale (E8M0: ±127; a 6-bit BFP exponent:
+   * ±31 — the top end only as far as max · 2^e stays a finite f32), one step inside them, one past the
+   * low end (amax below 2^-bias: the exponent clamps, elements are then far below their grid), and
+   * 0, ±small, ±100 where they fit. At −127 the scaled midpoints are f32 subnormals.
+   */
+  function exponents(s: BlockSpec): number[] {
+    const { bias } = expScale(s);
+    const hi = Math.min(bias, 127 - blockElement(s).emax);
+    const es = [-bias, -bias + 1, -bias - 3, -127, -100, -3, 0, 5, 100, hi - 1, hi];
+    if (hi === bias && bias < 100) es.push(bias + 1, bias + 4); // past the top clamp: elements saturate
+    return [...new Set(es)].filter((e) => e >= -bias - 3 && e <= Math.max(hi, bias < 100 ? bias + 4 : hi));
+  }
+
+  it('every midpoint between neighbouring element values, ±1 f32 ulp, times 2^e, every power-of-two row, rule floor / rceil and rounding', () => {
     for (const s of [...BLOCK_FORMATS, ...EXTRA_ROWS].filter((r) => r.scale !== 'ue4m3')) {
       const el = blockElement(s);
       const vals = elementValues(s);
-      const pts: number[] = [];
-      for (let i = 0; i + 1 < vals.length; i++) {
-        const m = (vals[i] + vals[i + 1]) / 2;
-        pts.push(m, nextUp(m), nextDown(m), vals[i], -m, -nextUp(m));
-      }
-      pts.push(el.max, (el.max + 2 ** (el.emax + 1)) / 2, nextDown(2 ** (el.emax + 1)));
-      for (const e of [-127, -126, -100, -3, 0, 5, 100, 119]) {
-        const k = s.blockSize;
-        const perBlock = k - 1;
+      const { bias } = expScale(s);
+      const c = codec(s);
+      const k = s.blockSize;
+      const perBlock = k - 1;
+      for (const e of exponents(s)) {
+        const sc = 2 ** e;
+        const pin = Math.fround(el.max * sc); // pins the block amax: floor and rceil both give exactly e (clamped)
+        expect(Number.isFinite(pin) && pin > 0, `${s.id} e ${e} pin`).toBe(true);
+        // points scaled first, then ±1 ulp at the scaled value (f32 subnormals included)
+        const pts: number[] = [];
+        for (let i = 0; i + 1 < vals.length; i++) {
+          const m = Math.fround(((vals[i] + vals[i + 1]) / 2) * sc);
+          const v = Math.fround(vals[i] * sc);
+          pts.push(m, nextUp(m), nextDown(m), -m, -nextUp(m), -nextDown(m), v, -v);
+        }
+        // beyond the largest element value (the block amax, hence the scale, stays e under floor)
+        for (const p of [Math.fround(((el.max + 2 ** (el.emax + 1)) / 2) * sc), nextDown(Math.fround(2 ** (el.emax + 1) * sc))]) pts.push(p, -p);
         const nb = Math.ceil(pts.length / perBlock);
         const x = new Float32Array(nb * k);
         for (let b = 0; b < nb; b++) {
-          x[b * k] = Math.fround(el.max * 2 ** e); // pins the block amax: floor gives exactly e (when representable)
-          for (let j = 1; j < k; j++) x[b * k + j] = Math.fround((pts[(b * perBlock + j - 1) % pts.length] ?? 0) * 2 ** e);
+          x[b * k] = b % 2 ? -pin : pin;
+          for (let j = 1; j < k; j++) x[b * k + j] = pts[b * perBlock + j - 1] ?? 0;
         }
-        for (const rounding of ROUNDINGS as BlockRounding[]) {
-          const o: BlockOptions = { rounding, shape: [nb, k] };
-          const c = codec(s);
-          sameEncoding(c.encode(x, o), encodeBlockRef(s, x, o), `${s.id} e ${e} ${rounding}`);
-          sameF32(c.quantize(x, o), quantizeBlockRef(s, x, o), `${s.id} e ${e} ${rounding} quantize`);
-        }
+        for (const scaleRule of ['floor', 'rceil'] as const)
+          for (const rounding of ROUNDINGS as BlockRounding[]) {
+            const o: BlockOptions = { rounding, scaleRule, shape: [nb, k] };
+            const what = `${s.id} e ${e} ${scaleRule} ${rounding}`;
+            const got = c.encode(x, o);
+            sameEncoding(got, encodeBlockRef(s, x, o), what);
+            if (scaleRule === 'floor') expect(got.scales[0], `${what}: the pin sets the scale`).toBe(Math.min(Math.max(e, -bias), bias) + bias);
+            sameF32(c.quantize(x, o), quantizeBlockRef(s, x, o), `${what} quantize`);
+          }
       }
     }
   });
@@ -208,11 +319,36 @@ describe('worked examples through the kernel codec (formats.md §1.10, §2.2)', 
     const e = format('mxfp8_e4m3').encode(pad([957, 960, 902.4, -124.8256, 0.5], 32));
     expect(Array.from(e.scales)).toEqual([128]);
     expect(Array.from(e.codes.slice(0, 5))).toEqual([0x7e, 0x7e, 0x7e, 0xe8, 0x28]);
+    expect(Array.from(format('mxfp8_e4m3').quantize(pad([957, 960, 902.4, -124.8256, 0.5], 32)).slice(0, 5))).toEqual([896, 896, 896, -128, 0.5]);
   });
   it('MXINT8: X = 1, k = [127, 64, −32, 0, 1]', () => {
     const e = format('mxint8').encode(pad([1.99, 1.0, -0.5, 2 ** -7, 3 * 2 ** -8], 32));
     expect(Array.from(e.scales)).toEqual([127]);
     expect(Array.from(e.codes.slice(0, 5))).toEqual([127, 64, 224, 0, 1]);
+    expect(Array.from(format('mxint8').decode(e).slice(0, 5))).toEqual([127 / 64, 1, -0.5, 0, 1 / 64]);
+  });
+  it('MXINT8 [1.995]: 127.68 → 128 → clamp 127; ceil gives scale 128 and 2.0', () => {
+    const x = pad([1.995], 32);
+    const e = format('mxint8').encode(x);
+    expect([e.scales[0], e.codes[0], format('mxint8').quantize(x)[0]]).toEqual([127, 127, 127 / 64]);
+    expect(format('mxint8').encode(x, { scaleRule: 'ceil' }).scales[0]).toBe(128);
+    expect(format('mxint8').quantize(x, { scaleRule: 'ceil' })[0]).toBe(2);
+  });
+  it('NVINT4: amax 9 → S_enc f32(3136/9), scale 0x7E, k = [5, −3, 0, 2, −7]', () => {
+    const x = pad([7, -3.5, 0.4, 2.5, -9], 16);
+    const e = format('nvint4').encode(x);
+    expect(e.tensorScale).toBe(Math.fround(1 / Math.fround(3136 / 9)));
+    expect(Array.from(e.scales)).toEqual([0x7e]);
+    expect(Array.from(e.codes.slice(0, 3))).toEqual([0xd5, 0x20, 0x09]); // 5, −3 (0xD), 0, 2, −7 (0x9), packed LSB first
+    sameEncoding(e, encodeBlockRef(blockSpec('nvint4'), x), 'nvint4 example');
+  });
+  it('every worked example agrees with the twin in full (encode, quantize, decode)', () => {
+    checkAll(blockSpec('mxfp4'), pad([3.1, -2.9, 0.26, 0.24, 1.25, -0.75, 0, 1.0], 32), {}, 'mxfp4 example');
+    checkAll(blockSpec('mxfp8_e4m3'), pad([957, 960, 902.4, -124.8256, 0.5], 32), {}, 'mxfp8_e4m3 example');
+    checkAll(blockSpec('mxint8'), pad([1.99, 1.0, -0.5, 2 ** -7, 3 * 2 ** -8], 32), {}, 'mxint8 example');
+    const nv = pad([3, -1.4, 0.2, 2.2], 32);
+    nv[16] = 12;
+    checkAll(blockSpec('nvfp4'), nv, {}, 'nvfp4 example');
   });
   it('NVFP4: tensor amax 12, block [3, −1.4, 0.2, 2.2] → S_enc 224, scale 0x6E, codes 7 D 1 6, [3, −1.5, 0.25, 2]', () => {
     const x = pad([3, -1.4, 0.2, 2.2], 32);
@@ -222,6 +358,9 @@ describe('worked examples through the kernel codec (formats.md §1.10, §2.2)', 
     expect(e.scales[0]).toBe(0x6e);
     expect(Array.from(e.codes.slice(0, 2))).toEqual([0xd7, 0x61]);
     expect(Array.from(format('nvfp4').quantize(x).slice(0, 4))).toEqual([3, -1.5, 0.25, 2]);
+    expect(e.scales[1]).toBe(0x7e); // 12 · 224 / 6 = 448 → the ue4m3 max
+    const d = format('nvfp4').decode(e);
+    expect([...d.slice(0, 4), d[16]]).toEqual([3, -1.5, 0.25, 2, 12]);
   });
   it('scaleShape: the shape with the blocked axis replaced by its block count', () => {
     expect(format('mxfp4').scaleShape([3, 70])).toEqual([3, 3]);
@@ -254,6 +393,41 @@ describe('errors', () => {
     expect(err(() => mx.encode(x, { out: new Float32Array(64) } as never), 'BAD_OPTION')).toMatch(/"out"/);
     expect(err(() => mx.encode([1, 2] as never), 'BAD_TYPE')).toMatch(/Float32Array/);
     expect(err(() => mx.quantize(x, { out: new Float32Array(3) }), 'BAD_LENGTH')).toMatch(/3/);
+    // each call path checks its own options and input
+    expect(err(() => mx.quantize(x, { shape: [65] }), 'BAD_SHAPE')).toMatch(/\[65\]/);
+    expect(err(() => mx.quantize(x, { shape: [8, 8], axis: -3 }), 'BAD_SHAPE')).toMatch(/axis -3/);
+    expect(err(() => mx.encode(x, { shape: [8, 8], axis: 1.5 }), 'BAD_SHAPE')).toMatch(/axis 1\.5/);
+    expect(err(() => mx.quantize(x, { scaleRule: 'nv_te' }), 'BAD_OPTION')).toMatch(/"nv_te"/);
+    expect(err(() => mx.encode(x, { rounding: 'toward_positive' as never }), 'BAD_OPTION')).toMatch(/"toward_positive"/);
+    expect(err(() => mx.quantize(x, { seed: 1 } as never), 'BAD_OPTION')).toMatch(/"seed"/);
+    expect(err(() => mx.decode(mx.encode(x), { shape: [64] } as never), 'BAD_OPTION')).toMatch(/"shape"/);
+    expect(err(() => mx.quantize(new Float64Array(64) as never), 'BAD_TYPE')).toMatch(/Float64Array/);
+    expect(err(() => new BlockFormat(EXTRA_ROWS[0]).encode(new Uint32Array(5) as never), 'BAD_TYPE')).toMatch(/Uint32Array/);
+  });
+  it('format("mxfp4").decode of an nvfp4 payload: FORMAT_MISMATCH naming both', () => {
+    const nv = format('nvfp4').encode(x);
+    const m = err(() => mx.decode(nv), 'FORMAT_MISMATCH');
+    expect(m).toMatch(/"nvfp4"/);
+    expect(m).toMatch(/mxfp4/);
+    expect(err(() => format('mxint4').decode(mx.encode(x)), 'FORMAT_MISMATCH')).toMatch(/"mxfp4"/);
+  });
+  it('tensor scales that are not a finite positive f32, scale bytes beyond the scale width, padding bits of 6-bit codes', () => {
+    const nvf = format('nvfp4');
+    const nv = nvf.encode(x);
+    for (const t of [0, -1, NaN, Infinity, 0.1, '1'] as unknown[]) expect(err(() => nvf.decode({ ...nv, tensorScale: t as number }), 'BAD_SCALE')).toContain(String(t));
+    // a 6-bit BFP exponent: bytes 0…63 valid (63 = NaN), 64 is not
+    const b6 = new BlockFormat(EXTRA_ROWS[0]);
+    const e6 = b6.encode(new Float32Array(10).fill(1));
+    expect(err(() => b6.decode({ ...e6, scales: Uint8Array.of(1, 64) }), 'BAD_CODE')).toMatch(/scale byte 64 of block 1/);
+    expect(b6.decode({ ...e6, scales: Uint8Array.of(63, 0) }).every((v, i) => (i < 5 ? Number.isNaN(v) : true))).toBe(true);
+    // 3 E3M2 codes = 18 bits in 3 bytes: the top 6 bits of the last byte are padding
+    const f6 = format('mxfp6_e3m2');
+    const p6 = f6.encode(new Float32Array(3).fill(1));
+    expect(p6.codes.length).toBe(3);
+    expect(err(() => f6.decode({ ...p6, codes: Uint8Array.of(p6.codes[0], p6.codes[1], p6.codes[2] | 0x04) }), 'BAD_CODE')).toMatch(/padding bits above bit 1/);
+    expect(err(() => f6.decode({ ...p6, codes: p6.codes.slice(0, 2) }), 'BAD_LENGTH')).toMatch(/2 bytes/);
+    expect(err(() => f6.decode({ ...p6, axis: 1 }), 'BAD_SHAPE')).toMatch(/axis 1/);
+    expect(err(() => f6.decode(null as never), 'BAD_TYPE')).toMatch(/null/);
   });
   it('payloads that do not match their shape, another format, bad tensor scale, bad scale bytes, padding bits', () => {
     const e = mx.encode(x, { shape: [2, 32] });
@@ -281,7 +455,11 @@ describe('memory', () => {
       const run = () => {
         const e = f.encode(x);
         f.decode(e, { out });
+        f.decode(e);
         f.quantize(x, { out, shape: [n / 96, 96], axis: 0 });
+        const g = f.encode(x, { shape: [n / 96, 96], axis: 0 }); // the gather / scatter path
+        f.decode(g, { out });
+        f.quantize(x);
       };
       run();
       const before = runtime().memory.buffer.byteLength;
