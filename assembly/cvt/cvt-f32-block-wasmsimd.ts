@@ -16,6 +16,10 @@
 //   NV rows:   S = ue4m3_rne_satfinite(f32(amax · SEOM)); d = f32(S · SDEC); y = f32(x · min(f32(1/d), FLT_MAX))
 //   element: |y| clamped to max (saturation), then rounded with the chosen mode (rne / half_away / toward_zero)
 //   quantize: x̂ = f32(value(code) · X), X = 2^e or d.
+//
+// NV rows need the tensor amax before any block, so their encode is two passes: amax_blocks_f32
+// writes every block's maximum (and returns the tensor amax), then cvt_f32_block with those maxima
+// (`amax`) reads each block once more for its codes only.
 import {
   dget, D_FAST, D_M, D_EMIN, D_NEGZERO, D_OFF, D_SIGNMASK,
   B_KIND, B_RULE, B_EMAX, B_MAXBITS, B_MBITS, B_ISHIFT, B_SBIAS, B_SNAN, B_NV_SEOM, B_NV_SDEC, B_CODEMASK, B_KP, B_PACK4,
@@ -34,7 +38,7 @@ const NAN_BITS: i32 = 0x7fc00000;
 
 /** 2^e for i32 lanes e in [−127, 127] (2^−127 is the f32 subnormal 0x00400000). */
 @inline export function pow2v(e: v128): v128 {
-  return sel(i32x4.splat(0x00400000), i32x4.shl(i32x4.add(e, i32x4.splat(127)), 23), i32x4.lt_s(e, i32x4.splat(-126)));
+  return sel(v128.load(SC, 96), i32x4.shl(i32x4.add(e, v128.load(SC, 64)), 23), i32x4.lt_s(e, v128.load(SC, 112)));
 }
 
 
@@ -45,20 +49,53 @@ const F1S = memory.data(GROUP * 4, 16); // factor applied to x: 2^−e, or NV s_
 const XS = memory.data(GROUP * 4, 16); //  decode factor 2^e, or NV d_b; NaN marks a NaN block
 const F2S = memory.data(GROUP * 4, 16); // INT grid rows: second factor (1 unless 2^(ISHIFT − e) exceeds 2^127)
 
+// Scale-phase lane constants, loaded from memory where they are used: binaryen turns splats of
+// constants into v128.const, which V8 rebuilds at every use inside a loop.
+const SC = memory.data<u32>([
+  0x00800000, 0x00800000, 0x00800000, 0x00800000, //   0: least normal f32 bits
+  0x5f800000, 0x5f800000, 0x5f800000, 0x5f800000, //  16: 2^64 (f32)
+  0x007fffff, 0x007fffff, 0x007fffff, 0x007fffff, //  32: f32 mantissa field
+  64, 64, 64, 64, //                                  48: the 2^64 normalisation, in exponent units
+  127, 127, 127, 127, //                              64: f32 exponent bias
+  0xffffff81, 0xffffff81, 0xffffff81, 0xffffff81, //  80: −127
+  0x00400000, 0x00400000, 0x00400000, 0x00400000, //  96: 2^−127 (f32 subnormal)
+  0xffffff82, 0xffffff82, 0xffffff82, 0xffffff82, // 112: −126
+  0x0007ffff, 0x0007ffff, 0x0007ffff, 0x0007ffff, // 128: UE4M3 rounding: half an ulp minus one
+  960, 960, 960, 960, //                             144: 120 << 3 (UE4M3 rebias, in code units)
+  0x44000000, 0x44000000, 0x44000000, 0x44000000, // 160: 512 (f32)
+  0x7e, 0x7e, 0x7e, 0x7e, //                         176: UE4M3 max code (448)
+  0x3c800000, 0x3c800000, 0x3c800000, 0x3c800000, // 192: 2^−6 (f32), least normal UE4M3
+  8, 8, 8, 8, //                                     208: least normal UE4M3 code
+  0x3b000000, 0x3b000000, 0x3b000000, 0x3b000000, // 224: 2^−9 (f32), UE4M3 subnormal step
+  0x3f800000, 0x3f800000, 0x3f800000, 0x3f800000, // 240: 1 (f32)
+  0x7f7fffff, 0x7f7fffff, 0x7f7fffff, 0x7f7fffff, // 256: FLT_MAX
+  0x7fc00000, 0x7fc00000, 0x7fc00000, 0x7fc00000, // 272: quiet NaN
+  0, 1, 2, 3, //                                     288: lane indices
+], 16);
+
+/** Lanes: max |x| bits over one block of kp f32 at q (kp a multiple of 16), 16 at a time in a tree. */
+@inline function blockAmax(q: usize, kp: i32, absMask: v128): v128 {
+  let m = i32x4.max_u(i32x4.max_u(v128.and(v128.load(q), absMask), v128.and(v128.load(q, 16), absMask)),
+                      i32x4.max_u(v128.and(v128.load(q, 32), absMask), v128.and(v128.load(q, 48), absMask)));
+  for (let j: i32 = 16; j < kp; j += 16) {
+    const r = q + (<usize>j << 2);
+    m = i32x4.max_u(m, i32x4.max_u(i32x4.max_u(v128.and(v128.load(r), absMask), v128.and(v128.load(r, 16), absMask)),
+                                   i32x4.max_u(v128.and(v128.load(r, 32), absMask), v128.and(v128.load(r, 48), absMask))));
+  }
+  return m;
+}
+
 /**
- * Max-magnitude bits of four consecutive blocks of KP f32 at p, one block per lane (u32 order of
+ * Max-magnitude bits of four consecutive blocks of kp f32 at p, one block per lane (u32 order of
  * |x| bits = magnitude order; NaN/Inf ≥ 0x7F800000). Lanes past `count` are 0 (zero blocks).
  */
 @inline function amax4(p: usize, kp: i32, count: i32, absMask: v128): v128 {
-  let m0 = i32x4.splat(0), m1 = i32x4.splat(0), m2 = i32x4.splat(0), m3 = i32x4.splat(0);
   const stride = <usize>kp << 2;
-  for (let j: i32 = 0; j < kp; j += 4) {
-    const q = p + (<usize>j << 2);
-    m0 = i32x4.max_u(m0, v128.and(v128.load(q), absMask));
-    if (count > 1) m1 = i32x4.max_u(m1, v128.and(v128.load(q + stride), absMask));
-    if (count > 2) m2 = i32x4.max_u(m2, v128.and(v128.load(q + 2 * stride), absMask));
-    if (count > 3) m3 = i32x4.max_u(m3, v128.and(v128.load(q + 3 * stride), absMask));
-  }
+  const zero = i32x4.splat(0);
+  const m0 = blockAmax(p, kp, absMask);
+  const m1 = count > 1 ? blockAmax(p + stride, kp, absMask) : zero;
+  const m2 = count > 2 ? blockAmax(p + 2 * stride, kp, absMask) : zero;
+  const m3 = count > 3 ? blockAmax(p + 3 * stride, kp, absMask) : zero;
   // 4×4 transpose-reduce: lane b = max over the four lanes of m_b
   const a = i32x4.max_u(i8x16.shuffle(m0, m1, 0, 1, 2, 3, 16, 17, 18, 19, 4, 5, 6, 7, 20, 21, 22, 23),
                         i8x16.shuffle(m0, m1, 8, 9, 10, 11, 24, 25, 26, 27, 12, 13, 14, 15, 28, 29, 30, 31));
@@ -72,88 +109,93 @@ const F2S = memory.data(GROUP * 4, 16); // INT grid rows: second factor (1 unles
  * Scale exponents (before clamping) of four blocks with finite max-magnitude bits u, exact from the
  * bits: f32 subnormals are normalised by an exact 2^64 scaling first (as ilogb does).
  */
-@inline function scaleExp4(rule: i32, u: v128, emax: i32, maxBits: i32, mbits: i32): v128 {
-  const sub = i32x4.lt_u(u, i32x4.splat(0x800000));
-  const nb = sel(f32x4.mul(u, f32x4.splat(18446744073709551616.0)), u, sub); // normalised bits
-  const fl = i32x4.sub(i32x4.sub(i32x4.shr_u(nb, 23), i32x4.splat(127)), v128.and(sub, i32x4.splat(64))); // ⌊log2 amax⌋
-  const man = v128.and(nb, i32x4.splat(0x7fffff));
+@inline function scaleExp4(rule: i32, u: v128, emax: v128, flMax: v128, manMax: v128, half: v128): v128 {
+  const sub = i32x4.lt_u(u, v128.load(SC)); // below the least normal f32
+  const nb = sel(f32x4.mul(u, v128.load(SC, 16)), u, sub); // normalised bits
+  const bexp = v128.load(SC, 64); // 127
+  const fl = i32x4.sub(i32x4.sub(i32x4.shr_u(nb, 23), bexp), v128.and(sub, v128.load(SC, 48))); // ⌊log2 amax⌋
+  const man = v128.and(nb, v128.load(SC, 32));
   let e: v128;
-  if (rule == 0) e = i32x4.sub(fl, i32x4.splat(emax)); // floor (OCP)
-  else if (rule == 1) e = i32x4.sub(i32x4.sub(fl, i32x4.ne(man, i32x4.splat(0))), i32x4.splat(emax)); // ceil
+  if (rule == 0) e = i32x4.sub(fl, emax); // floor (OCP)
+  else if (rule == 1) e = i32x4.sub(i32x4.sub(fl, i32x4.ne(man, i32x4.splat(0))), emax); // ceil
   else if (rule == 2) {
     // rceil: least e with 2^e · max ≥ amax = ⌊log2 amax⌋ − ⌊log2 max⌋ + (significand(amax) > significand(max))
-    const flMax = (maxBits >>> 23) - 127;
-    e = i32x4.sub(i32x4.sub(fl, i32x4.splat(flMax)), i32x4.gt_u(man, i32x4.splat(maxBits & 0x7fffff)));
+    e = i32x4.sub(i32x4.sub(fl, flMax), i32x4.gt_u(man, manMax));
   } else {
     // even: amax rounded half-up to the element's mantissa width (may carry into the exponent)
-    const r = i32x4.add(u, i32x4.splat(1 << (22 - mbits)));
-    const er = i32x4.sub(i32x4.shr_u(r, 23), i32x4.splat(127));
-    e = i32x4.sub(sel(er, fl, i32x4.gt_s(i32x4.shr_u(r, 23), i32x4.splat(0))), i32x4.splat(emax));
+    const r = i32x4.add(u, half);
+    const rexp = i32x4.shr_u(r, 23);
+    e = i32x4.sub(sel(i32x4.sub(rexp, bexp), fl, i32x4.gt_s(rexp, i32x4.splat(0))), emax);
   }
-  return sel(i32x4.splat(-127), e, i32x4.eq(u, i32x4.splat(0))); // all-zero block: the least scale
+  return sel(v128.load(SC, 80), e, i32x4.eq(u, i32x4.splat(0))); // all-zero block: the least scale (−127)
 }
 
 /** UE4M3 codes of four s ≥ 0 lanes (finite or +Inf): RNE, saturating to 448 (0x7E). */
 @inline function ue4m3Code4(s: v128): v128 {
   // normal range: round the mantissa to 3 bits (ties to even); code = (bits >> 20) − (120 << 3)
-  const r = i32x4.add(s, i32x4.add(i32x4.splat(0x7ffff), v128.and(i32x4.shr_u(s, 20), i32x4.splat(1))));
-  const cn = i32x4.min_s(i32x4.sub(i32x4.shr_u(r, 20), i32x4.splat(960)), i32x4.splat(0x7e));
+  const r = i32x4.add(s, i32x4.add(v128.load(SC, 128), v128.and(i32x4.shr_u(s, 20), v128.load(LANE_CONSTS, 16))));
+  const cn = i32x4.min_s(i32x4.sub(i32x4.shr_u(r, 20), v128.load(SC, 144)), v128.load(SC, 176));
   // below 2^-6: the subnormal grid 2^-9 (exact scaling; adding 2^23 rounds to an integer, RNE)
-  const cs = i32x4.sub(f32x4.add(f32x4.mul(s, f32x4.splat(512.0)), f32x4.splat(8388608.0)), i32x4.splat(0x4b000000));
-  return sel(cs, cn, i32x4.lt_u(s, i32x4.splat(0x3c800000)));
+  const two23 = v128.load(LANE_CONSTS, 48);
+  const cs = i32x4.sub(f32x4.add(f32x4.mul(s, v128.load(SC, 160)), two23), two23);
+  return sel(cs, cn, i32x4.lt_u(s, v128.load(SC, 192)));
 }
 
 /** Values of four UE4M3 codes (not 0x7F). */
 @inline export function ue4m3Value4(c: v128): v128 {
-  const normal = i32x4.shl(i32x4.add(c, i32x4.splat(960)), 20);
-  const subn = f32x4.mul(f32x4.convert_i32x4_s(c), f32x4.splat(0.001953125));
-  return sel(subn, normal, i32x4.lt_s(c, i32x4.splat(8)));
+  const normal = i32x4.shl(i32x4.add(c, v128.load(SC, 144)), 20);
+  const subn = f32x4.mul(f32x4.convert_i32x4_s(c), v128.load(SC, 224));
+  return sel(subn, normal, i32x4.lt_s(c, v128.load(SC, 208)));
 }
 
 /**
- * Scale phase of a group: for blocks [0, nBlocks) of KP f32 at src (nBlocks ≤ GROUP), four at a time, the scale
+ * Scale phase of a group: for blocks [0, nBlocks) of kp f32 at src (nBlocks ≤ GROUP), four at a time, the scale
  * bytes (to `scales`) and the factors F1S / XS (XS NaN for NaN blocks).
  */
 @inline function scalePhase(rule: i32, bd: usize, src: usize, scales: usize, nBlocks: i32): bool {
   const kp = dget(bd, B_KP);
-  const bias = dget(bd, B_SBIAS), emax = dget(bd, B_EMAX), maxBits = dget(bd, B_MAXBITS), mbits = dget(bd, B_MBITS);
+  const bias = dget(bd, B_SBIAS);
+  const emax = i32x4.splat(dget(bd, B_EMAX)), maxBits = dget(bd, B_MAXBITS);
+  const flMax = i32x4.splat((maxBits >>> 23) - 127), manMax = i32x4.splat(maxBits & 0x7fffff);
+  const half = i32x4.splat(1 << (22 - dget(bd, B_MBITS)));
   const snan = i32x4.splat(dget(bd, B_SNAN));
   const seom = f32x4.splat(reinterpret<f32>(dget(bd, B_NV_SEOM)));
   const sdec = f32x4.splat(reinterpret<f32>(dget(bd, B_NV_SDEC)));
-  const nanX = i32x4.splat(0x7fc00000);
   const ishift = i32x4.splat(dget(bd, B_ISHIFT));
+  const biasV = i32x4.splat(bias), nbiasV = i32x4.splat(-bias);
   const absMask = v128.load(LANE_CONSTS);
   let anyBad = i32x4.splat(0);
+  const n4 = nBlocks & ~3;
   for (let b: i32 = 0; b < nBlocks; b += 4) {
-    const count = min<i32>(4, nBlocks - b);
-    const u = count == 4 ? amax4(src + <usize>b * <usize>kp * 4, kp, 4, absMask) : amax4(src + <usize>b * <usize>kp * 4, kp, count, absMask);
-    const bad = i32x4.ge_u(u, i32x4.splat(0x7f800000));
+    const p = src + <usize>b * <usize>kp * 4;
+    const u = b < n4 ? amax4(p, kp, 4, absMask) : amax4(p, kp, nBlocks - b, absMask);
+    const bad = i32x4.ge_u(u, v128.load(LANE_CONSTS, 80));
     let code: v128, f1: v128, x: v128;
     if (rule == 4) {
       code = ue4m3Code4(f32x4.mul(u, seom));
       x = f32x4.mul(ue4m3Value4(code), sdec); // d_b = f32(S_dec_b · s_dec)
-      f1 = f32x4.pmin(f32x4.div(f32x4.splat(1.0), x), f32x4.splat(FLT_MAX)); // s_enc_b = min(f32(1/d_b), FLT_MAX)
-      v128.store(F2S + (<usize>b << 2), f32x4.splat(1.0));
+      f1 = f32x4.pmin(f32x4.div(v128.load(SC, 240), x), v128.load(SC, 256)); // s_enc_b = min(f32(1/d_b), FLT_MAX)
+      v128.store(F2S + (<usize>b << 2), v128.load(SC, 240));
     } else {
-      const e = i32x4.min_s(i32x4.max_s(scaleExp4(rule, u, emax, maxBits, mbits), i32x4.splat(-bias)), i32x4.splat(bias));
-      code = i32x4.add(e, i32x4.splat(bias));
+      const e = i32x4.min_s(i32x4.max_s(scaleExp4(rule, u, emax, flMax, manMax, half), nbiasV), biasV);
+      code = i32x4.add(e, biasV);
       // y = x · 2^(ISHIFT − e): the INT grid step joins the scale (split in two factors past 2^127)
       const fe = i32x4.sub(ishift, e);
-      const fe1 = i32x4.min_s(fe, i32x4.splat(127));
+      const fe1 = i32x4.min_s(fe, v128.load(SC, 64));
       f1 = pow2v(fe1);
       v128.store(F2S + (<usize>b << 2), pow2v(i32x4.sub(fe, fe1)));
       x = pow2v(e);
     }
     anyBad = v128.or(anyBad, bad);
     code = sel(snan, code, bad);
-    x = sel(nanX, x, bad);
+    x = sel(v128.load(SC, 272), x, bad);
     v128.store(F1S + (<usize>b << 2), f1);
     v128.store(XS + (<usize>b << 2), x);
     const c8 = i8x16.narrow_i16x8_u(i16x8.narrow_i32x4_u(code, code), i16x8.narrow_i32x4_u(code, code));
-    if (count == 4) v128.store32_lane(scales + <usize>b, c8, 0);
+    if (b < n4) v128.store32_lane(scales + <usize>b, c8, 0);
     else {
       v128.store(TAIL, c8);
-      memory.copy(scales + <usize>b, TAIL, <usize>count);
+      memory.copy(scales + <usize>b, TAIL, <usize>(nBlocks - b));
     }
   }
   return v128.any_true(anyBad);
@@ -308,14 +350,96 @@ const V_INT: i32 = 2; //      INT grid
 // ---- the RNE encode paths of the benchmarked rows, specialised -----------------------------------
 
 
+/**
+ * Lane constants of the NV encoders, written once per call and loaded where they are used (kept in
+ * memory, not as v128.const, which V8 rebuilds at every use in a loop).
+ */
+@unmanaged class NvConsts {
+  absMask: v128 = v128.splat<i32>(0);
+  signByte: v128 = v128.splat<i32>(0); // the code's sign bit (0x08) in every byte
+  // E2M1-like elements
+  minNorm: v128 = v128.splat<i32>(0);
+  expMask: v128 = v128.splat<i32>(0);
+  magicK: v128 = v128.splat<i32>(0);
+  fbase: v128 = v128.splat<i32>(0); //   index base, i16 lanes
+  fmax: v128 = v128.splat<i32>(0); //    15 in every byte
+  // INT elements
+  qmax: v128 = v128.splat<i32>(0);
+  qmin: v128 = v128.splat<i32>(0);
+  codeMask: v128 = v128.splat<i32>(0);
+}
+const NC = changetype<NvConsts>(memory.data(offsetof<NvConsts>(), 16));
+
+/** Fills NC for an NV row (EC loaded for minifloat elements). */
+@inline function loadNvConsts(FP4: bool, bd: usize): void {
+  NC.absMask = v128.load(LANE_CONSTS);
+  NC.signByte = i8x16.splat(0x08);
+  if (!FP4) {
+    const qmax = reinterpret<f32>(dget(bd, B_MAXBITS)) * pow2f(dget(bd, B_ISHIFT));
+    NC.qmax = f32x4.splat(qmax);
+    NC.qmin = f32x4.splat(-qmax);
+    NC.codeMask = i32x4.splat(dget(bd, B_CODEMASK));
+    return;
+  }
+  NC.minNorm = EC.minNorm;
+  NC.expMask = v128.load(LANE_CONSTS, 80);
+  NC.magicK = i32x4.splat(((23 - EC.M) << 23) | 0x400000);
+  NC.fbase = i16x8.splat(<i16>fp4Table());
+  NC.fmax = i8x16.splat(15);
+}
+
 /** Stores 16 byte codes at out + j, or (pack4) their 4-bit pairs as 8 bytes at out + j/2 (LSB-first stream: even code in the low nibble). */
 @inline function storeCodes16(codes: v128, out: usize, j: i32, pack4: bool): void {
   if (!pack4) {
     v128.store(out + <usize>j, codes);
     return;
   }
-  const w = v128.and(v128.or(codes, i16x8.shr_u(codes, 4)), i16x8.splat(0xff)); // lane = even | odd << 4
+  const w = v128.and(v128.or(codes, i16x8.shr_u(codes, 4)), v128.load(LANE_CONSTS, 96)); // lane = even | odd << 4
   v128.store64_lane(out + <usize>(j >> 1), i8x16.narrow_i16x8_u(w, w), 0);
+}
+
+/**
+ * RNE byte codes (4-bit, sign in bit 3) of 16 scaled values y of an NV block. INT elements: y clamped
+ * to ±qmax and rounded by one f32 addition of 1.5 · 2^23. E2M1-like elements: magnitudes from
+ * fp4MagSat16 (any |y|, Inf included: a block whose scale rounded to 0 has the factor FLT_MAX) or-ed
+ * with sign bytes taken from y by saturating narrows (an i32's sign survives two signed narrows as
+ * bit 7 of a byte; an i16 shift by 4 moves it to bit 3, the mask drops what came from the
+ * neighbouring byte).
+ */
+@inline function nvCodes16(FP4: bool, y0: v128, y1: v128, y2: v128, y3: v128): v128 {
+  if (!FP4) {
+    const qmax = NC.qmax, qmin = NC.qmin, imagic = v128.load(LANE_CONSTS, 64), codeMask = NC.codeMask;
+    const c0 = v128.and(i32x4.sub(f32x4.add(f32x4.pmax(f32x4.pmin(y0, qmax), qmin), imagic), imagic), codeMask);
+    const c1 = v128.and(i32x4.sub(f32x4.add(f32x4.pmax(f32x4.pmin(y1, qmax), qmin), imagic), imagic), codeMask);
+    const c2 = v128.and(i32x4.sub(f32x4.add(f32x4.pmax(f32x4.pmin(y2, qmax), qmin), imagic), imagic), codeMask);
+    const c3 = v128.and(i32x4.sub(f32x4.add(f32x4.pmax(f32x4.pmin(y3, qmax), qmin), imagic), imagic), codeMask);
+    return i8x16.narrow_i16x8_u(i16x8.narrow_i32x4_u(c0, c1), i16x8.narrow_i32x4_u(c2, c3));
+  }
+  const sg = v128.and(i16x8.shr_u(i8x16.narrow_i16x8_s(i16x8.narrow_i32x4_s(y0, y1), i16x8.narrow_i32x4_s(y2, y3)), 4), NC.signByte);
+  const absMask = NC.absMask;
+  return v128.or(fp4MagSat16(v128.and(y0, absMask), v128.and(y1, absMask), v128.and(y2, absMask), v128.and(y3, absMask)), sg);
+}
+
+/**
+ * E2M1-like magnitude codes of 16 lanes |y| of any size (NaN never comes here): fp4Mag16's rounding,
+ * indices formed in i16 lanes (no overflow), narrowed with unsigned saturation and clamped to 15;
+ * fp4Table maps every index past the max's to the max code, which is the saturation. (Huge |y|:
+ * C overflows into NaN or wraps negative, and the result's index is ≥ the max's either way.)
+ */
+@inline function fp4MagSat16(a0: v128, a1: v128, a2: v128, a3: v128): v128 {
+  const minNorm = NC.minNorm, expMask = NC.expMask, magicK = NC.magicK;
+  const c0 = i32x4.add(v128.and(i32x4.max_u(a0, minNorm), expMask), magicK);
+  const c1 = i32x4.add(v128.and(i32x4.max_u(a1, minNorm), expMask), magicK);
+  const c2 = i32x4.add(v128.and(i32x4.max_u(a2, minNorm), expMask), magicK);
+  const c3 = i32x4.add(v128.and(i32x4.max_u(a3, minNorm), expMask), magicK);
+  const i0 = i32x4.shr_u(f32x4.sub(f32x4.add(a0, c0), c0), 22);
+  const i1 = i32x4.shr_u(f32x4.sub(f32x4.add(a1, c1), c1), 22);
+  const i2 = i32x4.shr_u(f32x4.sub(f32x4.add(a2, c2), c2), 22);
+  const i3 = i32x4.shr_u(f32x4.sub(f32x4.add(a3, c3), c3), 22);
+  const base = NC.fbase;
+  const h0 = i16x8.sub(i16x8.narrow_i32x4_u(i0, i1), base);
+  const h1 = i16x8.sub(i16x8.narrow_i32x4_u(i2, i3), base);
+  return i8x16.swizzle(v128.load(FP4_TABLE), i8x16.min_u(i8x16.narrow_i16x8_u(h0, h1), NC.fmax));
 }
 
 /**
@@ -406,11 +530,84 @@ function encFast22s4p(bd: usize, s: usize, d: usize, sc: usize, n: i32): void { 
 function encIntRne(bd: usize, s: usize, d: usize, sc: usize, n: i32): void { encFastT(0, 0, false, false, true, bd, s, d, sc, n); } // INT grid
 function encIntRneP(bd: usize, s: usize, d: usize, sc: usize, n: i32): void { encFastT(0, 0, true, false, true, bd, s, d, sc, n); } // INT grid, 4-bit packed
 
+
+// ---- NV rows with the block maxima from the first pass ----------------------------------------
+
+const NVF1 = memory.data(128 * 4, 16); // s_enc_b by scale code: min(f32(1/f32(S · s_dec)), FLT_MAX)
+const TAILA = memory.data(16, 16);
+
+/**
+ * NV encode, RNE, blocks of 16 packed 4-bit codes (E2M1-like or INT elements), with the block maxima
+ * (|x| bits, u32 per block, as amax_blocks_f32 wrote them) at amax: per four blocks the UE4M3 codes
+ * in one vector, then each block's factor from NVF1 by its code and its 16 codes (nvCodes16). A
+ * NaN/Inf block (maximum ≥ 0x7F800000) gets the NaN scale and codes 0.
+ */
+@inline function encNvT(FP4: bool, bd: usize, src: usize, amax: usize, dst: usize, scales: usize, nBlocks: i32): void {
+  loadNvConsts(FP4, bd);
+  const sdec = f32x4.splat(reinterpret<f32>(dget(bd, B_NV_SDEC)));
+  const one = f32x4.splat(1.0), fmax = f32x4.splat(FLT_MAX), step = i32x4.splat(4);
+  let cv = v128.load(SC, 288); // 0, 1, 2, 3
+  for (let c: i32 = 0; c < 128; c += 4, cv = i32x4.add(cv, step)) {
+    v128.store(NVF1 + (<usize>c << 2), f32x4.pmin(f32x4.div(one, f32x4.mul(ue4m3Value4(cv), sdec)), fmax));
+  }
+  const seom = f32x4.splat(reinterpret<f32>(dget(bd, B_NV_SEOM)));
+  const snan = i32x4.splat(dget(bd, B_SNAN));
+  const n4 = nBlocks & ~3;
+  let p = src, out = dst;
+  for (let b: i32 = 0; b < n4; b += 4, p += 256, out += 32) {
+    const u = v128.load(amax + (<usize>b << 2));
+    const bad = i32x4.ge_u(u, v128.load(LANE_CONSTS, 80));
+    const code = sel(snan, ue4m3Code4(f32x4.mul(u, seom)), bad);
+    v128.store32_lane(scales + <usize>b, i8x16.narrow_i16x8_u(i16x8.narrow_i32x4_u(code, code), i16x8.narrow_i32x4_u(code, code)), 0);
+    if (v128.any_true(bad)) {
+      nvBlocks(FP4, p, out, code, 4);
+      continue;
+    }
+    nvBlock(FP4, p, out, i32x4.extract_lane(code, 0));
+    nvBlock(FP4, p + 64, out + 8, i32x4.extract_lane(code, 1));
+    nvBlock(FP4, p + 128, out + 16, i32x4.extract_lane(code, 2));
+    nvBlock(FP4, p + 192, out + 24, i32x4.extract_lane(code, 3));
+  }
+  if (n4 < nBlocks) {
+    const count = nBlocks - n4;
+    v128.store(TAILA, i32x4.splat(0));
+    memory.copy(TAILA, amax + (<usize>n4 << 2), <usize>count << 2);
+    const u = v128.load(TAILA);
+    const code = sel(snan, ue4m3Code4(f32x4.mul(u, seom)), i32x4.ge_u(u, v128.load(LANE_CONSTS, 80)));
+    v128.store32_lane(TAILA, i8x16.narrow_i16x8_u(i16x8.narrow_i32x4_u(code, code), i16x8.narrow_i32x4_u(code, code)), 0);
+    memory.copy(scales + <usize>n4, TAILA, <usize>count);
+    nvBlocks(FP4, p, out, code, count);
+  }
+}
+
+/** One NV block of 16 f32 at p: its 8 code bytes to out, for scale code ci (not the NaN code). */
+@inline function nvBlock(FP4: bool, p: usize, out: usize, ci: i32): void {
+  const f1 = v128.load32_splat(NVF1 + (<usize>ci << 2));
+  const codes = nvCodes16(FP4, f32x4.mul(v128.load(p), f1), f32x4.mul(v128.load(p, 16), f1), f32x4.mul(v128.load(p, 32), f1), f32x4.mul(v128.load(p, 48), f1));
+  storeCodes16(codes, out, 0, true);
+}
+
+/** count ≤ 4 NV blocks with their scale codes in the lanes of `code`; NaN blocks (code 0x7F) get codes 0. */
+function nvBlocks(FP4: bool, p: usize, out: usize, code: v128, count: i32): void {
+  v128.store(TAILA, code);
+  for (let i: i32 = 0; i < count; i++, p += 64, out += 8) {
+    const ci = load<i32>(TAILA + (<usize>i << 2));
+    if (ci == 0x7f) store<u64>(out, 0); // UE4M3 codes of finite maxima stop at 0x7E
+    else if (FP4) nvBlock(true, p, out, ci);
+    else nvBlock(false, p, out, ci);
+  }
+}
+
+function encNvFp4(bd: usize, s: usize, a: usize, d: usize, sc: usize, n: i32): void { encNvT(true, bd, s, a, d, sc, n); }
+function encNvInt4(bd: usize, s: usize, a: usize, d: usize, sc: usize, n: i32): void { encNvT(false, bd, s, a, d, sc, n); }
+
 /** The specialised encode path for this row, if there is one (returns false otherwise). */
-function encodeSpecialised(bd: usize, desc: usize, src: usize, dst: usize, scales: usize, nBlocks: i32): bool {
+function encodeSpecialised(bd: usize, desc: usize, src: usize, amax: usize, dst: usize, scales: usize, nBlocks: i32): bool {
   const pack4 = dget(bd, B_PACK4) != 0;
+  const nvPre = amax != 0 && pack4 && dget(bd, B_RULE) == 4 && dget(bd, B_KP) == 16;
   if (dget(bd, B_KIND) == 1) {
-    if (pack4) encIntRneP(bd, src, dst, scales, nBlocks);
+    if (nvPre) encNvInt4(bd, src, amax, dst, scales, nBlocks);
+    else if (pack4) encIntRneP(bd, src, dst, scales, nBlocks);
     else encIntRne(bd, src, dst, scales, nBlocks);
     return true;
   }
@@ -423,7 +620,8 @@ function encodeSpecialised(bd: usize, desc: usize, src: usize, dst: usize, scale
   else if (D == 21 && sgnsh == 2) encFast21s2(bd, src, dst, scales, nBlocks);
   else if (D == 20 && sgnsh == 2) encFast20s2(bd, src, dst, scales, nBlocks);
   else if (D == 22 && sgnsh == 4 && fp4Table() >= 0) {
-    if (pack4) encFast22s4p(bd, src, dst, scales, nBlocks);
+    if (nvPre) encNvFp4(bd, src, amax, dst, scales, nBlocks);
+    else if (pack4) encFast22s4p(bd, src, dst, scales, nBlocks);
     else encFast22s4(bd, src, dst, scales, nBlocks);
   }
   else return false;
@@ -448,13 +646,15 @@ function qIntZero(bd: usize, s: usize, d: usize, sc: usize, n: i32, DC: DecodeCo
  * Encode (op 0: u8 codes, KP per block) or quantize (op 1: f32) nBlocks blocks of KP f32 at src;
  * scale bytes to `scales`. Returns 1 when the codes were written as packed 4-bit pairs (B_PACK4 set
  * and an RNE path that packs), else 0. `desc` is the element's minifloat descriptor (ignored for INT rows);
- * mode: R_RNE, R_HALF_AWAY or R_TOWARD_ZERO.
+ * mode: R_RNE, R_HALF_AWAY or R_TOWARD_ZERO. `amax`: 0, or the blocks' maxima as amax_blocks_f32
+ * wrote them (u32 per block), which the NV encode path (RNE, packed) uses instead of re-reading the
+ * blocks; other paths ignore it.
  */
-export function cvt_f32_block__wasmsimd(bd: usize, desc: usize, src: usize, dst: usize, scales: usize, nBlocks: i32, mode: i32, op: i32): i32 {
+export function cvt_f32_block__wasmsimd(bd: usize, desc: usize, src: usize, amax: usize, dst: usize, scales: usize, nBlocks: i32, mode: i32, op: i32): i32 {
   let DC = changetype<DecodeConsts>(0);
   if (op == 0 && mode == R_RNE) {
     if (dget(bd, B_KIND) == 0) loadEncodeConsts(desc);
-    if (encodeSpecialised(bd, desc, src, dst, scales, nBlocks)) return dget(bd, B_PACK4);
+    if (encodeSpecialised(bd, desc, src, amax, dst, scales, nBlocks)) return dget(bd, B_PACK4);
   }
   if (dget(bd, B_KIND) == 1) {
     if (op == 0) {
@@ -511,4 +711,30 @@ function amaxFiniteMasked(src: usize, n8: i32): u32 {
     m = i32x4.max_u(m, v128.and(a, i32x4.lt_u(a, inf)));
   }
   return max<u32>(max<u32>(<u32>i32x4.extract_lane(m, 0), <u32>i32x4.extract_lane(m, 1)), max<u32>(<u32>i32x4.extract_lane(m, 2), <u32>i32x4.extract_lane(m, 3)));
+}
+
+/**
+ * First pass of the NV recipe: the max-magnitude bits of each of nBlocks blocks of kp f32 at src
+ * (kp a multiple of 16; u32 per block to dst, ≥ 0x7F800000 for a block with NaN/Inf), returning
+ * the largest finite |x| bits of all the elements (the tensor amax of these blocks).
+ */
+export function amax_blocks_f32__wasmsimd(src: usize, nBlocks: i32, kp: i32, dst: usize): u32 {
+  const absMask = v128.load(LANE_CONSTS);
+  let m = i32x4.splat(0);
+  const n4 = nBlocks & ~3;
+  const stride4 = <usize>kp << 4; // bytes of four blocks
+  let p = src;
+  for (let b: i32 = 0; b < n4; b += 4, p += stride4) {
+    const u = amax4(p, kp, 4, absMask);
+    v128.store(dst + (<usize>b << 2), u);
+    m = i32x4.max_u(m, u);
+  }
+  if (n4 < nBlocks) {
+    const u = amax4(p, kp, nBlocks - n4, absMask);
+    v128.store(TAILA, u);
+    memory.copy(dst + (<usize>n4 << 2), TAILA, <usize>(nBlocks - n4) << 2);
+    m = i32x4.max_u(m, u);
+  }
+  const r = max<u32>(max<u32>(<u32>i32x4.extract_lane(m, 0), <u32>i32x4.extract_lane(m, 1)), max<u32>(<u32>i32x4.extract_lane(m, 2), <u32>i32x4.extract_lane(m, 3)));
+  return r >= 0x7f800000 ? amaxFiniteMasked(src, nBlocks * kp) : r; // a NaN/Inf block: the finite elements' max
 }

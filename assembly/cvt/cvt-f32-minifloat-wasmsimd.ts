@@ -59,6 +59,7 @@ export const LANE_CONSTS = memory.data<u32>([
   0x4b000000, 0x4b000000, 0x4b000000, 0x4b000000, // 48: 2^23 (f32)
   0x4b400000, 0x4b400000, 0x4b400000, 0x4b400000, // 64: 1.5 · 2^23 (f32)
   0x7f800000, 0x7f800000, 0x7f800000, 0x7f800000, // 80: f32 exponent field
+  0x00ff00ff, 0x00ff00ff, 0x00ff00ff, 0x00ff00ff, // 96: low byte of each i16 lane
 ], 16);
 
 // One static instance: kernels are not re-entrant and never allocate.
@@ -418,13 +419,14 @@ export function fp4Table(): i32 {
   const base = ((emin + 126) << 1) - 1; // the least subnormal 2^(emin − 1) has index 1
   const maxV = i32x4.extract_lane(EC.maxV, 0);
   const rebias = i32x4.extract_lane(EC.rebias, 0);
-  if (EC.M != 1 || emin < -125 || (((maxV << 22) - rebias) >> 22) - base > 15) return -1; // the max's index must fit the table
+  const maxIdx = (((maxV << 22) - rebias) >> 22) - base;
+  if (EC.M != 1 || emin < -125 || maxIdx > 15) return -1; // the max's index must fit the table
   const mn = reinterpret<f32>((emin + 127) << 23);
   for (let i: i32 = 0; i < 16; i++) {
     const bits = (i + base) << 22;
     const v = reinterpret<f32>(bits);
-    // indices of values off the grid are never produced; their entries are don't-cares
-    const c = i == 0 ? 0 : v < mn ? <i32>(v * reinterpret<f32>((1 - emin + 127) << 23)) : (bits + rebias) >> 22;
+    // indices past the max's are the max code (callers that saturate by index); other off-grid indices are never produced
+    const c = i > maxIdx ? maxV : i == 0 ? 0 : v < mn ? <i32>(v * reinterpret<f32>((1 - emin + 127) << 23)) : (bits + rebias) >> 22;
     store<u8>(FP4_TABLE + <usize>i, <u8>min<i32>(max<i32>(c, 0), 15));
   }
   return base;

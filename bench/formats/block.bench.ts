@@ -13,9 +13,9 @@ import type { Row } from '../harness.js';
 import { benchInput } from './codec.bench.js';
 
 interface Kernels {
-  cvt_f32_block__wasmsimd(bd: number, desc: number, src: number, dst: number, scales: number, nBlocks: number, mode: number, op: number): number;
+  cvt_f32_block__wasmsimd(bd: number, desc: number, src: number, amax: number, dst: number, scales: number, nBlocks: number, mode: number, op: number): number;
   cvt_block_f32__wasmsimd(bd: number, desc: number, lut: number, src: number, scales: number, dst: number, nBlocks: number): void;
-  amax_finite_f32__wasmsimd(src: number, n: number): number;
+  amax_blocks_f32__wasmsimd(src: number, nBlocks: number, kp: number, dst: number): number;
   pack_u8_stream__wasmsimd(src: number, dst: number, n: number, b: number): number;
   unpack_u8_stream__wasmsimd(src: number, dst: number, n: number, b: number): void;
 }
@@ -28,6 +28,7 @@ export function blockRows(rt: Runtime, n: number): Row[] {
   const pout = rt.alloc(n * 4);
   const ppacked = rt.alloc(n);
   const pscales = rt.alloc(n / 16 + 64);
+  const pamax = rt.alloc(n / 4 + 64); // NV block maxima, u32 per block of 16
   const cbuf = rt.alloc(CHUNK);
   const plut = rt.alloc(1024);
   const pdesc = rt.alloc(256);
@@ -52,11 +53,12 @@ export function blockRows(rt: Runtime, n: number): Row[] {
       rt.f32(plut, f.lut.length).set(f.lut);
     };
     const encode = () => {
-      if (nv) for (let off = 0; off < n; off += CHUNK) k.amax_finite_f32__wasmsimd(pin + off * 4, Math.min(CHUNK, n - off));
+      // NV: the first pass (block maxima and the tensor amax, which the codec turns into the tensor scale)
+      if (nv) for (let b0 = 0, off = 0; off < n; b0 += G, off += m) k.amax_blocks_f32__wasmsimd(pin + off * 4, G, p.k, pamax + b0 * 4);
       for (let b0 = 0, off = 0; off < n; b0 += G, off += m) {
         // 8-bit codes and packed 4-bit pairs go straight to the output; 6-bit codes through the pack kernel
         const direct = bits === 8 || bits === 4;
-        const packed = k.cvt_f32_block__wasmsimd(ptrs.bd, ptrs.desc, pin + off * 4, direct ? ppacked + (off * bits) / 8 : cbuf, pscales + b0, G, 0, 0);
+        const packed = k.cvt_f32_block__wasmsimd(ptrs.bd, ptrs.desc, pin + off * 4, nv ? pamax + b0 * 4 : 0, direct ? ppacked + (off * bits) / 8 : cbuf, pscales + b0, G, 0, 0);
         if (bits === 4 && !packed) throw new Error(`bench: ${id} encode did not pack`);
         if (!direct) k.pack_u8_stream__wasmsimd(cbuf, ppacked + (off * bits) / 8, m, bits);
       }

@@ -40,9 +40,10 @@ const QUANTIZE_KEYS = new Set([...ENCODE_KEYS, 'out']);
 const DECODE_KEYS = new Set(['out']);
 
 interface BlockKernels {
-  cvt_f32_block__wasmsimd(bd: number, desc: number, src: number, dst: number, scales: number, nBlocks: number, mode: number, op: number): number;
+  cvt_f32_block__wasmsimd(bd: number, desc: number, src: number, amax: number, dst: number, scales: number, nBlocks: number, mode: number, op: number): number;
   cvt_block_f32__wasmsimd(bd: number, desc: number, lut: number, src: number, scales: number, dst: number, nBlocks: number): void;
   amax_finite_f32__wasmsimd(src: number, n: number): number;
+  amax_blocks_f32__wasmsimd(src: number, nBlocks: number, kp: number, dst: number): number;
   pack_u8_stream__wasmsimd(src: number, dst: number, n: number, b: number): number;
   unpack_u8_stream__wasmsimd(src: number, dst: number, n: number, b: number): void;
 }
@@ -120,10 +121,13 @@ export class BlockFormat {
     const k = rt.exports as unknown as BlockKernels;
     rt.scoped(() => {
       const contiguous = this.contiguous(p);
-      const bd = this.blockDescriptor(rt, x, p, rule, enc, contiguous && this.bits === 4);
-      const desc = this.elementDescriptor(rt);
       const G = this.blocksPerChunk();
       const inp = rt.alloc(G * this.kp * 4);
+      // NV rows with contiguous blocks: the first pass keeps every block's maximum (u32 per block) for the second
+      const first = this.spec.scale === 'ue4m3' && contiguous ? this.nvFirstPass(rt, x, p, inp) : null;
+      const abuf = first ? rt.alloc(G * 4) : 0;
+      const bd = this.blockDescriptor(rt, x, p, rule, enc, contiguous && this.bits === 4, first?.amax);
+      const desc = this.elementDescriptor(rt);
       const cbuf = rt.alloc(G * this.kp);
       const pbuf = rt.alloc(G * this.kp);
       const sbuf = rt.alloc(G);
@@ -133,7 +137,8 @@ export class BlockFormat {
         const m = g * p.k;
         const packedAt = (b0 * p.k * this.bits) / 8;
         this.load(rt, x, p, b0, g, inp);
-        const packed = k.cvt_f32_block__wasmsimd(bd, desc, inp, cbuf, sbuf, g, mode, 0);
+        if (first) rt.u32(abuf, g).set(first.blockMax.subarray(b0, b0 + g));
+        const packed = k.cvt_f32_block__wasmsimd(bd, desc, inp, abuf, cbuf, sbuf, g, mode, 0);
         scales.set(rt.u8(sbuf, g), b0);
         if (natural) this.scatterCodes(rt.u8(cbuf, g * this.kp), natural, p, b0, g);
         else if (packed) codes.set(rt.u8(cbuf, m / 2), packedAt);
@@ -201,7 +206,7 @@ export class BlockFormat {
       for (let b0 = 0; b0 < p.nBlocks; b0 += G) {
         const g = Math.min(G, p.nBlocks - b0);
         this.load(rt, x, p, b0, g, inp);
-        k.cvt_f32_block__wasmsimd(bd, desc, inp, inp, sbuf, g, mode, 1);
+        k.cvt_f32_block__wasmsimd(bd, desc, inp, 0, inp, sbuf, g, mode, 1);
         this.store(rt.f32(inp, g * this.kp), out, p, b0, g);
       }
     });
@@ -233,7 +238,7 @@ export class BlockFormat {
    * on `enc`). pack4: the kernels may read / write 4-bit codes as packed pairs (contiguous blocks only).
    */
   /** @internal (benches) */
-  blockDescriptor(rt: Runtime, x: Float32Array | null, p: BlockPlan, rule: BlockScaleRule, enc: BlockEncoding | null, pack4: boolean): number {
+  blockDescriptor(rt: Runtime, x: Float32Array | null, p: BlockPlan, rule: BlockScaleRule, enc: BlockEncoding | null, pack4: boolean, tensorAmax?: number): number {
     const el = this.element;
     const d = new Int32Array(BDESC.SLOTS);
     d[BDESC.KIND] = el.kind === 'int' ? 1 : 0;
@@ -255,7 +260,7 @@ export class BlockFormat {
     if (this.spec.scale === 'ue4m3') {
       d[BDESC.SNAN] = 0x7f;
       if (x) {
-        const t = nvTensorFactors(el, this.tensorAmax(rt, x));
+        const t = nvTensorFactors(el, tensorAmax ?? this.tensorAmax(rt, x));
         d[BDESC.NV_SEOM] = f32bits(t.sEncOverMax);
         d[BDESC.NV_SDEC] = f32bits(t.sDec);
         if (enc) enc.tensorScale = t.sDec;
@@ -277,6 +282,28 @@ export class BlockFormat {
     const d = buildDescriptor(this.element.spec as MinifloatSpec, 'rne', 'finite');
     rt.i32(rt.descSlot, d.length).set(d);
     return rt.descSlot;
+  }
+
+  /**
+   * First pass of an NV encode over contiguous blocks (chunks through `inp`): every block's max-magnitude
+   * bits (the second pass reads them instead of re-reading the block) and the tensor amax (largest finite |x|).
+   */
+  private nvFirstPass(rt: Runtime, x: Float32Array, p: BlockPlan, inp: number): { amax: number; blockMax: Uint32Array } {
+    const k = rt.exports as unknown as BlockKernels;
+    const blockMax = new Uint32Array(p.nBlocks);
+    const G = this.blocksPerChunk();
+    return rt.scoped(() => {
+      const abuf = rt.alloc(G * 4);
+      let m = 0;
+      for (let b0 = 0; b0 < p.nBlocks; b0 += G) {
+        const g = Math.min(G, p.nBlocks - b0);
+        this.load(rt, x, p, b0, g, inp);
+        m = Math.max(m, k.amax_blocks_f32__wasmsimd(inp, g, this.kp, abuf) >>> 0);
+        blockMax.set(rt.u32(abuf, g), b0);
+      }
+      u32f[0] = m;
+      return { amax: f32u[0], blockMax };
+    });
   }
 
   /** Largest finite |x| (NV tensor amax), through the kernel in chunks. */

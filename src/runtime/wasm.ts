@@ -101,6 +101,9 @@ export class Runtime {
   i32(ptr: number, n: number): Int32Array {
     return new Int32Array(this.memory.buffer, ptr, n);
   }
+  u32(ptr: number, n: number): Uint32Array {
+    return new Uint32Array(this.memory.buffer, ptr, n);
+  }
   f32(ptr: number, n: number): Float32Array {
     return new Float32Array(this.memory.buffer, ptr, n);
   }

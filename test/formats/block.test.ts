@@ -136,6 +136,44 @@ describe('kernel codec = reference twin (fast-check tensors)', () => {
     }
   });
 
+  it('NV two-pass encode (block maxima from the first pass): scales that round to 0 (factor FLT_MAX, Inf products), NaN / Inf blocks at every place in a group of four, block counts not a multiple of 4 per chunk', () => {
+    let seed = 7;
+    const rnd = () => ((seed = (Math.imul(seed ^ (seed >>> 15), 0x2c1b3c6d) + 0x6a09e667) >>> 0) / 2 ** 32);
+    for (const id of ['nvfp4', 'nvint4']) {
+      const s = blockSpec(id);
+      const k = s.blockSize;
+      const G = CHUNK / k; // blocks per chunk
+      for (const nb of [2 * G + 7, G + 1, 5, 3]) {
+        const x = new Float32Array(nb * k);
+        for (let b = 0; b < nb; b++) {
+          const kind = (b * 7 + nb) % 12;
+          for (let j = 0; j < k; j++) {
+            const i = b * k + j;
+            const g = (rnd() - 0.5) * 4;
+            x[i] =
+              kind === 0 ? g * 1e3 // ordinary
+              : kind === 1 ? g * 1e-4 // scale rounds to 0: factor FLT_MAX, |y| up to Inf
+              : kind === 2 ? (j === b % k ? NaN : g) // a NaN at a varying place
+              : kind === 3 ? (j === 15 - (b % k) ? (b % 2 ? Infinity : -Infinity) : g)
+              : kind === 4 ? (j % 2 ? -0 : 0)
+              : kind === 5 ? fromBits(1 + Math.floor(rnd() * 0x7fffff)) * (j % 2 ? -1 : 1) // f32 subnormals
+              : kind === 6 ? g * 2 ** Math.floor(rnd() * 40 - 30) // a wide spread: small and subnormal UE4M3 scales
+              : kind === 7 ? (j % 3 === 0 ? -1e-30 : 3e-3 * Math.round(g * 8) / 8) // ties under the block factor
+              : g * 2 ** (kind - 4);
+          }
+        }
+        x[Math.floor(nb / 2) * k + 5] = 1e6; // the tensor amax
+        checkAll(s, x, {}, `${id} ${nb} blocks`);
+        checkAll(s, x, { shape: [nb, k] }, `${id} [${nb}, ${k}]`);
+        const e = encodeBlockRef(s, x);
+        if (nb > 12) {
+          expect(e.scales.filter((c) => c === 0x7f).length, 'NaN blocks').toBeGreaterThan(1);
+          expect(e.scales.filter((c) => c === 0).length, 'scales rounded to 0').toBeGreaterThan(1);
+        }
+      }
+    }
+  });
+
   it('tensors over several chunks on the contiguous path (and the gather path), with NaN, Inf, zero and subnormal blocks', () => {
     const rnd = (() => {
       let s = 12345;
