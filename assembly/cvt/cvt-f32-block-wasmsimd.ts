@@ -73,15 +73,16 @@ const SC = memory.data<u32>([
   0, 1, 2, 3, //                                     288: lane indices
 ], 16);
 
-/** Lanes: max |x| bits over one block of kp f32 at q (kp a multiple of 16), 16 at a time in a tree. */
+/** Lanes: max |x| bits over 16 f32 at r (a tree of four vectors). */
+@inline function amax16(r: usize, absMask: v128): v128 {
+  return i32x4.max_u(i32x4.max_u(v128.and(v128.load(r), absMask), v128.and(v128.load(r, 16), absMask)),
+                     i32x4.max_u(v128.and(v128.load(r, 32), absMask), v128.and(v128.load(r, 48), absMask)));
+}
+
+/** Lanes: max |x| bits over one block of kp f32 at q (kp a multiple of 16). */
 @inline function blockAmax(q: usize, kp: i32, absMask: v128): v128 {
-  let m = i32x4.max_u(i32x4.max_u(v128.and(v128.load(q), absMask), v128.and(v128.load(q, 16), absMask)),
-                      i32x4.max_u(v128.and(v128.load(q, 32), absMask), v128.and(v128.load(q, 48), absMask)));
-  for (let j: i32 = 16; j < kp; j += 16) {
-    const r = q + (<usize>j << 2);
-    m = i32x4.max_u(m, i32x4.max_u(i32x4.max_u(v128.and(v128.load(r), absMask), v128.and(v128.load(r, 16), absMask)),
-                                   i32x4.max_u(v128.and(v128.load(r, 32), absMask), v128.and(v128.load(r, 48), absMask))));
-  }
+  let m = amax16(q, absMask);
+  for (let j: i32 = 16; j < kp; j += 16) m = i32x4.max_u(m, amax16(q + (<usize>j << 2), absMask));
   return m;
 }
 
@@ -148,6 +149,12 @@ const SC = memory.data<u32>([
   return sel(subn, normal, i32x4.lt_s(c, v128.load(SC, 208)));
 }
 
+/** The low bytes of four i32 lanes (values in [0, 255]) in the first four bytes. */
+@inline function bytes4(c: v128): v128 {
+  const h = i16x8.narrow_i32x4_u(c, c);
+  return i8x16.narrow_i16x8_u(h, h);
+}
+
 /**
  * Scale phase of a group: for blocks [0, nBlocks) of kp f32 at src (nBlocks ≤ GROUP), four at a time, the scale
  * bytes (to `scales`) and the factors F1S / XS (XS NaN for NaN blocks).
@@ -191,7 +198,7 @@ const SC = memory.data<u32>([
     x = sel(v128.load(SC, 272), x, bad);
     v128.store(F1S + (<usize>b << 2), f1);
     v128.store(XS + (<usize>b << 2), x);
-    const c8 = i8x16.narrow_i16x8_u(i16x8.narrow_i32x4_u(code, code), i16x8.narrow_i32x4_u(code, code));
+    const c8 = bytes4(code);
     if (b < n4) v128.store32_lane(scales + <usize>b, c8, 0);
     else {
       v128.store(TAIL, c8);
@@ -558,7 +565,7 @@ const TAILA = memory.data(16, 16);
     const u = v128.load(amax + (<usize>b << 2));
     const bad = i32x4.ge_u(u, v128.load(LANE_CONSTS, 80));
     const code = sel(snan, ue4m3Code4(f32x4.mul(u, seom)), bad);
-    v128.store32_lane(scales + <usize>b, i8x16.narrow_i16x8_u(i16x8.narrow_i32x4_u(code, code), i16x8.narrow_i32x4_u(code, code)), 0);
+    v128.store32_lane(scales + <usize>b, bytes4(code), 0);
     if (v128.any_true(bad)) {
       nvBlocks(FP4, p, out, code, 4);
       continue;
@@ -569,12 +576,12 @@ const TAILA = memory.data(16, 16);
     nvBlock(FP4, p + 192, out + 24, i32x4.extract_lane(code, 3));
   }
   if (n4 < nBlocks) {
-    const count = nBlocks - n4;
+    const count = nBlocks - n4; // the last 1–3 blocks: maxima and scale bytes through TAILA
     v128.store(TAILA, i32x4.splat(0));
     memory.copy(TAILA, amax + (<usize>n4 << 2), <usize>count << 2);
     const u = v128.load(TAILA);
     const code = sel(snan, ue4m3Code4(f32x4.mul(u, seom)), i32x4.ge_u(u, v128.load(LANE_CONSTS, 80)));
-    v128.store32_lane(TAILA, i8x16.narrow_i16x8_u(i16x8.narrow_i32x4_u(code, code), i16x8.narrow_i32x4_u(code, code)), 0);
+    v128.store32_lane(TAILA, bytes4(code), 0);
     memory.copy(scales + <usize>n4, TAILA, <usize>count);
     nvBlocks(FP4, p, out, code, count);
   }
