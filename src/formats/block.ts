@@ -123,8 +123,9 @@ export class BlockFormat {
       const contiguous = this.contiguous(p);
       const G = this.blocksPerChunk();
       const inp = rt.alloc(G * this.kp * 4);
-      // NV rows with contiguous blocks: the first pass keeps every block's maximum (u32 per block) for the second
-      const first = this.spec.scale === 'ue4m3' && contiguous ? this.nvFirstPass(rt, x, p, inp) : null;
+      // NV rows, contiguous blocks, RNE (the kernel's two-pass path): the first pass keeps every block's
+      // maximum (u32 per block) for the second; other NV encodes take the tensor amax alone
+      const first = this.spec.scale === 'ue4m3' && contiguous && mode === ROUNDING_CODES.rne ? this.nvFirstPass(rt, x, p, inp) : null;
       const abuf = first ? rt.alloc(G * 4) : 0;
       const bd = this.blockDescriptor(rt, x, p, rule, enc, contiguous && this.bits === 4, first?.amax);
       const desc = this.elementDescriptor(rt);
