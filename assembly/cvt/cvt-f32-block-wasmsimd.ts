@@ -369,7 +369,6 @@ const V_INT: i32 = 2; //      INT grid
   expMask: v128 = v128.splat<i32>(0);
   magicK: v128 = v128.splat<i32>(0);
   fbase: v128 = v128.splat<i32>(0); //   index base, i16 lanes
-  fmax: v128 = v128.splat<i32>(0); //    15 in every byte
   // INT elements
   qmax: v128 = v128.splat<i32>(0);
   qmin: v128 = v128.splat<i32>(0);
@@ -392,7 +391,6 @@ const NC = changetype<NvConsts>(memory.data(offsetof<NvConsts>(), 16));
   NC.expMask = v128.load(LANE_CONSTS, 80);
   NC.magicK = i32x4.splat(((23 - EC.M) << 23) | 0x400000);
   NC.fbase = i16x8.splat(<i16>fp4Table());
-  NC.fmax = i8x16.splat(15);
 }
 
 /** Stores 16 byte codes at out + j, or (pack4) their 4-bit pairs as 8 bytes at out + j/2 (LSB-first stream: even code in the low nibble). */
@@ -408,7 +406,7 @@ const NC = changetype<NvConsts>(memory.data(offsetof<NvConsts>(), 16));
 /**
  * RNE byte codes (4-bit, sign in bit 3) of 16 scaled values y of an NV block. INT elements: y clamped
  * to ±qmax and rounded by one f32 addition of 1.5 · 2^23. E2M1-like elements: magnitudes from
- * fp4MagSat16 (any |y|, Inf included: a block whose scale rounded to 0 has the factor FLT_MAX) or-ed
+ * fp4Mag16 (any |y|, Inf included: a block whose scale rounded to 0 has the factor FLT_MAX) or-ed
  * with sign bytes taken from y by saturating narrows (an i32's sign survives two signed narrows as
  * bit 7 of a byte; an i16 shift by 4 moves it to bit 3, the mask drops what came from the
  * neighbouring byte).
@@ -424,29 +422,8 @@ const NC = changetype<NvConsts>(memory.data(offsetof<NvConsts>(), 16));
   }
   const sg = v128.and(i16x8.shr_u(i8x16.narrow_i16x8_s(i16x8.narrow_i32x4_s(y0, y1), i16x8.narrow_i32x4_s(y2, y3)), 4), NC.signByte);
   const absMask = NC.absMask;
-  return v128.or(fp4MagSat16(v128.and(y0, absMask), v128.and(y1, absMask), v128.and(y2, absMask), v128.and(y3, absMask)), sg);
-}
-
-/**
- * E2M1-like magnitude codes of 16 lanes |y| of any size (NaN never comes here): fp4Mag16's rounding,
- * indices formed in i16 lanes (no overflow), narrowed with unsigned saturation and clamped to 15;
- * fp4Table maps every index past the max's to the max code, which is the saturation. (Huge |y|:
- * C overflows into NaN or wraps negative, and the result's index is ≥ the max's either way.)
- */
-@inline function fp4MagSat16(a0: v128, a1: v128, a2: v128, a3: v128): v128 {
-  const minNorm = NC.minNorm, expMask = NC.expMask, magicK = NC.magicK;
-  const c0 = i32x4.add(v128.and(i32x4.max_u(a0, minNorm), expMask), magicK);
-  const c1 = i32x4.add(v128.and(i32x4.max_u(a1, minNorm), expMask), magicK);
-  const c2 = i32x4.add(v128.and(i32x4.max_u(a2, minNorm), expMask), magicK);
-  const c3 = i32x4.add(v128.and(i32x4.max_u(a3, minNorm), expMask), magicK);
-  const i0 = i32x4.shr_u(f32x4.sub(f32x4.add(a0, c0), c0), 22);
-  const i1 = i32x4.shr_u(f32x4.sub(f32x4.add(a1, c1), c1), 22);
-  const i2 = i32x4.shr_u(f32x4.sub(f32x4.add(a2, c2), c2), 22);
-  const i3 = i32x4.shr_u(f32x4.sub(f32x4.add(a3, c3), c3), 22);
-  const base = NC.fbase;
-  const h0 = i16x8.sub(i16x8.narrow_i32x4_u(i0, i1), base);
-  const h1 = i16x8.sub(i16x8.narrow_i32x4_u(i2, i3), base);
-  return i8x16.swizzle(v128.load(FP4_TABLE), i8x16.min_u(i8x16.narrow_i16x8_u(h0, h1), NC.fmax));
+  return v128.or(fp4Mag16(v128.and(y0, absMask), v128.and(y1, absMask), v128.and(y2, absMask), v128.and(y3, absMask),
+                          NC.minNorm, NC.expMask, NC.magicK, NC.fbase, v128.load(FP4_TABLE)), sg);
 }
 
 /**
@@ -469,7 +446,7 @@ const NC = changetype<NvConsts>(memory.data(offsetof<NvConsts>(), 16));
   const blendAlways = EC.M <= 1 && emin >= -2; // FP4-like rows: most scaled values are subnormal
   const signByte = i8x16.splat(<i8>(0x80 >> SGNSH));
   const expMask = v128.load(LANE_CONSTS, 80), magicK = i32x4.splat(((23 - EC.M) << 23) | 0x400000);
-  const fbase = i32x4.splat(FP4 ? fp4Table() : 0), ftable = v128.load(FP4_TABLE);
+  const fbase = i16x8.splat(<i16>(FP4 ? fp4Table() : 0)), ftable = v128.load(FP4_TABLE);
   // INT grid rows
   const imagic = v128.load(LANE_CONSTS, 64);
   const qmax = f32x4.splat(reinterpret<f32>(dget(bd, B_MAXBITS)) * pow2f(dget(bd, B_ISHIFT)));
@@ -510,17 +487,19 @@ const NC = changetype<NvConsts>(memory.data(offsetof<NvConsts>(), 16));
           storeCodes16(i8x16.narrow_i16x8_u(i16x8.narrow_i32x4_u(c0, c1), i16x8.narrow_i32x4_u(c2, c3)), out, j, pack4);
           continue;
         }
+        // sign bytes: an i16 shift moves bit 7 to the code's sign bit, the mask drops what came from the neighbouring byte
+        let sg = i8x16.narrow_i16x8_s(i16x8.narrow_i32x4_s(y0, y1), i16x8.narrow_i32x4_s(y2, y3));
+        if (SGNSH != 0) sg = i16x8.shr_u(sg, SGNSH);
+        if (FP4) { // fp4Mag16 saturates by its table
+          storeCodes16(v128.or(fp4Mag16(v128.and(y0, absMask), v128.and(y1, absMask), v128.and(y2, absMask), v128.and(y3, absMask),
+                                        minNorm, expMask, magicK, fbase, ftable), v128.and(sg, signByte)), out, j, pack4);
+          continue;
+        }
         // saturate: |y| clamped to the element max (u32 order of non-negative f32 bits)
         const a0 = i32x4.min_u(v128.and(y0, absMask), maxBits);
         const a1 = i32x4.min_u(v128.and(y1, absMask), maxBits);
         const a2 = i32x4.min_u(v128.and(y2, absMask), maxBits);
         const a3 = i32x4.min_u(v128.and(y3, absMask), maxBits);
-        let sg = i8x16.narrow_i16x8_s(i16x8.narrow_i32x4_s(y0, y1), i16x8.narrow_i32x4_s(y2, y3));
-        if (SGNSH != 0) sg = i8x16.shr_u(sg, SGNSH);
-        if (FP4) {
-          storeCodes16(v128.or(fp4Mag16(a0, a1, a2, a3, minNorm, expMask, magicK, fbase, ftable), v128.and(sg, signByte)), out, j, pack4);
-          continue;
-        }
         const mag = rneMag16(D, a0, a1, a2, a3, rebRound, one, blendAlways, minNorm, minNormM1, s1, magic);
         storeCodes16(v128.or(mag, v128.and(sg, signByte)), out, j, pack4);
       }

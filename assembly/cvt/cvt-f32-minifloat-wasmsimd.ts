@@ -60,6 +60,7 @@ export const LANE_CONSTS = memory.data<u32>([
   0x4b400000, 0x4b400000, 0x4b400000, 0x4b400000, // 64: 1.5 · 2^23 (f32)
   0x7f800000, 0x7f800000, 0x7f800000, 0x7f800000, // 80: f32 exponent field
   0x00ff00ff, 0x00ff00ff, 0x00ff00ff, 0x00ff00ff, // 96: low byte of each i16 lane
+  0x0f0f0f0f, 0x0f0f0f0f, 0x0f0f0f0f, 0x0f0f0f0f, // 112: 15 in every byte
 ], 16);
 
 // One static instance: kernels are not re-entrant and never allocate.
@@ -390,22 +391,27 @@ const TAIL_IDX = memory.data(64, 16);
 }
 
 /**
- * E2M1-like rows (M = 1, at most 16 magnitudes): the magnitude codes of 16 lanes |x| (below the
- * overflow point) by one f32 rounding and a table. Rounding: C = 1.5 · 2^23 · spacing of the binade
- * of max(|x|, least normal), (|x| + C) − C rounds |x| to the grid, ties to the even code. The rounded
- * value's bits >> 22 (exponent and its one mantissa bit) minus FP4_BASE index FP4_TABLE (zero: a
- * negative index, narrowed to 0).
+ * E2M1-like rows (M = 1, at most 16 magnitudes): the magnitude codes of 16 lanes |x| of any size (Inf
+ * included; NaN never comes here) by one f32 rounding and a table. Rounding: C = 1.5 · 2^23 · spacing
+ * of the binade of max(|x|, least normal), (|x| + C) − C rounds |x| to the grid, ties to the even
+ * code. The rounded value's bits >> 22 (exponent and its one mantissa bit) minus the index base
+ * (`base`, i16 lanes) index FP4_TABLE: formed in i16 lanes, narrowed with unsigned saturation (zero:
+ * a negative index → 0) and clamped to 15. fp4Table maps every index past the max's to the max code,
+ * so the table is the saturation (huge |x|: C overflows into NaN or wraps negative, and the index is
+ * past the max's either way).
  */
 @inline export function fp4Mag16(a0: v128, a1: v128, a2: v128, a3: v128, minNorm: v128, expMask: v128, magicK: v128, base: v128, table: v128): v128 {
   const c0 = i32x4.add(v128.and(i32x4.max_u(a0, minNorm), expMask), magicK);
   const c1 = i32x4.add(v128.and(i32x4.max_u(a1, minNorm), expMask), magicK);
   const c2 = i32x4.add(v128.and(i32x4.max_u(a2, minNorm), expMask), magicK);
   const c3 = i32x4.add(v128.and(i32x4.max_u(a3, minNorm), expMask), magicK);
-  const i0 = i32x4.sub(i32x4.shr_u(f32x4.sub(f32x4.add(a0, c0), c0), 22), base);
-  const i1 = i32x4.sub(i32x4.shr_u(f32x4.sub(f32x4.add(a1, c1), c1), 22), base);
-  const i2 = i32x4.sub(i32x4.shr_u(f32x4.sub(f32x4.add(a2, c2), c2), 22), base);
-  const i3 = i32x4.sub(i32x4.shr_u(f32x4.sub(f32x4.add(a3, c3), c3), 22), base);
-  return i8x16.swizzle(table, i8x16.narrow_i16x8_u(i16x8.narrow_i32x4_u(i0, i1), i16x8.narrow_i32x4_u(i2, i3)));
+  const i0 = i32x4.shr_u(f32x4.sub(f32x4.add(a0, c0), c0), 22);
+  const i1 = i32x4.shr_u(f32x4.sub(f32x4.add(a1, c1), c1), 22);
+  const i2 = i32x4.shr_u(f32x4.sub(f32x4.add(a2, c2), c2), 22);
+  const i3 = i32x4.shr_u(f32x4.sub(f32x4.add(a3, c3), c3), 22);
+  const h0 = i16x8.sub(i16x8.narrow_i32x4_u(i0, i1), base);
+  const h1 = i16x8.sub(i16x8.narrow_i32x4_u(i2, i3), base);
+  return i8x16.swizzle(table, i8x16.min_u(i8x16.narrow_i16x8_u(h0, h1), v128.load(LANE_CONSTS, 112)));
 }
 
 export const FP4_TABLE = memory.data(16, 16);
@@ -452,7 +458,7 @@ export function fp4Table(): i32 {
   const ovf = i32x4.splat(EC.ovfBits - 1);
   const signByte = i8x16.splat(<i8>(0x80 >> SGNSH));
   const expMask = v128.load(LANE_CONSTS, 80), magicK = i32x4.splat(((23 - EC.M) << 23) | 0x400000);
-  const fbase = i32x4.splat(fbaseS), ftable = v128.load(FP4_TABLE);
+  const fbase = i16x8.splat(<i16>fbaseS), ftable = v128.load(FP4_TABLE);
   for (let i: i32 = 0; i < n16; i += 16) {
     const inp = src + (<usize>i << 2);
     const b0 = v128.load(inp);
@@ -474,7 +480,7 @@ export function fp4Table(): i32 {
       continue;
     }
     let sg = i8x16.narrow_i16x8_s(i16x8.narrow_i32x4_s(b0, b1), i16x8.narrow_i32x4_s(b2, b3));
-    if (SGNSH != 0) sg = i8x16.shr_u(sg, SGNSH);
+    if (SGNSH != 0) sg = i16x8.shr_u(sg, SGNSH); // the mask below drops what the i16 shift brings in from the neighbouring byte
     if (FP4) {
       v128.store(out, v128.or(fp4Mag16(a0, a1, a2, a3, minNorm, expMask, magicK, fbase, ftable), v128.and(sg, signByte)));
       continue;
