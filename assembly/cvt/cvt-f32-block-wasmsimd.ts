@@ -541,11 +541,9 @@ const TAILA = memory.data(16, 16);
   const n4 = nBlocks & ~3;
   let p = src, out = dst;
   for (let b: i32 = 0; b < n4; b += 4, p += 256, out += 32) {
-    const u = v128.load(amax + (<usize>b << 2));
-    const bad = i32x4.ge_u(u, v128.load(LANE_CONSTS, 80));
-    const code = sel(snan, ue4m3Code4(f32x4.mul(u, seom)), bad);
+    const code = nvScaleCodes4(v128.load(amax + (<usize>b << 2)), seom, snan);
     v128.store32_lane(scales + <usize>b, bytes4(code), 0);
-    if (v128.any_true(bad)) {
+    if (v128.any_true(i32x4.eq(code, snan))) {
       nvBlocks(FP4, p, out, code, 4);
       continue;
     }
@@ -558,12 +556,16 @@ const TAILA = memory.data(16, 16);
     const count = nBlocks - n4; // the last 1–3 blocks: maxima and scale bytes through TAILA
     v128.store(TAILA, i32x4.splat(0));
     memory.copy(TAILA, amax + (<usize>n4 << 2), <usize>count << 2);
-    const u = v128.load(TAILA);
-    const code = sel(snan, ue4m3Code4(f32x4.mul(u, seom)), i32x4.ge_u(u, v128.load(LANE_CONSTS, 80)));
+    const code = nvScaleCodes4(v128.load(TAILA), seom, snan);
     v128.store32_lane(TAILA, bytes4(code), 0);
     memory.copy(scales + <usize>n4, TAILA, <usize>count);
     nvBlocks(FP4, p, out, code, count);
   }
+}
+
+/** UE4M3 codes of four blocks from their maxima u (|x| bits): NaN/Inf maxima get the NaN code `snan`. */
+@inline function nvScaleCodes4(u: v128, seom: v128, snan: v128): v128 {
+  return sel(snan, ue4m3Code4(f32x4.mul(u, seom)), i32x4.ge_u(u, v128.load(LANE_CONSTS, 80)));
 }
 
 /** One NV block of 16 f32 at p: its 8 code bytes to out, for scale code ci (not the NaN code). */
