@@ -42,6 +42,12 @@ function sameEncoding(got: BlockEncoding, want: BlockEncoding, what: string): vo
   expect(Object.is(got.tensorScale, want.tensorScale), `${what} tensorScale ${got.tensorScale} vs ${want.tensorScale}`).toBe(true);
 }
 
+/** A seeded generator of uniform numbers in [0, 1) (reproducible tensors). */
+function seeded(seed: number): () => number {
+  let s = seed;
+  return () => ((s = (Math.imul(s ^ (s >>> 15), 0x2c1b3c6d) + 0x6a09e667) >>> 0) / 2 ** 32);
+}
+
 /** Kernel encode / quantize / decode against the twin for one input. */
 function checkAll(s: BlockSpec, x: Float32Array, o: BlockOptions, what: string): void {
   const c = codec(s);
@@ -101,8 +107,7 @@ describe('kernel codec = reference twin (fast-check tensors)', () => {
   });
 
   it('3·CHUNK + 5k elements, mxfp4 and nvfp4, contiguous (1-D and [rows, k·m]), NaN / Inf / zero / subnormal blocks across chunk borders', () => {
-    let seed = 99;
-    const rnd = () => ((seed = (Math.imul(seed ^ (seed >>> 15), 0x2c1b3c6d) + 0x6a09e667) >>> 0) / 2 ** 32);
+    const rnd = seeded(99);
     for (const id of ['mxfp4', 'nvfp4']) {
       const s = blockSpec(id);
       const k = s.blockSize;
@@ -137,8 +142,7 @@ describe('kernel codec = reference twin (fast-check tensors)', () => {
   });
 
   it('NV two-pass encode (block maxima from the first pass): scales that round to 0 (factor FLT_MAX, Inf products), NaN / Inf blocks at every place in a group of four, block counts not a multiple of 4 per chunk', () => {
-    let seed = 7;
-    const rnd = () => ((seed = (Math.imul(seed ^ (seed >>> 15), 0x2c1b3c6d) + 0x6a09e667) >>> 0) / 2 ** 32);
+    const rnd = seeded(7);
     for (const id of ['nvfp4', 'nvint4']) {
       const s = blockSpec(id);
       const k = s.blockSize;
@@ -175,10 +179,7 @@ describe('kernel codec = reference twin (fast-check tensors)', () => {
   });
 
   it('tensors over several chunks on the contiguous path (and the gather path), with NaN, Inf, zero and subnormal blocks', () => {
-    const rnd = (() => {
-      let s = 12345;
-      return () => ((s = (Math.imul(s ^ (s >>> 15), 0x2c1b3c6d) + 0x6a09e667) >>> 0) / 2 ** 32);
-    })();
+    const rnd = seeded(12345);
     for (const s of [...BLOCK_FORMATS, ...EXTRA_ROWS]) {
       const k = s.blockSize;
       const rows = Math.ceil((2 * CHUNK) / (k * 16)) + 5;
