@@ -25,7 +25,7 @@ import {
   B_KIND, B_RULE, B_EMAX, B_MAXBITS, B_MBITS, B_ISHIFT, B_SBIAS, B_SNAN, B_NV_SEOM, B_NV_SDEC, B_CODEMASK, B_KP, B_PACK4,
 } from "../common/desc";
 import { sel, R_RNE, R_HALF_AWAY, R_TOWARD_ZERO } from "../common/lanes";
-import { EC, FP4_TABLE, LANE_CONSTS, fp4Mag16, fp4Table, rneMag16, loadEncodeConsts, magnitudeAny } from "./cvt-f32-minifloat-wasmsimd";
+import { EC, FP4_TABLE, LANE_CONSTS, fp4Mag16, fp4MagicKP, fp4MinNormP, fp4Table, rneMag16, loadEncodeConsts, magnitudeAny } from "./cvt-f32-minifloat-wasmsimd";
 import { decode4, loadDecodeConsts, DecodeConsts } from "./cvt-minifloat-f32-wasmsimd";
 
 const FLT_MAX: f32 = 3.4028234663852886e38;
@@ -71,6 +71,7 @@ const SC = memory.data<u32>([
   0x7f7fffff, 0x7f7fffff, 0x7f7fffff, 0x7f7fffff, // 256: FLT_MAX
   0x7fc00000, 0x7fc00000, 0x7fc00000, 0x7fc00000, // 272: quiet NaN
   0, 1, 2, 3, //                                     288: lane indices
+  0x7f, 0x7f, 0x7f, 0x7f, //                         304: UE4M3 NaN code
 ], 16);
 
 /** Lanes: max |x| bits over 16 f32 at r (a tree of four vectors). */
@@ -139,7 +140,7 @@ const SC = memory.data<u32>([
   // below 2^-6: the subnormal grid 2^-9 (exact scaling; adding 2^23 rounds to an integer, RNE)
   const two23 = v128.load(LANE_CONSTS, 48);
   const cs = i32x4.sub(f32x4.add(f32x4.mul(s, v128.load(SC, 160)), two23), two23);
-  return sel(cs, cn, i32x4.lt_u(s, v128.load(SC, 192)));
+  return sel(cs, cn, i32x4.lt_s(s, v128.load(SC, 192))); // s ≥ 0: its bits are a non-negative i32
 }
 
 /** Values of four UE4M3 codes (not 0x7F). */
@@ -365,9 +366,8 @@ const V_INT: i32 = 2; //      INT grid
   absMask: v128 = v128.splat<i32>(0);
   signByte: v128 = v128.splat<i32>(0); // the code's sign bit (0x08) in every byte
   // E2M1-like elements
-  minNorm: v128 = v128.splat<i32>(0);
-  expMask: v128 = v128.splat<i32>(0);
-  magicK: v128 = v128.splat<i32>(0);
+  minNormP: v128 = v128.splat<i32>(0); // fp4Mag16's constants
+  magicKP: v128 = v128.splat<i32>(0);
   fbase: v128 = v128.splat<i32>(0); //   index base, i16 lanes
   // INT elements
   qmax: v128 = v128.splat<i32>(0);
@@ -387,9 +387,8 @@ const NC = changetype<NvConsts>(memory.data(offsetof<NvConsts>(), 16));
     NC.codeMask = i32x4.splat(dget(bd, B_CODEMASK));
     return;
   }
-  NC.minNorm = EC.minNorm;
-  NC.expMask = v128.load(LANE_CONSTS, 80);
-  NC.magicK = i32x4.splat(((23 - EC.M) << 23) | 0x400000);
+  NC.minNormP = fp4MinNormP();
+  NC.magicKP = fp4MagicKP();
   NC.fbase = i16x8.splat(<i16>fp4Table());
 }
 
@@ -411,7 +410,7 @@ const NC = changetype<NvConsts>(memory.data(offsetof<NvConsts>(), 16));
  * bit 7 of a byte; an i16 shift by 4 moves it to bit 3, the mask drops what came from the
  * neighbouring byte).
  */
-@inline function nvCodes16(FP4: bool, y0: v128, y1: v128, y2: v128, y3: v128): v128 {
+@inline function nvCodes16(FP4: bool, y0: v128, y1: v128, y2: v128, y3: v128, clamp: bool): v128 {
   if (!FP4) {
     const qmax = NC.qmax, qmin = NC.qmin, imagic = v128.load(LANE_CONSTS, 64), codeMask = NC.codeMask;
     const c0 = v128.and(i32x4.sub(f32x4.add(f32x4.pmax(f32x4.pmin(y0, qmax), qmin), imagic), imagic), codeMask);
@@ -423,7 +422,7 @@ const NC = changetype<NvConsts>(memory.data(offsetof<NvConsts>(), 16));
   const sg = v128.and(i16x8.shr_u(i8x16.narrow_i16x8_s(i16x8.narrow_i32x4_s(y0, y1), i16x8.narrow_i32x4_s(y2, y3)), 4), NC.signByte);
   const absMask = NC.absMask;
   return v128.or(fp4Mag16(v128.and(y0, absMask), v128.and(y1, absMask), v128.and(y2, absMask), v128.and(y3, absMask),
-                          NC.minNorm, NC.expMask, NC.magicK, NC.fbase, v128.load(FP4_TABLE)), sg);
+                          NC.minNormP, NC.magicKP, NC.fbase, v128.load(FP4_TABLE), clamp), sg);
 }
 
 /**
@@ -445,7 +444,7 @@ const NC = changetype<NvConsts>(memory.data(offsetof<NvConsts>(), 16));
   const s1 = i32x4.splat((EC.M - emin + 127) << 23);
   const blendAlways = EC.M <= 1 && emin >= -2; // FP4-like rows: most scaled values are subnormal
   const signByte = i8x16.splat(<i8>(0x80 >> SGNSH));
-  const expMask = v128.load(LANE_CONSTS, 80), magicK = i32x4.splat(((23 - EC.M) << 23) | 0x400000);
+  const minNormP = fp4MinNormP(), magicKP = fp4MagicKP();
   const fbase = i16x8.splat(<i16>(FP4 ? fp4Table() : 0)), ftable = v128.load(FP4_TABLE);
   // INT grid rows
   const imagic = v128.load(LANE_CONSTS, 64);
@@ -492,7 +491,7 @@ const NC = changetype<NvConsts>(memory.data(offsetof<NvConsts>(), 16));
         if (SGNSH != 0) sg = i16x8.shr_u(sg, SGNSH);
         if (FP4) { // fp4Mag16 saturates by its table
           storeCodes16(v128.or(fp4Mag16(v128.and(y0, absMask), v128.and(y1, absMask), v128.and(y2, absMask), v128.and(y3, absMask),
-                                        minNorm, expMask, magicK, fbase, ftable), v128.and(sg, signByte)), out, j, pack4);
+                                        minNormP, magicKP, fbase, ftable), v128.and(sg, signByte)), out, j, pack4);
           continue;
         }
         // saturate: |y| clamped to the element max (u32 order of non-negative f32 bits)
@@ -525,8 +524,14 @@ const TAILA = memory.data(16, 16);
 /**
  * NV encode, RNE, blocks of 16 packed 4-bit codes (E2M1-like or INT elements), with the block maxima
  * (|x| bits, u32 per block, as amax_blocks_f32 wrote them) at amax: per four blocks the UE4M3 codes
- * in one vector, then each block's factor from NVF1 by its code and its 16 codes (nvCodes16). A
- * NaN/Inf block (maximum ≥ 0x7F800000) gets the NaN scale and codes 0.
+ * in one vector, then each block's factor from NVF1 by its code and its 16 codes (nvCodes16).
+ *
+ * The loop has no branch. A block with a nonzero scale code has |y| < 10 (S_b is amax_b · s_enc / 6
+ * rounded by less than a factor 1.5, and s_dec · s_enc ≈ 1), so its E2M1 indices stay at or below
+ * the index of 8 and need no clamp. Two kinds of block are done again afterwards (nvRedo):
+ *   - a NaN/Inf block (maximum ≥ 0x7F800000): the NaN scale and codes 0 (the loop ran it with a NaN factor);
+ *   - a nonzero block whose scale rounded to 0: the factor FLT_MAX can make |y| as large as Inf, which
+ *     needs the clamped path.
  */
 @inline function encNvT(FP4: bool, bd: usize, src: usize, amax: usize, dst: usize, scales: usize, nBlocks: i32): void {
   loadNvConsts(FP4, bd);
@@ -537,53 +542,60 @@ const TAILA = memory.data(16, 16);
     v128.store(NVF1 + (<usize>c << 2), f32x4.pmin(f32x4.div(one, f32x4.mul(ue4m3Value4(cv), sdec)), fmax));
   }
   const seom = f32x4.splat(reinterpret<f32>(dget(bd, B_NV_SEOM)));
-  const snan = i32x4.splat(dget(bd, B_SNAN));
   const n4 = nBlocks & ~3;
   let p = src, out = dst;
   for (let b: i32 = 0; b < n4; b += 4, p += 256, out += 32) {
-    const code = nvScaleCodes4(v128.load(amax + (<usize>b << 2)), seom, snan);
+    const code = nvScaleCodes4(v128.load(amax + (<usize>b << 2)), seom);
     v128.store32_lane(scales + <usize>b, bytes4(code), 0);
-    if (v128.any_true(i32x4.eq(code, snan))) {
-      nvBlocks(FP4, p, out, code, 4);
-      continue;
-    }
-    nvBlock(FP4, p, out, i32x4.extract_lane(code, 0));
-    nvBlock(FP4, p + 64, out + 8, i32x4.extract_lane(code, 1));
-    nvBlock(FP4, p + 128, out + 16, i32x4.extract_lane(code, 2));
-    nvBlock(FP4, p + 192, out + 24, i32x4.extract_lane(code, 3));
+    nvBlock(FP4, p, out, i32x4.extract_lane(code, 0), false);
+    nvBlock(FP4, p + 64, out + 8, i32x4.extract_lane(code, 1), false);
+    nvBlock(FP4, p + 128, out + 16, i32x4.extract_lane(code, 2), false);
+    nvBlock(FP4, p + 192, out + 24, i32x4.extract_lane(code, 3), false);
   }
   if (n4 < nBlocks) {
     const count = nBlocks - n4; // the last 1–3 blocks: maxima and scale bytes through TAILA
     v128.store(TAILA, i32x4.splat(0));
     memory.copy(TAILA, amax + (<usize>n4 << 2), <usize>count << 2);
-    const code = nvScaleCodes4(v128.load(TAILA), seom, snan);
+    const code = nvScaleCodes4(v128.load(TAILA), seom);
     v128.store32_lane(TAILA, bytes4(code), 0);
     memory.copy(scales + <usize>n4, TAILA, <usize>count);
-    nvBlocks(FP4, p, out, code, count);
+    for (let i: i32 = 0; i < count; i++) nvRedo(FP4, p + (<usize>i << 6), out + (<usize>i << 3), <i32>load<u8>(scales + <usize>(n4 + i)));
   }
+  // the blocks the loop left to do again: scale code 0x7F or 0, found 16 scale bytes at a time
+  const n16 = n4 & ~15;
+  const zero = i8x16.splat(0), nanCode = i8x16.splat(0x7f);
+  for (let b: i32 = 0; b < n16; b += 16) {
+    const v = v128.load(scales + <usize>b);
+    if (!v128.any_true(v128.or(i8x16.eq(v, zero), i8x16.eq(v, nanCode)))) continue;
+    for (let i: i32 = b; i < b + 16; i++) nvRedoIf(FP4, src, amax, dst, scales, i);
+  }
+  for (let i: i32 = n16; i < n4; i++) nvRedoIf(FP4, src, amax, dst, scales, i);
 }
 
-/** UE4M3 codes of four blocks from their maxima u (|x| bits): NaN/Inf maxima get the NaN code `snan`. */
-@inline function nvScaleCodes4(u: v128, seom: v128, snan: v128): v128 {
-  return sel(snan, ue4m3Code4(f32x4.mul(u, seom)), i32x4.ge_u(u, v128.load(LANE_CONSTS, 80)));
+/** UE4M3 codes of four blocks from their maxima u (|x| bits): NaN/Inf maxima (u > 0x7F7FFFFF; u < 2^31) get 0x7F. */
+@inline function nvScaleCodes4(u: v128, seom: v128): v128 {
+  // ue4m3Code4 gives at most 0x7E for any s ≥ 0, NaN included, so or-ing 0x7F makes the NaN code
+  return v128.or(ue4m3Code4(f32x4.mul(u, seom)), v128.and(i32x4.gt_s(u, v128.load(SC, 256)), v128.load(SC, 304)));
 }
 
-/** One NV block of 16 f32 at p: its 8 code bytes to out, for scale code ci (not the NaN code). */
-@inline function nvBlock(FP4: bool, p: usize, out: usize, ci: i32): void {
+/** One NV block of 16 f32 at p: its 8 code bytes to out, for scale code ci (not the NaN code); clamp: see fp4Mag16. */
+@inline function nvBlock(FP4: bool, p: usize, out: usize, ci: i32, clamp: bool): void {
   const f1 = v128.load32_splat(NVF1 + (<usize>ci << 2));
-  const codes = nvCodes16(FP4, f32x4.mul(v128.load(p), f1), f32x4.mul(v128.load(p, 16), f1), f32x4.mul(v128.load(p, 32), f1), f32x4.mul(v128.load(p, 48), f1));
+  const codes = nvCodes16(FP4, f32x4.mul(v128.load(p), f1), f32x4.mul(v128.load(p, 16), f1), f32x4.mul(v128.load(p, 32), f1), f32x4.mul(v128.load(p, 48), f1), clamp);
   storeCodes16(codes, out, 0, true);
 }
 
-/** count ≤ 4 NV blocks with their scale codes in the lanes of `code`; NaN blocks (code 0x7F) get codes 0. */
-function nvBlocks(FP4: bool, p: usize, out: usize, code: v128, count: i32): void {
-  v128.store(TAILA, code);
-  for (let i: i32 = 0; i < count; i++, p += 64, out += 8) {
-    const ci = load<i32>(TAILA + (<usize>i << 2));
-    if (ci == 0x7f) store<u64>(out, 0); // UE4M3 codes of finite maxima stop at 0x7E
-    else if (FP4) nvBlock(true, p, out, ci);
-    else nvBlock(false, p, out, ci);
-  }
+/** Block i again if the loop could not do it: NaN scale → codes 0; scale 0 with a nonzero maximum → the clamped path. */
+@inline function nvRedoIf(FP4: bool, src: usize, amax: usize, dst: usize, scales: usize, i: i32): void {
+  const ci = <i32>load<u8>(scales + <usize>i);
+  if (ci == 0x7f || (ci == 0 && load<u32>(amax + (<usize>i << 2)) != 0)) nvRedo(FP4, src + (<usize>i << 6), dst + (<usize>i << 3), ci);
+}
+
+/** One NV block with every case handled: NaN scale code (0x7F) → codes 0, else the clamped path. */
+function nvRedo(FP4: bool, p: usize, out: usize, ci: i32): void {
+  if (ci == 0x7f) store<u64>(out, 0); // UE4M3 codes of finite maxima stop at 0x7E
+  else if (FP4) nvBlock(true, p, out, ci, true);
+  else nvBlock(false, p, out, ci, true);
 }
 
 function encNvFp4(bd: usize, s: usize, a: usize, d: usize, sc: usize, n: i32): void { encNvT(true, bd, s, a, d, sc, n); }

@@ -392,26 +392,52 @@ const TAIL_IDX = memory.data(64, 16);
 
 /**
  * E2M1-like rows (M = 1, at most 16 magnitudes): the magnitude codes of 16 lanes |x| of any size (Inf
- * included; NaN never comes here) by one f32 rounding and a table. Rounding: C = 1.5 · 2^23 · spacing
- * of the binade of max(|x|, least normal), (|x| + C) − C rounds |x| to the grid, ties to the even
- * code. The rounded value's bits >> 22 (exponent and its one mantissa bit) minus the index base
+ * included; NaN never comes here) by one f32 rounding and a table.
+ *
+ * Rounding: (|x| + C) − C rounds |x| to the grid of its binade (spacing 2^(E−1) for |x| in
+ * [2^E, 2^(E+1)), E ≥ emin; the subnormal spacing below), ties to the even code, with
+ * C = bits(max(|x|, least normal + 8 ulps)) + (22 << 23) − 8 (fp4MinNormP, fp4MagicKP): |x|'s own
+ * bits moved up 22 binades, less 8 of their ulps. Why this is the grid's magic number:
+ *   - C's ulp is the spacing 2^(E−1), so C lies on the grid;
+ *   - C is at least 9 spacings below 2^(E+23) and |x| < 4 spacings, so |x| + C stays in C's binade;
+ *   - |x| within 8 ulps above 2^E takes C one binade lower (grid: half the spacing), where |x| still
+ *     rounds to 2^E;
+ *   - a tie has its low 22 bits zero, so C is an even number of spacings and the tie goes to even;
+ *   - below the least normal + 8 ulps, C = 2^(emin+22): the subnormal grid.
+ * (C equals the textbook 1.5 · 2^23 · spacing nowhere, but the rounded value is the same for every
+ * |x|: checked over all f32 bit patterns for several emin.) It saves the exponent mask of the
+ * textbook form.
+ *
+ * Index: the rounded value's bits >> 22 (exponent and its one mantissa bit) minus the index base
  * (`base`, i16 lanes) index FP4_TABLE: formed in i16 lanes, narrowed with unsigned saturation (zero:
- * a negative index → 0) and clamped to 15. fp4Table maps every index past the max's to the max code,
- * so the table is the saturation (huge |x|: C overflows into NaN or wraps negative, and the index is
- * past the max's either way).
+ * a negative index → 0) and (clamp) clamped to 15. fp4Table maps every index past the max's to the
+ * max code, so the table is the saturation (huge |x|: C overflows into NaN or wraps negative, and the
+ * index is past the max's either way). Without the clamp an index of 16 or more gives code 0: only
+ * for callers whose |x| stays below 2^(emax+2).
  */
-@inline export function fp4Mag16(a0: v128, a1: v128, a2: v128, a3: v128, minNorm: v128, expMask: v128, magicK: v128, base: v128, table: v128): v128 {
-  const c0 = i32x4.add(v128.and(i32x4.max_u(a0, minNorm), expMask), magicK);
-  const c1 = i32x4.add(v128.and(i32x4.max_u(a1, minNorm), expMask), magicK);
-  const c2 = i32x4.add(v128.and(i32x4.max_u(a2, minNorm), expMask), magicK);
-  const c3 = i32x4.add(v128.and(i32x4.max_u(a3, minNorm), expMask), magicK);
+@inline export function fp4Mag16(a0: v128, a1: v128, a2: v128, a3: v128, minNormP: v128, magicKP: v128, base: v128, table: v128, clamp: bool = true): v128 {
+  const c0 = i32x4.add(i32x4.max_u(a0, minNormP), magicKP);
+  const c1 = i32x4.add(i32x4.max_u(a1, minNormP), magicKP);
+  const c2 = i32x4.add(i32x4.max_u(a2, minNormP), magicKP);
+  const c3 = i32x4.add(i32x4.max_u(a3, minNormP), magicKP);
   const i0 = i32x4.shr_u(f32x4.sub(f32x4.add(a0, c0), c0), 22);
   const i1 = i32x4.shr_u(f32x4.sub(f32x4.add(a1, c1), c1), 22);
   const i2 = i32x4.shr_u(f32x4.sub(f32x4.add(a2, c2), c2), 22);
   const i3 = i32x4.shr_u(f32x4.sub(f32x4.add(a3, c3), c3), 22);
   const h0 = i16x8.sub(i16x8.narrow_i32x4_u(i0, i1), base);
   const h1 = i16x8.sub(i16x8.narrow_i32x4_u(i2, i3), base);
-  return i8x16.swizzle(table, i8x16.min_u(i8x16.narrow_i16x8_u(h0, h1), v128.load(LANE_CONSTS, 112)));
+  const idx = i8x16.narrow_i16x8_u(h0, h1);
+  return i8x16.swizzle(table, clamp ? i8x16.min_u(idx, v128.load(LANE_CONSTS, 112)) : idx);
+}
+
+/** fp4Mag16's `minNormP` (EC loaded): the least normal's bits + 8. */
+@inline export function fp4MinNormP(): v128 {
+  return i32x4.add(EC.minNorm, i32x4.splat(8));
+}
+
+/** fp4Mag16's `magicKP` (EC loaded, M = 1): 22 binades less 8 ulps. */
+@inline export function fp4MagicKP(): v128 {
+  return i32x4.splat(((23 - EC.M) << 23) - 8);
 }
 
 export const FP4_TABLE = memory.data(16, 16);
@@ -457,7 +483,7 @@ export function fp4Table(): i32 {
   const blendAlways = EC.M <= 1 && i32x4.extract_lane(EC.emin, 0) >= -2; // FP4-like rows: see encodeRneFastT
   const ovf = i32x4.splat(EC.ovfBits - 1);
   const signByte = i8x16.splat(<i8>(0x80 >> SGNSH));
-  const expMask = v128.load(LANE_CONSTS, 80), magicK = i32x4.splat(((23 - EC.M) << 23) | 0x400000);
+  const minNormP = fp4MinNormP(), magicKP = fp4MagicKP();
   const fbase = i16x8.splat(<i16>fbaseS), ftable = v128.load(FP4_TABLE);
   for (let i: i32 = 0; i < n16; i += 16) {
     const inp = src + (<usize>i << 2);
@@ -482,7 +508,7 @@ export function fp4Table(): i32 {
     let sg = i8x16.narrow_i16x8_s(i16x8.narrow_i32x4_s(b0, b1), i16x8.narrow_i32x4_s(b2, b3));
     if (SGNSH != 0) sg = i16x8.shr_u(sg, SGNSH); // the mask below drops what the i16 shift brings in from the neighbouring byte
     if (FP4) {
-      v128.store(out, v128.or(fp4Mag16(a0, a1, a2, a3, minNorm, expMask, magicK, fbase, ftable), v128.and(sg, signByte)));
+      v128.store(out, v128.or(fp4Mag16(a0, a1, a2, a3, minNormP, magicKP, fbase, ftable), v128.and(sg, signByte)));
       continue;
     }
     const mag = rneMag16(D, a0, a1, a2, a3, rebRound, one, blendAlways, minNorm, minNormM1, s1, magic);
