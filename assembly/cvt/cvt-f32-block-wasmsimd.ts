@@ -72,6 +72,7 @@ const SC = memory.data<u32>([
   0x7fc00000, 0x7fc00000, 0x7fc00000, 0x7fc00000, // 272: quiet NaN
   0, 1, 2, 3, //                                     288: lane indices
   0x7f, 0x7f, 0x7f, 0x7f, //                         304: UE4M3 NaN code
+  0, 0, 0, 0, //                                     320: zero
 ], 16);
 
 /** Lanes: max |x| bits over 16 f32 at r (a tree of four vectors). */
@@ -526,12 +527,14 @@ const TAILA = memory.data(16, 16);
  * (|x| bits, u32 per block, as amax_blocks_f32 wrote them) at amax: per four blocks the UE4M3 codes
  * in one vector, then each block's factor from NVF1 by its code and its 16 codes (nvCodes16).
  *
- * The loop has no branch. A block with a nonzero scale code has |y| < 10 (S_b is amax_b · s_enc / 6
- * rounded by less than a factor 1.5, and s_dec · s_enc ≈ 1), so its E2M1 indices stay at or below
- * the index of 8 and need no clamp. Two kinds of block are done again afterwards (nvRedo):
- *   - a NaN/Inf block (maximum ≥ 0x7F800000): the NaN scale and codes 0 (the loop ran it with a NaN factor);
- *   - a nonzero block whose scale rounded to 0: the factor FLT_MAX can make |y| as large as Inf, which
- *     needs the clamped path.
+ * The loop has no branch and takes the scale codes from the normal-range rounding alone
+ * (nvScaleCodesNormal4). For a block whose code is normal (8 … 0x7E), |y| < 6.5: S_b is
+ * v = amax_b · s_enc / 6 rounded to 3 mantissa bits (v / S_b < 1.07), and S_b · s_dec ≥ 2^−6 · 2^−128
+ * keeps at least 15 bits (s_dec ≥ f32(1/FLT_MAX)), so s_enc_b is 1/(S_b · s_dec) within 2^−14. Its
+ * E2M1 indices therefore stay below the index of 8 and need no clamp. The blocks whose loop code is
+ * below 8 or 0x7E are looked at again afterwards (nvRedoIf): a NaN/Inf block (its loop code is 0x7E)
+ * gets the NaN scale and codes 0; a block with a subnormal or zero scale (|y| up to 9, or up to Inf
+ * with the factor FLT_MAX) is encoded again on the clamped path.
  */
 @inline function encNvT(FP4: bool, bd: usize, src: usize, amax: usize, dst: usize, scales: usize, nBlocks: i32): void {
   loadNvConsts(FP4, bd);
@@ -545,7 +548,7 @@ const TAILA = memory.data(16, 16);
   const n4 = nBlocks & ~3;
   let p = src, out = dst;
   for (let b: i32 = 0; b < n4; b += 4, p += 256, out += 32) {
-    const code = nvScaleCodes4(v128.load(amax + (<usize>b << 2)), seom);
+    const code = nvScaleCodesNormal4(v128.load(amax + (<usize>b << 2)), seom);
     v128.store32_lane(scales + <usize>b, bytes4(code), 0);
     nvBlock(FP4, p, out, i32x4.extract_lane(code, 0), false);
     nvBlock(FP4, p + 64, out + 8, i32x4.extract_lane(code, 1), false);
@@ -561,15 +564,26 @@ const TAILA = memory.data(16, 16);
     memory.copy(scales + <usize>n4, TAILA, <usize>count);
     for (let i: i32 = 0; i < count; i++) nvRedo(FP4, p + (<usize>i << 6), out + (<usize>i << 3), <i32>load<u8>(scales + <usize>(n4 + i)));
   }
-  // the blocks the loop left to do again: scale code 0x7F or 0, found 16 scale bytes at a time
+  // the blocks the loop may have done wrong: loop scale code below 8 or at least 0x7E, found 16 scale bytes at a time
   const n16 = n4 & ~15;
-  const zero = i8x16.splat(0), nanCode = i8x16.splat(0x7f);
+  const eight = i8x16.splat(8), big = i8x16.splat(0x7d);
   for (let b: i32 = 0; b < n16; b += 16) {
-    const v = v128.load(scales + <usize>b);
-    if (!v128.any_true(v128.or(i8x16.eq(v, zero), i8x16.eq(v, nanCode)))) continue;
-    for (let i: i32 = b; i < b + 16; i++) nvRedoIf(FP4, src, amax, dst, scales, i);
+    const v = v128.load(scales + <usize>b); // codes 0 … 0x7E: non-negative bytes
+    if (!v128.any_true(v128.or(i8x16.lt_s(v, eight), i8x16.gt_s(v, big)))) continue;
+    for (let i: i32 = b; i < b + 16; i++) nvRedoIf(FP4, src, amax, dst, scales, seom, i);
   }
-  for (let i: i32 = n16; i < n4; i++) nvRedoIf(FP4, src, amax, dst, scales, i);
+  for (let i: i32 = n16; i < n4; i++) nvRedoIf(FP4, src, amax, dst, scales, seom, i);
+}
+
+/**
+ * The loop's UE4M3 codes of four blocks from their maxima u: the normal-range rounding alone, kept in
+ * [0, 0x7E]. It equals nvScaleCodes4 wherever it gives 8 … 0x7D; below 8 (a subnormal or zero scale)
+ * and at 0x7E (NaN/Inf maxima land there too) nvRedoIf looks again.
+ */
+@inline function nvScaleCodesNormal4(u: v128, seom: v128): v128 {
+  const s = f32x4.mul(u, seom);
+  const r = i32x4.add(s, i32x4.add(v128.load(SC, 128), v128.and(i32x4.shr_u(s, 20), v128.load(LANE_CONSTS, 16))));
+  return i32x4.max_s(i32x4.min_s(i32x4.sub(i32x4.shr_u(r, 20), v128.load(SC, 144)), v128.load(SC, 176)), v128.load(SC, 320));
 }
 
 /** UE4M3 codes of four blocks from their maxima u (|x| bits): NaN/Inf maxima (u > 0x7F7FFFFF; u < 2^31) get 0x7F. */
@@ -585,10 +599,19 @@ const TAILA = memory.data(16, 16);
   storeCodes16(codes, out, 0, true);
 }
 
-/** Block i again if the loop could not do it: NaN scale → codes 0; scale 0 with a nonzero maximum → the clamped path. */
-@inline function nvRedoIf(FP4: bool, src: usize, amax: usize, dst: usize, scales: usize, i: i32): void {
-  const ci = <i32>load<u8>(scales + <usize>i);
-  if (ci == 0x7f || (ci == 0 && load<u32>(amax + (<usize>i << 2)) != 0)) nvRedo(FP4, src + (<usize>i << 6), dst + (<usize>i << 3), ci);
+/**
+ * Block i again where the loop's code was not the whole rule (scale byte below 8 or 0x7E): the full
+ * code, and the block encoded again (on the clamped path) where that code differs from the loop's, is
+ * the NaN code (codes 0) or is below 8 with a nonzero block (scale subnormal or 0: |y| may reach 10
+ * or, with the factor FLT_MAX, Inf).
+ */
+@inline function nvRedoIf(FP4: bool, src: usize, amax: usize, dst: usize, scales: usize, seom: v128, i: i32): void {
+  const loop = <i32>load<u8>(scales + <usize>i);
+  if (loop >= 8 && loop < 0x7e) return;
+  const u = load<u32>(amax + (<usize>i << 2));
+  const ci = i32x4.extract_lane(nvScaleCodes4(i32x4.splat(u), seom), 0);
+  store<u8>(scales + <usize>i, <u8>ci);
+  if (ci != loop || ci == 0x7f || (ci < 8 && u != 0)) nvRedo(FP4, src + (<usize>i << 6), dst + (<usize>i << 3), ci);
 }
 
 /** One NV block with every case handled: NaN scale code (0x7F) → codes 0, else the clamped path. */

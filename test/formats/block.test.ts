@@ -169,6 +169,8 @@ describe('kernel codec = reference twin (fast-check tensors)', () => {
         x[Math.floor(nb / 2) * k + 5] = 1e6; // the tensor amax
         checkAll(s, x, {}, `${id} ${nb} blocks`);
         checkAll(s, x, { shape: [nb, k] }, `${id} [${nb}, ${k}]`);
+        // a tensor amax that is an f32 subnormal: s_dec is subnormal, S_b · s_dec loses bits or rounds to 0
+        for (const e of [-150, -156, -160]) checkAll(s, x.map((v) => v * 2 ** e), {}, `${id} ${nb} blocks, tensor amax 1e6 · 2^${e}`);
         const e = encodeBlockRef(s, x);
         if (nb > 12) {
           expect(e.scales.filter((c) => c === 0x7f).length, 'NaN blocks').toBeGreaterThan(1);
