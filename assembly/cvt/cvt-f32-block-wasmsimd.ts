@@ -370,6 +370,10 @@ const V_INT: i32 = 2; //      INT grid
   minNormP: v128 = v128.splat<i32>(0); // fp4Mag16's constants
   magicKP: v128 = v128.splat<i32>(0);
   fbase: v128 = v128.splat<i32>(0); //   index base, i16 lanes
+  // the loop's packed path (nvPacked8): index bases per lane parity, sign bits per lane parity, pair table
+  pairBase: v128 = v128.splat<i32>(0);
+  pairSign: v128 = v128.splat<i32>(0);
+  pairTable: v128 = v128.splat<i32>(0);
   // INT elements
   qmax: v128 = v128.splat<i32>(0);
   qmin: v128 = v128.splat<i32>(0);
@@ -390,7 +394,47 @@ const NC = changetype<NvConsts>(memory.data(offsetof<NvConsts>(), 16));
   }
   NC.minNormP = fp4MinNormP();
   NC.magicKP = fp4MagicKP();
-  NC.fbase = i16x8.splat(<i16>fp4Table());
+  const base = fp4Table();
+  NC.fbase = i16x8.splat(<i16>base);
+  // pair table: even lanes index 0 … 7 → code, odd lanes 8 … 15 → code << 4 (the index of the least
+  // subnormal, FP4_TABLE's 1, is 0 here; zero's index is negative and swizzles to 0)
+  const pb = changetype<usize>(NC) + offsetof<NvConsts>("pairBase");
+  const pt = changetype<usize>(NC) + offsetof<NvConsts>("pairTable");
+  const ps = changetype<usize>(NC) + offsetof<NvConsts>("pairSign");
+  for (let i: i32 = 0; i < 8; i++) {
+    const c = <u32>load<u8>(FP4_TABLE + <usize>(i + 1));
+    store<u8>(pt + <usize>i, <u8>c);
+    store<u8>(pt + <usize>(i + 8), <u8>(c << 4));
+    store<u16>(pb + <usize>(i << 1), <u16>(i & 1 ? base + 1 - 8 : base + 1));
+  }
+  for (let i: i32 = 0; i < 16; i++) store<u8>(ps + <usize>i, <u8>(i & 1 ? 0x80 : 0x08));
+}
+
+/**
+ * The NV loop's E2M1 codes of 16 scaled values y, packed: 8 bytes in the low half (even element in
+ * the low nibble). Only for |y| < 7, whose rounded values stop at the element max 6: the index
+ * (rounded bits >> 22, less the least subnormal's) is 0 … 7, and odd elements take it plus 8 from
+ * the lane-parity base, where the pair table holds their code shifted left by 4; zero's index is
+ * negative and gives 0. Signs: 0x08 on even, 0x80 on odd negative lanes. One pairwise byte add
+ * then forms each output byte.
+ */
+@inline function nvPacked8(y0: v128, y1: v128, y2: v128, y3: v128): v128 {
+  const absMask = NC.absMask, minNormP = NC.minNormP, magicKP = NC.magicKP;
+  const a0 = v128.and(y0, absMask), a1 = v128.and(y1, absMask), a2 = v128.and(y2, absMask), a3 = v128.and(y3, absMask);
+  const c0 = i32x4.add(i32x4.max_u(a0, minNormP), magicKP);
+  const c1 = i32x4.add(i32x4.max_u(a1, minNormP), magicKP);
+  const c2 = i32x4.add(i32x4.max_u(a2, minNormP), magicKP);
+  const c3 = i32x4.add(i32x4.max_u(a3, minNormP), magicKP);
+  const i0 = i32x4.shr_u(f32x4.sub(f32x4.add(a0, c0), c0), 22);
+  const i1 = i32x4.shr_u(f32x4.sub(f32x4.add(a1, c1), c1), 22);
+  const i2 = i32x4.shr_u(f32x4.sub(f32x4.add(a2, c2), c2), 22);
+  const i3 = i32x4.shr_u(f32x4.sub(f32x4.add(a3, c3), c3), 22);
+  const pairBase = NC.pairBase;
+  const idx = i8x16.narrow_i16x8_s(i16x8.sub(i16x8.narrow_i32x4_u(i0, i1), pairBase), i16x8.sub(i16x8.narrow_i32x4_u(i2, i3), pairBase));
+  const sg = i8x16.narrow_i16x8_s(i16x8.narrow_i32x4_s(y0, y1), i16x8.narrow_i32x4_s(y2, y3)); // bit 7: the sign
+  const codes = v128.or(i8x16.swizzle(NC.pairTable, idx), v128.and(i8x16.lt_s(sg, i8x16.splat(0)), NC.pairSign));
+  const w = i16x8.extadd_pairwise_i8x16_u(codes);
+  return i8x16.narrow_i16x8_u(w, w);
 }
 
 /** Stores 16 byte codes at out + j, or (pack4) their 4-bit pairs as 8 bytes at out + j/2 (LSB-first stream: even code in the low nibble). */
@@ -595,8 +639,12 @@ const TAILA = memory.data(16, 16);
 /** One NV block of 16 f32 at p: its 8 code bytes to out, for scale code ci (not the NaN code); clamp: see fp4Mag16. */
 @inline function nvBlock(FP4: bool, p: usize, out: usize, ci: i32, clamp: bool): void {
   const f1 = v128.load32_splat(NVF1 + (<usize>ci << 2));
-  const codes = nvCodes16(FP4, f32x4.mul(v128.load(p), f1), f32x4.mul(v128.load(p, 16), f1), f32x4.mul(v128.load(p, 32), f1), f32x4.mul(v128.load(p, 48), f1), clamp);
-  storeCodes16(codes, out, 0, true);
+  const y0 = f32x4.mul(v128.load(p), f1), y1 = f32x4.mul(v128.load(p, 16), f1), y2 = f32x4.mul(v128.load(p, 32), f1), y3 = f32x4.mul(v128.load(p, 48), f1);
+  if (FP4 && !clamp) {
+    v128.store64_lane(out, nvPacked8(y0, y1, y2, y3), 0);
+    return;
+  }
+  storeCodes16(nvCodes16(FP4, y0, y1, y2, y3, clamp), out, 0, true);
 }
 
 /**
