@@ -25,7 +25,7 @@ import {
   B_KIND, B_RULE, B_EMAX, B_MAXBITS, B_MBITS, B_ISHIFT, B_SBIAS, B_SNAN, B_NV_SEOM, B_NV_SDEC, B_CODEMASK, B_KP, B_PACK4,
 } from "../common/desc";
 import { sel, R_RNE, R_HALF_AWAY, R_TOWARD_ZERO } from "../common/lanes";
-import { EC, FP4_TABLE, LANE_CONSTS, fp4Mag16, fp4MagicKP, fp4MinNormP, fp4Table, rneMag16, loadEncodeConsts, magnitudeAny } from "./cvt-f32-minifloat-wasmsimd";
+import { EC, FP4_TABLE, LANE_CONSTS, fp4Index8, fp4Mag16, fp4MagicKP, fp4MaxIndex, fp4MinNormP, fp4Table, rneMag16, loadEncodeConsts, magnitudeAny } from "./cvt-f32-minifloat-wasmsimd";
 import { decode4, loadDecodeConsts, DecodeConsts } from "./cvt-minifloat-f32-wasmsimd";
 
 const FLT_MAX: f32 = 3.4028234663852886e38;
@@ -420,17 +420,9 @@ const NC = changetype<NvConsts>(memory.data(offsetof<NvConsts>(), 16));
  */
 @inline function nvPacked8(y0: v128, y1: v128, y2: v128, y3: v128): v128 {
   const absMask = NC.absMask, minNormP = NC.minNormP, magicKP = NC.magicKP;
-  const a0 = v128.and(y0, absMask), a1 = v128.and(y1, absMask), a2 = v128.and(y2, absMask), a3 = v128.and(y3, absMask);
-  const c0 = i32x4.add(i32x4.max_u(a0, minNormP), magicKP);
-  const c1 = i32x4.add(i32x4.max_u(a1, minNormP), magicKP);
-  const c2 = i32x4.add(i32x4.max_u(a2, minNormP), magicKP);
-  const c3 = i32x4.add(i32x4.max_u(a3, minNormP), magicKP);
-  const i0 = i32x4.shr_u(f32x4.sub(f32x4.add(a0, c0), c0), 22);
-  const i1 = i32x4.shr_u(f32x4.sub(f32x4.add(a1, c1), c1), 22);
-  const i2 = i32x4.shr_u(f32x4.sub(f32x4.add(a2, c2), c2), 22);
-  const i3 = i32x4.shr_u(f32x4.sub(f32x4.add(a3, c3), c3), 22);
   const pairBase = NC.pairBase;
-  const idx = i8x16.narrow_i16x8_s(i16x8.sub(i16x8.narrow_i32x4_u(i0, i1), pairBase), i16x8.sub(i16x8.narrow_i32x4_u(i2, i3), pairBase));
+  const idx = i8x16.narrow_i16x8_s(fp4Index8(v128.and(y0, absMask), v128.and(y1, absMask), minNormP, magicKP, pairBase),
+                                   fp4Index8(v128.and(y2, absMask), v128.and(y3, absMask), minNormP, magicKP, pairBase));
   const sg = i8x16.narrow_i16x8_s(i16x8.narrow_i32x4_s(y0, y1), i16x8.narrow_i32x4_s(y2, y3)); // bit 7: the sign
   const codes = v128.or(i8x16.swizzle(NC.pairTable, idx), v128.and(i8x16.lt_s(sg, i8x16.splat(0)), NC.pairSign));
   const w = i16x8.extadd_pairwise_i8x16_u(codes);
@@ -572,13 +564,14 @@ const TAILA = memory.data(16, 16);
  * (four per vector) into the scale bytes, then each block's factor from NVF1 by its scale byte and
  * its 16 codes. The element loop reads the codes back from memory rather than from the code vector:
  * taking a lane out of a vector into an address put a long chain (lane → register → address → load)
- * in front of every block, and the loop ran 1.4 times slower with it.
+ * in front of every block, and the encode took 1.3–1.4 times as long with it.
  *
- * The loop has no branch and takes the scale codes from the normal-range rounding alone
+ * The loops have no branch; the scale codes come from the normal-range rounding alone
  * (nvScaleCodesNormal4). For a block whose code is normal (8 … 0x7E), |y| < 6.5: S_b is
  * v = amax_b · s_enc / 6 rounded to 3 mantissa bits (v / S_b < 1.07), and S_b · s_dec ≥ 2^−6 · 2^−128
  * keeps at least 15 bits (s_dec ≥ f32(1/FLT_MAX)), so s_enc_b is 1/(S_b · s_dec) within 2^−14. Its
- * E2M1 indices therefore stay below the index of 8 and need no clamp. The blocks whose loop code is
+ * E2M1 indices therefore stop at the max's (6 for E2M1, the one NV element: nvPacked8 relies on it)
+ * and need no clamp. The blocks whose loop code is
  * below 8 or 0x7E are looked at again afterwards (nvRedoIf): a NaN/Inf block (its loop code is 0x7E)
  * gets the NaN scale and codes 0; a block with a subnormal or zero scale (|y| up to 9, or up to Inf
  * with the factor FLT_MAX) is encoded again on the clamped path.
@@ -696,7 +689,7 @@ function encodeSpecialised(bd: usize, desc: usize, src: usize, amax: usize, dst:
   else if (D == 21 && sgnsh == 2) encFast21s2(bd, src, dst, scales, nBlocks);
   else if (D == 20 && sgnsh == 2) encFast20s2(bd, src, dst, scales, nBlocks);
   else if (D == 22 && sgnsh == 4 && fp4Table() >= 0) {
-    if (nvPre) encNvFp4(bd, src, amax, dst, scales, nBlocks);
+    if (nvPre && fp4MaxIndex <= 8) encNvFp4(bd, src, amax, dst, scales, nBlocks); // E2M1: the max's index is 8 (nvPacked8)
     else if (pack4) encFast22s4p(bd, src, dst, scales, nBlocks);
     else encFast22s4(bd, src, dst, scales, nBlocks);
   }

@@ -416,18 +416,15 @@ const TAIL_IDX = memory.data(64, 16);
  * for callers whose |x| stays below 2^(emax+2).
  */
 @inline export function fp4Mag16(a0: v128, a1: v128, a2: v128, a3: v128, minNormP: v128, magicKP: v128, base: v128, table: v128, clamp: bool = true): v128 {
+  const idx = i8x16.narrow_i16x8_u(fp4Index8(a0, a1, minNormP, magicKP, base), fp4Index8(a2, a3, minNormP, magicKP, base));
+  return i8x16.swizzle(table, clamp ? i8x16.min_u(idx, v128.load(LANE_CONSTS, 112)) : idx);
+}
+
+/** fp4Mag16's rounding of eight lanes |x| (two vectors): the rounded values' bits >> 22 less `base`, in i16 lanes. */
+@inline export function fp4Index8(a0: v128, a1: v128, minNormP: v128, magicKP: v128, base: v128): v128 {
   const c0 = i32x4.add(i32x4.max_u(a0, minNormP), magicKP);
   const c1 = i32x4.add(i32x4.max_u(a1, minNormP), magicKP);
-  const c2 = i32x4.add(i32x4.max_u(a2, minNormP), magicKP);
-  const c3 = i32x4.add(i32x4.max_u(a3, minNormP), magicKP);
-  const i0 = i32x4.shr_u(f32x4.sub(f32x4.add(a0, c0), c0), 22);
-  const i1 = i32x4.shr_u(f32x4.sub(f32x4.add(a1, c1), c1), 22);
-  const i2 = i32x4.shr_u(f32x4.sub(f32x4.add(a2, c2), c2), 22);
-  const i3 = i32x4.shr_u(f32x4.sub(f32x4.add(a3, c3), c3), 22);
-  const h0 = i16x8.sub(i16x8.narrow_i32x4_u(i0, i1), base);
-  const h1 = i16x8.sub(i16x8.narrow_i32x4_u(i2, i3), base);
-  const idx = i8x16.narrow_i16x8_u(h0, h1);
-  return i8x16.swizzle(table, clamp ? i8x16.min_u(idx, v128.load(LANE_CONSTS, 112)) : idx);
+  return i16x8.sub(i16x8.narrow_i32x4_u(i32x4.shr_u(f32x4.sub(f32x4.add(a0, c0), c0), 22), i32x4.shr_u(f32x4.sub(f32x4.add(a1, c1), c1), 22)), base);
 }
 
 /** fp4Mag16's `minNormP` (EC loaded): the least normal's bits + 8. */
@@ -441,6 +438,8 @@ const TAIL_IDX = memory.data(64, 16);
 }
 
 export const FP4_TABLE = memory.data(16, 16);
+/** The max's index in FP4_TABLE (fp4Table sets it). */
+export let fp4MaxIndex: i32 = 0;
 
 /**
  * For rows with M = 1 (EC loaded): fills FP4_TABLE (rounded-value index → magnitude code) and returns
@@ -453,6 +452,7 @@ export function fp4Table(): i32 {
   const rebias = i32x4.extract_lane(EC.rebias, 0);
   const maxIdx = (((maxV << 22) - rebias) >> 22) - base;
   if (EC.M != 1 || emin < -125 || maxIdx > 15) return -1; // the max's index must fit the table
+  fp4MaxIndex = maxIdx;
   const mn = reinterpret<f32>((emin + 127) << 23);
   for (let i: i32 = 0; i < 16; i++) {
     const bits = (i + base) << 22;
