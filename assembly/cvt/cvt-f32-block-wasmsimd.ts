@@ -648,8 +648,8 @@ const TAILA = memory.data(16, 16);
 /**
  * Block i again where the loop's code was not the whole rule (scale byte below 8 or 0x7E): the full
  * code, and the block encoded again (on the clamped path) where that code differs from the loop's, is
- * the NaN code (codes 0) or is below 8 with a nonzero block (scale subnormal or 0: |y| may reach 10
- * or, with the factor FLT_MAX, Inf).
+ * the NaN code (codes 0) or is below 8 with a nonzero block (scale subnormal or 0: |y| up to 9 or,
+ * with the factor FLT_MAX, Inf).
  */
 @inline function nvRedoIf(FP4: bool, src: usize, amax: usize, dst: usize, scales: usize, seom: v128, i: i32): void {
   const loop = <i32>load<u8>(scales + <usize>i);

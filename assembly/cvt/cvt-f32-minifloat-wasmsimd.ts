@@ -404,9 +404,10 @@ const TAIL_IDX = memory.data(64, 16);
  *     rounds to 2^E;
  *   - a tie has its low 22 bits zero, so C is an even number of spacings and the tie goes to even;
  *   - below the least normal + 8 ulps, C = 2^(emin+22): the subnormal grid.
- * (C equals the textbook 1.5 · 2^23 · spacing nowhere, but the rounded value is the same for every
- * |x|: checked over all f32 bit patterns for several emin.) It saves the exponent mask of the
- * textbook form.
+ * C is not the textbook 1.5 · 2^23 · spacing, but the rounded value is the same for every |x|
+ * (checked outside the repo over every non-negative f32 bit pattern for emin −125, −100, −6, −2, 0,
+ * 1, 3, 20; the kernels against their twin by `npm run verify:exhaustive -- fp4_e2m1fn`). It saves
+ * the exponent mask of the textbook form.
  *
  * Index: the rounded value's bits >> 22 (exponent and its one mantissa bit) minus the index base
  * (`base`, i16 lanes) index FP4_TABLE: formed in i16 lanes, narrowed with unsigned saturation (zero:
