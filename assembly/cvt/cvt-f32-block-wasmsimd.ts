@@ -135,13 +135,17 @@ const SC = memory.data<u32>([
 
 /** UE4M3 codes of four s ≥ 0 lanes (finite or +Inf): RNE, saturating to 448 (0x7E). */
 @inline function ue4m3Code4(s: v128): v128 {
-  // normal range: round the mantissa to 3 bits (ties to even); code = (bits >> 20) − (120 << 3)
-  const r = i32x4.add(s, i32x4.add(v128.load(SC, 128), v128.and(i32x4.shr_u(s, 20), v128.load(LANE_CONSTS, 16))));
-  const cn = i32x4.min_s(i32x4.sub(i32x4.shr_u(r, 20), v128.load(SC, 144)), v128.load(SC, 176));
+  const cn = ue4m3CodeNormal4(s);
   // below 2^-6: the subnormal grid 2^-9 (exact scaling; adding 2^23 rounds to an integer, RNE)
   const two23 = v128.load(LANE_CONSTS, 48);
   const cs = i32x4.sub(f32x4.add(f32x4.mul(s, v128.load(SC, 160)), two23), two23);
   return sel(cs, cn, i32x4.lt_s(s, v128.load(SC, 192))); // s ≥ 0: its bits are a non-negative i32
+}
+
+/** ue4m3Code4's normal range (right for s ≥ 2^−6): the mantissa rounded to 3 bits (ties to even), code = (bits >> 20) − (120 << 3), at most 0x7E. */
+@inline function ue4m3CodeNormal4(s: v128): v128 {
+  const r = i32x4.add(s, i32x4.add(v128.load(SC, 128), v128.and(i32x4.shr_u(s, 20), v128.load(LANE_CONSTS, 16))));
+  return i32x4.min_s(i32x4.sub(i32x4.shr_u(r, 20), v128.load(SC, 144)), v128.load(SC, 176));
 }
 
 /** Values of four UE4M3 codes (not 0x7F). */
@@ -623,9 +627,7 @@ const TAILA = memory.data(16, 16);
  * and at 0x7E (NaN/Inf maxima land there too) nvRedoIf looks again.
  */
 @inline function nvScaleCodesNormal4(u: v128, seom: v128): v128 {
-  const s = f32x4.mul(u, seom);
-  const r = i32x4.add(s, i32x4.add(v128.load(SC, 128), v128.and(i32x4.shr_u(s, 20), v128.load(LANE_CONSTS, 16))));
-  return i32x4.max_s(i32x4.min_s(i32x4.sub(i32x4.shr_u(r, 20), v128.load(SC, 144)), v128.load(SC, 176)), v128.load(SC, 320));
+  return i32x4.max_s(ue4m3CodeNormal4(f32x4.mul(u, seom)), v128.load(SC, 320));
 }
 
 /** UE4M3 codes of four blocks from their maxima u (|x| bits): NaN/Inf maxima (u > 0x7F7FFFFF; u < 2^31) get 0x7F. */
