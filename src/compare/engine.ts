@@ -1,0 +1,159 @@
+/**
+ * compare(): measure every format on every tensor and summarise. Tensors are loaded one at a time
+ * per worker (a lane), so memory stays bounded by `threads` × the largest tensor, whatever the
+ * number or size of the inputs. With threads > 1 the lanes run in worker_threads, each with its
+ * own WASM instance; threads = 1 runs in this thread. Results do not depend on the thread count.
+ */
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import { fail, NumlabError, show, type NumlabErrorCode } from '../errors.js';
+import { parseFormatSpec, specText } from './measure.js';
+import { provenance } from './provenance.js';
+import { runTensor, type TensorJob, type TensorJobResult } from './run-tensor.js';
+import type { CompareResult, CompareRow, TensorSummary } from './types.js';
+
+export interface TensorSource {
+  name: string;
+  shape: number[];
+  source: TensorSummary['source'];
+  /** Loads the elements (called once, when a lane is free). */
+  load(): Promise<Float32Array> | Float32Array;
+}
+
+export interface CompareOptions {
+  tensors: readonly TensorSource[];
+  /** Format specs (`mxfp4`, `int4@g128`, `mxfp4@rceil`, …; see measure.ts). */
+  formats: readonly string[];
+  /** Default scale granularity of element formats (tensor, channel, group:N / gN); default channel. */
+  granularity?: string;
+  /** Worker threads; default: all cores, at most one per tensor. */
+  threads?: number;
+  /** Called after each tensor. */
+  onProgress?: (done: number, total: number, tensor: string) => void;
+  /** For provenance: the command line, input files (hashed), seeds. */
+  command?: string;
+  files?: readonly string[];
+  seeds?: readonly number[];
+}
+
+const WORKER_URL = new URL(`./worker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url);
+
+class Lane {
+  private readonly worker: Worker | null;
+  private pending: { resolve: (r: TensorJobResult) => void; reject: (e: Error) => void } | null = null;
+
+  constructor(inThread: boolean) {
+    if (inThread) {
+      this.worker = null;
+      return;
+    }
+    // Sources run under tsx or vitest (tests, `npx tsx`): the worker registers tsx's loader first.
+    this.worker = WORKER_URL.pathname.endsWith('.ts')
+      ? new Worker(`import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(WORKER_URL.href)}); });`, { eval: true })
+      : new Worker(WORKER_URL);
+    this.worker.on('message', (m: { result?: TensorJobResult; error?: { code: NumlabErrorCode | null; message: string; value?: string } }) => {
+      const p = this.pending!;
+      this.pending = null;
+      if (m.result) p.resolve(m.result);
+      else if (m.error!.code) p.reject(new NumlabError(m.error!.code, m.error!.message, m.error!.value));
+      else p.reject(new Error(`compare worker failed: ${m.error!.message}`));
+    });
+    this.worker.on('error', (e) => {
+      const p = this.pending;
+      this.pending = null;
+      p?.reject(e);
+    });
+  }
+
+  run(job: TensorJob): Promise<TensorJobResult> {
+    if (!this.worker) return Promise.resolve().then(() => runTensor(job));
+    return new Promise((resolve, reject) => {
+      this.pending = { resolve, reject };
+      this.worker!.postMessage({ id: 0, job }, [job.data.buffer as ArrayBuffer]);
+    });
+  }
+
+  close(): Promise<number> | undefined {
+    return this.worker?.terminate();
+  }
+}
+
+function checkOptions(o: CompareOptions): void {
+  if (o === null || typeof o !== 'object') fail('BAD_OPTION', `compare options must be an object, got ${show(o)}`, o);
+  if (!Array.isArray(o.tensors) || o.tensors.length === 0) fail('BAD_OPTION', 'compare needs at least one tensor', o.tensors);
+  if (!Array.isArray(o.formats) || o.formats.length === 0) fail('BAD_OPTION', 'compare needs at least one format', o.formats);
+  if (o.threads !== undefined && (!Number.isSafeInteger(o.threads) || o.threads < 1))
+    fail('BAD_OPTION', `threads must be a positive integer, got ${show(o.threads)}`, o.threads);
+  const names = new Set<string>();
+  for (const t of o.tensors) {
+    if (names.has(t.name)) fail('BAD_OPTION', `two tensors are named ${show(t.name)}`, t.name);
+    names.add(t.name);
+  }
+}
+
+/** Best row per tensor (highest QSNR) and formats ranked by mean QSNR per bit over tensors. */
+export function summarise(rows: readonly CompareRow[], tensors: readonly string[]): CompareResult['best'] {
+  const q = (r: CompareRow) => r.qsnrDb ?? -Infinity;
+  const perTensor = tensors.map((t) => {
+    const best = rows.filter((r) => r.tensor === t).reduce((a, b) => (q(b) > q(a) ? b : a));
+    return { tensor: t, format: best.format, granularity: best.granularity, qsnrDb: best.qsnrDb };
+  });
+  const groups = new Map<string, CompareRow[]>();
+  for (const r of rows) {
+    const key = `${r.format}\u0000${r.granularity}`;
+    groups.set(key, [...(groups.get(key) ?? []), r]);
+  }
+  const mean = (xs: (number | null)[]) => {
+    const v = xs.filter((x): x is number => x !== null && Number.isFinite(x));
+    return v.length === xs.length && v.length > 0 ? v.reduce((a, b) => a + b, 0) / v.length : null;
+  };
+  const overall = [...groups.values()].map((g) => ({
+    format: g[0].format,
+    granularity: g[0].granularity,
+    meanQsnrDb: mean(g.map((r) => r.qsnrDb)),
+    meanQsnrPerBit: mean(g.map((r) => r.qsnrPerBit)),
+  }));
+  overall.sort((a, b) => (b.meanQsnrPerBit ?? -Infinity) - (a.meanQsnrPerBit ?? -Infinity));
+  return { perTensor, overall };
+}
+
+export async function compare(o: CompareOptions): Promise<CompareResult> {
+  checkOptions(o);
+  // Parsed here (typed errors before any work); workers get canonical specs with every option spelled out.
+  const formats = o.formats.map((f) => specText(parseFormatSpec(f, o.granularity)));
+  const prov = await provenance(o.command ?? 'compare()', o.files ?? [], o.seeds ?? []);
+  const n = o.tensors.length;
+  const threads = Math.min(o.threads ?? availableParallelism(), n);
+  const lanes = Array.from({ length: threads }, () => new Lane(threads === 1));
+  const results: TensorJobResult[] = new Array(n);
+  let next = 0;
+  let done = 0;
+  let failed = false;
+  const work = async (lane: Lane) => {
+    while (!failed && next < n) {
+      const i = next++;
+      const t = o.tensors[i];
+      const data = await t.load();
+      const expected = t.shape.reduce((a, b) => a * b, 1);
+      if (!(data instanceof Float32Array) || data.length !== expected)
+        fail('BAD_SHAPE', `tensor ${show(t.name)}: shape ${show(t.shape)} needs ${expected} f32 elements, got ${show(data)}`, t.name);
+      results[i] = await lane.run({ name: t.name, shape: t.shape, data, formats });
+      o.onProgress?.(++done, n, t.name);
+    }
+  };
+  try {
+    await Promise.all(lanes.map((l) => work(l).catch((e) => { failed = true; throw e; })));
+  } finally {
+    await Promise.all(lanes.map((l) => l.close()));
+  }
+  const tensors: TensorSummary[] = o.tensors.map((t, i) => ({ name: t.name, source: t.source, shape: t.shape, ...results[i].stats }));
+  const rows = results.flatMap((r) => r.rows);
+  return {
+    schema: 'numlab.compare/1',
+    provenance: prov,
+    tensors,
+    formats,
+    rows,
+    best: summarise(rows, tensors.map((t) => t.name)),
+  };
+}
