@@ -151,7 +151,7 @@ export function plotQsnrVsBits(result: CompareResult, color: (s: string) => stri
   const path = line<SeriesPoint>()
     .x((d) => x(d.x))
     .y((d) => y(d.y))(front);
-  parts.push(`<path class="pareto-front" d="${path ?? ''}" fill="none" stroke="#222" stroke-width="1.5"${dashAttr('dashed')}/>`);
+  parts.push(`<path class="pareto-front" d="${path ?? ''}" fill="none" stroke="#222" stroke-width="1.5"${dashAttr('dashed')}><title>${esc(`Pareto front: ${front.map((f) => f.label).join(', ')}`)}</title></path>`);
   for (const s of series)
     for (const r of s.rows)
       parts.push(mark('ring', x(r.bitsPerElement), y(r.qsnrDb), 3.2, color(s.label), `${r.tensor} · ${s.label}: ${fmtDb(r.qsnrDb)} dB at ${fmtBits(r.bitsPerElement)} bits/elem`, 'row-mark'));
@@ -204,7 +204,7 @@ export function plotQsnrVsCrest(result: CompareResult, color: (s: string) => str
     const d = line<CompareRow & { qsnrDb: number }>()
       .x((r) => x(crestOf.get(r.tensor)!))
       .y((r) => y(r.qsnrDb))(pts);
-    parts.push(`<path class="series-line" d="${d ?? ''}" fill="none" stroke="${color(label)}" stroke-width="1.6"/>`);
+    parts.push(`<path class="series-line" d="${d ?? ''}" fill="none" stroke="${color(label)}" stroke-width="1.6"><title>${esc(label)}</title></path>`);
     for (const r of pts)
       parts.push(mark('circle', x(crestOf.get(r.tensor)!), y(r.qsnrDb), 4, color(label), `${r.tensor} (κ ${crestOf.get(r.tensor)!.toFixed(2)}) · ${label}: ${fmtDb(r.qsnrDb)} dB`));
   }
@@ -407,8 +407,8 @@ export function plotStudyPair(pair: StudyPair, index: number): string {
       .x((p) => x(p.crest))
       .y((p) => y(get(p)))(pts) ?? '';
   parts.push(
-    `<path class="theory" d="${theory((p) => p.theoryInt)}" fill="none" stroke="${cInt}" stroke-width="1.8"/>`,
-    `<path class="theory" d="${theory((p) => p.theoryFp)}" fill="none" stroke="${cFp}" stroke-width="1.8"/>`,
+    `<path class="data-mark theory" d="${theory((p) => p.theoryInt)}" fill="none" stroke="${cInt}" stroke-width="1.8"><title>${esc(`${pair.int} theory (closed form)`)}</title></path>`,
+    `<path class="data-mark theory" d="${theory((p) => p.theoryFp)}" fill="none" stroke="${cFp}" stroke-width="1.8"><title>${esc(`${pair.fp} theory (closed form)`)}</title></path>`,
   );
   for (const p of pts) {
     const k = `κ ${p.crest.toFixed(2)} (measured ${p.crestMeasured.toFixed(2)})`;
