@@ -221,7 +221,11 @@ export function plotHeatmap(result: CompareResult, seriesOrder: readonly string[
   if (result.rows.length === 0) return emptyPlot(id, title, 'No rows.');
   const tensors = result.tensors.map((t) => t.name);
   const labelChars = 26;
-  const left = Math.min(labelChars, max(tensors, (t) => t.length) ?? 1) * CHAR_W + 16;
+  const axisChars = 24;
+  const longest = Math.min(axisChars, max(seriesOrder, (s) => s.length) ?? 1) * CHAR_W;
+  const rad = (35 * Math.PI) / 180;
+  // room for the tensor names, and for the first rotated format label reaching left of its column
+  const left = Math.max(Math.min(labelChars, max(tensors, (t) => t.length) ?? 1) * CHAR_W + 16, longest * Math.cos(rad) - 14);
   const cellH = 28;
   const cellW = Math.max(44, Math.min(96, (W - left - MARGIN.right) / Math.max(1, seriesOrder.length)));
   const xb = scaleBand<string>().domain(seriesOrder).range([left, left + cellW * seriesOrder.length]).padding(0.04);
@@ -231,9 +235,9 @@ export function plotHeatmap(result: CompareResult, seriesOrder: readonly string[
   const fill = scaleSequential(interpolateViridis).domain([lo, hi]);
   const shade = scaleLinear().domain([lo, hi]).range([0, 1]);
   const bottomOfCells = MARGIN.top + cellH * tensors.length;
-  const axisChars = 24;
-  const labelDepth = Math.min(axisChars, max(seriesOrder, (s) => s.length) ?? 1) * CHAR_W * Math.sin((35 * Math.PI) / 180) + 24;
-  const parts = [svgOpen(id, title, W, 0)];
+  const labelDepth = longest * Math.sin(rad) + 24;
+  const width = Math.max(W, left + cellW * seriesOrder.length + MARGIN.right);
+  const parts = [svgOpen(id, title, width, 0)];
   const byKey = new Map(result.rows.map((r) => [`${r.tensor}\u0000${seriesLabel(r)}`, r]));
   for (const t of tensors)
     for (const s of seriesOrder) {
@@ -260,7 +264,7 @@ export function plotHeatmap(result: CompareResult, seriesOrder: readonly string[
   // colour bar: the interpolator sampled by d3 at 11 stops, ticks from a linear scale over the domain
   const barTop = bottomOfCells + labelDepth + 10;
   const barLeft = left;
-  const barW = Math.min(320, W - barLeft - MARGIN.right);
+  const barW = Math.min(320, width - barLeft - MARGIN.right);
   const stops = Array.from({ length: 11 }, (_, i) => `<stop offset="${i * 10}%" stop-color="${interpolateViridis(i / 10)}"/>`).join('');
   const bar = scaleLinear().domain([lo, hi]).range([barLeft, barLeft + barW]);
   parts.push(

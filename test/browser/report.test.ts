@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderHtml, renderStudyHtml } from '../../src/compare/report-html.js';
-import { compareFixture, EVIL_NAME, studyFixture } from '../helpers/compare-fixture.js';
+import { compareFixture, EVIL_NAME, studyFixture, wideFixture } from '../helpers/compare-fixture.js';
 import { launchChromium, type Chromium } from '../helpers/chromium.js';
 
 const SHOTS = fileURLToPath(new URL('../../reports/compare/', import.meta.url));
@@ -50,6 +50,8 @@ interface PlotInfo {
   height: number;
   /** Marks whose box lies outside the plot's own box (clipped data). */
   outside: number;
+  /** Texts (labels, ticks, legends) that reach outside the plot's box. */
+  clippedText: string[];
 }
 
 async function open(name: string, html: string, shot: string) {
@@ -69,7 +71,18 @@ async function open(name: string, html: string, shot: string) {
         const b = m.getBoundingClientRect();
         return b.left < box.left - 1 || b.right > box.right + 1 || b.top < box.top - 1 || b.bottom > box.bottom + 1;
       }).length;
-      return { plot: svg.getAttribute('data-plot') ?? '', marks: marks.length, width: box.width, height: box.height, outside };
+      const clipped = Array.from(svg.querySelectorAll('text')).filter((t) => {
+        const b = t.getBoundingClientRect();
+        return b.width > 0 && (b.left < box.left - 1 || b.right > box.right + 1 || b.top < box.top - 1 || b.bottom > box.bottom + 1);
+      });
+      return {
+        plot: svg.getAttribute('data-plot') ?? '',
+        marks: marks.length,
+        width: box.width,
+        height: box.height,
+        outside,
+        clippedText: clipped.map((t) => t.textContent ?? ''),
+      };
     }),
   );
   const scripts = await page.$$eval('script', (s) => s.length);
@@ -85,6 +98,7 @@ function expectPlots(plots: PlotInfo[], names: string[]) {
     expect(p.width, `${p.plot} is laid out`).toBeGreaterThan(100);
     expect(p.height, `${p.plot} is laid out`).toBeGreaterThan(50);
     expect(p.outside, `${p.plot}: marks outside the plot`).toBe(0);
+    expect(p.clippedText, `${p.plot}: text outside the plot`).toEqual([]);
   }
 }
 
@@ -104,6 +118,13 @@ describe('compare reports in headless Chromium', () => {
     // every mark carries a tooltip
     const untitled = await page.$$eval('.data-mark', (ms) => ms.filter((m) => !m.querySelector('title')?.textContent).length);
     expect(untitled).toBe(0);
+  });
+
+  it('lays out a wide result (21 formats with long names, short tensor names) without clipping', async () => {
+    const { errors, plots } = await open('wide.html', renderHtml(wideFixture()), 'fixture-wide-screenshot.png');
+    expect(errors).toEqual([]);
+    expectPlots(plots, ['qsnr-vs-bits', 'qsnr-vs-crest', 'qsnr-heatmap', 'error-histograms']);
+    expect(plots.find((p) => p.plot === 'qsnr-heatmap')!.width).toBeGreaterThan(760);
   });
 
   it('renders the study report: one plot per pair with markers and crossovers', async () => {

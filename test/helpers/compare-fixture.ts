@@ -162,3 +162,29 @@ export function studyFixture(): StudyResult {
   };
   return structuredClone({ schema: 'numlab.study.int-vs-fp/1', provenance: FIXTURE_PROVENANCE, pairs: [mx, nv] } satisfies StudyResult);
 }
+
+/**
+ * The compare fixture widened for layout tests: four tensors with short names (`w0`…`w3`; the
+ * 4th a copy of the 1st, 1 dB lower) and every row again at two more group sizes under long
+ * format names (21 series). Still a rendering fixture.
+ */
+export function wideFixture(): CompareResult {
+  const r = compareFixture();
+  const short = new Map(r.tensors.map((t, i) => [t.name, `w${i}`]));
+  r.tensors = [...r.tensors, { ...r.tensors[0], name: 'w3', crest: 5.5 }].map((t) => ({ ...t, name: short.get(t.name) ?? t.name }));
+  r.rows = r.rows.map((x) => ({ ...x, tensor: short.get(x.tensor)! }));
+  r.rows.push(...r.rows.filter((x) => x.tensor === 'w0').map((x) => ({ ...x, tensor: 'w3', qsnrDb: x.qsnrDb! - 1 })));
+  r.rows.push(
+    ...r.rows.flatMap((x, k) =>
+      [32, 64].map((g) => ({
+        ...x,
+        format: `${x.format}_with_a_long_variant_name_g${g}`,
+        granularity: `group:${g}`,
+        qsnrDb: x.qsnrDb! - g / 40 + (k % 3) * 0.3,
+        bitsPerElement: x.bitsPerElement + 16 / g,
+      })),
+    ),
+  );
+  r.best.perTensor = r.best.perTensor.map((b) => ({ ...b, tensor: short.get(b.tensor)! }));
+  return r;
+}
