@@ -4,27 +4,21 @@
  * Needs dist/ (`npm run build`) and Debian's chromium at /usr/bin/chromium; either missing FAILS
  * with instructions (.ci/run installs chromium) — it never skips.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { extname, join, normalize, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeBlockRef } from '../../src/formats/block-ref.js';
 import { BLOCK_FORMATS } from '../../src/formats/block-spec.js';
+import { launchChromium, STEP_MS, type Chromium } from '../helpers/chromium.js';
 import { CASES, KNOWN, bitsF32, runCases, type BrowserResult } from './cases.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const DIST = join(ROOT, 'dist');
 const PAGE = fileURLToPath(new URL('./page.html', import.meta.url));
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync',
-];
-const STEP_MS = 30_000;
 
 const TYPES: Record<string, string> = {
   '.js': 'text/javascript; charset=utf-8',
@@ -62,11 +56,10 @@ function serve(): Promise<Server> {
 }
 
 let server: Server | undefined;
-let context: BrowserContext | undefined;
+let browser: Chromium | undefined;
 let page: Page | undefined;
-let userDataDir: string | undefined;
 let baseUrl = '';
-const pageErrors: string[] = [];
+let pageErrors: string[] = [];
 
 /** Set when setup fails; every test rethrows it, so a missing prerequisite counts as failed tests, not skipped ones. */
 let setupError: Error | undefined;
@@ -87,35 +80,19 @@ beforeAll(async () => {
 async function setup(): Promise<void> {
   if (!existsSync(join(DIST, 'index.js')))
     throw new Error('dist/index.js is missing: build first with `npm run build` (npm install runs it)');
-  if (!existsSync(CHROMIUM))
-    throw new Error(
-      `${CHROMIUM} not found: this test needs Debian's chromium. Install it with ` +
-        '`apt-get update && apt-get install -y chromium` (.ci/run does this in CI).',
-    );
   server = await serve();
   baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  userDataDir = mkdtempSync(join(tmpdir(), 'numlab-chromium-'));
-  context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: CHROMIUM,
-    args: CHROMIUM_ARGS,
-    headless: true,
-    timeout: STEP_MS,
-  });
-  page = context.pages()[0] ?? (await context.newPage());
-  page.setDefaultTimeout(STEP_MS);
-  page.on('pageerror', (e) => pageErrors.push(String(e)));
-  page.on('console', (m) => {
-    if (m.type() === 'error') pageErrors.push(m.text());
-  });
+  browser = await launchChromium();
+  page = browser.page;
+  pageErrors = browser.errors;
 }
 
 afterAll(async () => {
-  await context?.close().catch(() => undefined);
+  await browser?.close();
   if (server) {
     server.closeAllConnections();
     await new Promise<void>((resolve) => server!.close(() => resolve()));
   }
-  if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
 }, 60_000);
 
 describe('numlab in headless Chromium', () => {
