@@ -121,11 +121,12 @@ export async function parseNpy(src: ByteSource): Promise<ParsedTensorFile> {
   if (!Array.isArray(shape) || !shape.every((d) => typeof d === 'number' && Number.isSafeInteger(d))) return bad(`shape must be a tuple of integers, got ${show(shape)}`, shape);
   const dims = shape as number[];
   if (typeof descr !== 'string') return fail('UNSUPPORTED_TENSOR', `${file}: structured dtype ${show(descr)} (numlab reads ${Object.keys(NPY_READABLE).join(', ')})`, descr);
-  const sized = /^[<>|=]?[a-zA-Z]([0-9]{1,2})$/.exec(descr);
-  if (!sized || Number(sized[1]) === 0) return fail('UNSUPPORTED_TENSOR', `${file}: dtype ${show(descr)} (numlab reads ${Object.keys(NPY_READABLE).join(', ')})`, descr);
+  const sized = /^[<>|=]?([a-zA-Z])([0-9]{1,3})$/.exec(descr);
+  if (!sized || Number(sized[2]) === 0) return fail('UNSUPPORTED_TENSOR', `${file}: dtype ${show(descr)} (numlab reads ${Object.keys(NPY_READABLE).join(', ')})`, descr);
   if (fortran) fail('UNSUPPORTED_TENSOR', `${file}: fortran_order True (column-major data); numlab reads C-order .npy only (save with np.ascontiguousarray)`, fortran);
   const n = elementCount(dims, file);
-  const byteLength = n * Number(sized[1]);
+  const itemSize = Number(sized[2]) * (sized[1] === 'U' ? 4 : 1); // 'U<n>' counts UCS-4 characters, every other kind bytes
+  const byteLength = n * itemSize;
   const offset = headerStart + headerLen;
   const have = src.size - offset;
   if (have < byteLength) bad(`truncated: shape ${show(dims)} of ${descr} needs ${byteLength} data bytes, the file has ${have}`, have);

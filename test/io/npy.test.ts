@@ -54,8 +54,8 @@ describe('.npy golden files', () => {
   });
 
   it('lists other sized dtypes (and native-order "=f4", "f4") as unreadable, naming the readable ones', async () => {
-    for (const descr of ['<f8', '<i4', '|b1', '=f4', 'f4', '|u1']) {
-      const size = Number(/\d+$/.exec(descr)![0]);
+    for (const descr of ['<f8', '<i4', '|b1', '=f4', 'f4', '|u1', '<U3', '|S5', '<c16']) {
+      const size = Number(/\d+$/.exec(descr)![0]) * (descr.includes('U') ? 4 : 1);
       const b = npyBytes(1, dict(descr, '(2,)'), new Uint8Array(2 * size));
       expect((await parse(b)).tensors[0]).toMatchObject({ dtype: descr, byteLength: 2 * size, encoding: null });
       const e = await rejected(read(b));
