@@ -1,9 +1,10 @@
 /**
  * Where tensor-file bytes come from: a file read with positioned reads (never whole), or bytes
- * in memory (tests, fuzzing). Both report short reads as MALFORMED_FILE.
+ * in memory (tests, fuzzing, browsers). Both report short reads as MALFORMED_FILE.
+ * Node modules are imported when first used, so the package entry still loads in browsers
+ * (where only memorySource works).
  */
-import { createHash } from 'node:crypto';
-import { open, type FileHandle } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
 import { fail, show } from '../errors.js';
 
 export interface ByteSource {
@@ -31,6 +32,7 @@ export function memorySource(bytes: Uint8Array, name = '<memory>'): ByteSource {
 }
 
 export async function fileSource(path: string): Promise<ByteSource> {
+  const { open } = await import('node:fs/promises');
   let fh: FileHandle;
   try {
     fh = await open(path, 'r');
@@ -63,6 +65,7 @@ export async function fileSource(path: string): Promise<ByteSource> {
 
 /** SHA-256 (hex) of the whole source, read chunk by chunk. */
 export async function sha256Of(src: ByteSource): Promise<string> {
+  const { createHash } = await import('node:crypto');
   const h = createHash('sha256');
   for (let off = 0; off < src.size; off += CHUNK_BYTES) h.update(await src.read(off, Math.min(CHUNK_BYTES, src.size - off)));
   return h.digest('hex');

@@ -2,8 +2,8 @@
  * Writing safetensors and .npy files (tests, examples, users). F32 is stored as is; F16 and BF16
  * are rounded to nearest, ties to even (src/io/half.ts). Data is little-endian; .npy files are
  * version 1.0 (2.0 when the header needs more than 65535 bytes) with the header padded to 64 bytes.
+ * The write* functions are Node-only (node:fs is imported on first use); encode* work anywhere.
  */
-import { writeFile } from 'node:fs/promises';
 import { fail, show } from '../errors.js';
 import { f32BitsToBf16, f32BitsToF16 } from './half.js';
 
@@ -99,9 +99,11 @@ export function encodeNpy(data: Float32Array, shape: readonly number[], dtype: W
 }
 
 export async function writeSafetensors(path: string, tensors: readonly WriteTensor[], metadata?: Readonly<Record<string, string>>): Promise<void> {
+  const { writeFile } = await import('node:fs/promises');
   await writeFile(path, encodeSafetensors(tensors, metadata));
 }
 
 export async function writeNpy(path: string, data: Float32Array, shape: readonly number[], dtype: WriteDtype = 'F32'): Promise<void> {
+  const { writeFile } = await import('node:fs/promises');
   await writeFile(path, encodeNpy(data, shape, dtype));
 }
