@@ -10,7 +10,7 @@ import { NumlabError } from '../../src/errors.js';
 import { memorySource } from '../../src/io/source.js';
 import { openTensorSource } from '../../src/io/tensor-file.js';
 import { encodeSafetensors } from '../../src/io/write.js';
-import { npyBytes, u64le } from '../helpers/tensor-bytes.js';
+import { npyBytes, safetensorsBytes, u64le } from '../helpers/tensor-bytes.js';
 
 type Outcome = 'parsed' | 'error';
 
@@ -76,6 +76,52 @@ describe('tensor-file parsers under fuzzing', () => {
       }),
       { numRuns: 3000 },
     );
+  });
+
+  it('valid and slightly broken safetensors headers: a parse happens exactly when the ranges tile the data and match shape × dtype', async () => {
+    const SIZE: Record<string, number> = { F32: 4, F16: 2, BF16: 2, I8: 1 };
+    type Entry = { dtype: string; shape: number[]; data_offsets: [number, number] };
+    const tensor = fc.record({ dtype: fc.constantFrom('F32', 'F16', 'BF16', 'I8'), shape: fc.array(fc.integer({ min: 0, max: 4 }), { maxLength: 3 }) });
+    // A valid layout (tensors stored in a shuffled order), then maybe one small edit.
+    const arb = fc.tuple(fc.uniqueArray(fc.tuple(fc.string({ maxLength: 3 }), tensor), { selector: ([n]) => n, maxLength: 4 }), fc.nat(), fc.nat(), fc.constantFrom('none', 'begin', 'end', 'shape', 'dtype', 'size'), fc.integer({ min: -3, max: 3 }));
+    let parsed = 0;
+    await fc.assert(
+      fc.asyncProperty(arb, async ([tensors, seed, pick, edit, delta]) => {
+        const order = tensors.map((_, k) => k).sort((a, b) => ((a * 7919 + seed) % 13) - ((b * 7919 + seed) % 13));
+        const header: Record<string, Entry> = {};
+        let dataSize = 0;
+        const placed: Entry[] = [];
+        for (const k of order) {
+          const [name, t] = tensors[k];
+          const len = t.shape.reduce((a, d) => a * d, 1) * SIZE[t.dtype];
+          header[name] = { dtype: t.dtype, shape: t.shape, data_offsets: [dataSize, dataSize + len] };
+          placed.push(header[name]);
+          dataSize += len;
+        }
+        const victim = placed.length ? placed[pick % placed.length] : undefined;
+        if (edit === 'size' || !victim) dataSize = Math.max(0, dataSize + delta);
+        else if (edit === 'begin') victim.data_offsets[0] = Math.max(0, victim.data_offsets[0] + delta);
+        else if (edit === 'end') victim.data_offsets[1] = Math.max(0, victim.data_offsets[1] + delta);
+        else if (edit === 'shape') victim.shape = [...victim.shape, 2];
+        else if (edit === 'dtype') victim.dtype = victim.dtype === 'F32' ? 'F16' : 'F32';
+        // Independent check of the format's rules.
+        const entries = Object.values(header);
+        const sizesOk = entries.every((e) => e.data_offsets[0] <= e.data_offsets[1] && e.shape.reduce((a, d) => a * d, 1) * SIZE[e.dtype] === e.data_offsets[1] - e.data_offsets[0]);
+        const sorted = entries.map((e) => e.data_offsets).sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+        let at = 0;
+        let tiles = true;
+        for (const [b, e] of sorted) {
+          tiles &&= b === at;
+          at = e;
+        }
+        const valid = sizesOk && tiles && at === dataSize;
+        const got = await outcome(safetensorsBytes(header, new Uint8Array(dataSize)), 'h.safetensors');
+        expect(got).toBe(valid ? 'parsed' : 'error');
+        if (got === 'parsed') parsed++;
+      }),
+      { numRuns: 3000 },
+    );
+    expect(parsed, 'the generator reaches valid files').toBeGreaterThan(300);
   });
 
   it('header length fields set to extremes', async () => {
