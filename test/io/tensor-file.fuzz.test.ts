@@ -83,7 +83,7 @@ describe('tensor-file parsers under fuzzing', () => {
     type Entry = { dtype: string; shape: number[]; data_offsets: [number, number] };
     const tensor = fc.record({ dtype: fc.constantFrom('F32', 'F16', 'BF16', 'I8'), shape: fc.array(fc.integer({ min: 0, max: 4 }), { maxLength: 3 }) });
     // A valid layout (tensors stored in a shuffled order), then maybe one small edit.
-    const arb = fc.tuple(fc.uniqueArray(fc.tuple(fc.string({ maxLength: 3 }), tensor), { selector: ([n]) => n, maxLength: 4 }), fc.nat(), fc.nat(), fc.constantFrom('none', 'begin', 'end', 'shape', 'dtype', 'size'), fc.integer({ min: -3, max: 3 }));
+    const arb = fc.tuple(fc.uniqueArray(fc.tuple(fc.string({ maxLength: 3 }), tensor), { selector: ([n]) => n, maxLength: 4 }), fc.nat(), fc.nat(), fc.constantFrom('none', 'begin', 'end', 'move', 'gap', 'shape', 'dtype', 'size'), fc.integer({ min: -3, max: 3 }));
     let parsed = 0;
     await fc.assert(
       fc.asyncProperty(arb, async ([tensors, seed, pick, edit, delta]) => {
@@ -92,6 +92,7 @@ describe('tensor-file parsers under fuzzing', () => {
         let dataSize = 0;
         const placed: Entry[] = [];
         for (const k of order) {
+          if (edit === 'gap' && k === pick % tensors.length) dataSize += Math.abs(delta); // a hole before this tensor, everything after shifted
           const [name, t] = tensors[k];
           const len = t.shape.reduce((a, d) => a * d, 1) * SIZE[t.dtype];
           header[name] = { dtype: t.dtype, shape: t.shape, data_offsets: [dataSize, dataSize + len] };
@@ -102,6 +103,7 @@ describe('tensor-file parsers under fuzzing', () => {
         if (edit === 'size' || !victim) dataSize = Math.max(0, dataSize + delta);
         else if (edit === 'begin') victim.data_offsets[0] = Math.max(0, victim.data_offsets[0] + delta);
         else if (edit === 'end') victim.data_offsets[1] = Math.max(0, victim.data_offsets[1] + delta);
+        else if (edit === 'move' && victim.data_offsets[0] + delta >= 0) victim.data_offsets = [victim.data_offsets[0] + delta, victim.data_offsets[1] + delta]; // holes, overlaps
         else if (edit === 'shape') victim.shape = [...victim.shape, 2];
         else if (edit === 'dtype') victim.dtype = victim.dtype === 'F32' ? 'F16' : 'F32';
         // Independent check of the format's rules.
