@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { stat6 } from '../../src/cli/inspect.js';
 import { writeNpy, writeSafetensors } from '../../src/io/write.js';
 import { safetensorsBytes } from '../helpers/tensor-bytes.js';
 
@@ -108,5 +109,12 @@ describe('numlab inspect', () => {
     const none = numlab('inspect');
     expect(none.status).toBe(1);
     expect(none.stderr).toContain("missing required argument 'file'");
+  });
+});
+
+describe('stat6', () => {
+  it('6 significant digits, plain between 1e-4 and 1e6, exponent (trailing zeros dropped) outside', () => {
+    expect([0, 2.5, -1 / 3, 123456.7, 1e-4, 999999.4].map(stat6)).toEqual(['0', '2.5', '-0.333333', '123457', '0.0001', '999999']);
+    expect([1e6, -1.5e-7, 1.05e-9, 3.4028234663852886e38, Infinity].map(stat6)).toEqual(['1e+6', '-1.5e-7', '1.05e-9', '3.40282e+38', 'Infinity']);
   });
 });
