@@ -12,6 +12,8 @@ export type NumlabErrorCode =
   | 'OUT_OF_MEMORY'
   | 'NO_SIMD'
   | 'MALFORMED_FILE'
+  | 'FILE_NOT_FOUND'
+  | 'UNSUPPORTED_TENSOR'
   | 'BAD_CODE';
 
 export class NumlabError extends Error {

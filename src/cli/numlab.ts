@@ -10,6 +10,7 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { NumlabError } from '../errors.js';
 import { KINDS, runFormats, type FormatsOptions } from './formats.js';
+import { addInspectCommand } from './inspect.js';
 
 function packageVersion(): string {
   // dist/cli/numlab.js and src/cli/numlab.ts both sit two levels below the package root.
@@ -52,6 +53,8 @@ export function buildProgram(): Command {
     .action((name: string | undefined, opts: FormatsOptions) => {
       runFormats(name, opts, write);
     });
+
+  addInspectCommand(program, write);
 
   return program;
 }

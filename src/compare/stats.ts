@@ -1,15 +1,17 @@
 /** Summary statistics of a tensor in float64 (one pass for moments, one for kurtosis-free parts). */
+import { fail, show } from '../errors.js';
 import type { TensorSummary } from './types.js';
 
 export type TensorStats = Pick<TensorSummary, 'n' | 'mean' | 'std' | 'absmax' | 'crest' | 'crestRows' | 'kurtosis' | 'nonFinite'>;
 
 /**
  * n, mean, population std, absmax, crest factor (absmax / RMS), mean per-row crest (rows along the
- * last axis), excess kurtosis and the count of non-finite elements (which are left out of the rest).
+ * last axis; all-zero rows are left out of that mean), excess kurtosis and the count of non-finite elements (which are left out of the rest).
  * Moments are central, accumulated with Welford's update in float64.
  */
 export function tensorStats(x: Float32Array, shape: readonly number[]): TensorStats {
   const n = x.length;
+  if (shape.reduce((a, d) => a * d, 1) !== n) fail('BAD_SHAPE', `tensorStats: shape ${show(shape)} does not hold ${n} elements`, shape);
   const rowLen = shape.length > 0 ? shape[shape.length - 1] : n;
   let count = 0;
   let mean = 0;
