@@ -4,11 +4,13 @@
  * by commander); 2 a NumlabError (bad format name, bad option value, …) printed as
  * `numlab: <message>`; anything else is a bug and prints its stack (exit 70).
  *
- * `numlab` with no arguments runs the main job on built-in defaults (for now: the formats table).
+ * `numlab` with no arguments runs the main job on built-in defaults: `numlab compare` on the built-in
+ * tensors and formats (report in ./numlab-report).
  */
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { NumlabError } from '../errors.js';
+import { registerCompare, runCompare } from './compare.js';
 import { KINDS, runFormats, type FormatsOptions } from './formats.js';
 import { addInspectCommand } from './inspect.js';
 
@@ -26,13 +28,13 @@ export function buildProgram(): Command {
   const program = new Command();
   program
     .name('numlab')
-    .description('Bit-exact numerics-format laboratory for ML quantization.\nWith no command, runs the default job (currently: the formats table).')
+    .description('Bit-exact numerics-format laboratory for ML quantization.\nWith no command, runs the main job: numlab compare on built-in tensors and formats.')
     .version(packageVersion(), '-V, --version', 'print the numlab version')
     .helpOption('-h, --help', 'show help')
     .showSuggestionAfterError(true)
     .exitOverride()
     .allowExcessArguments(true)
-    .action((_opts: unknown, cmd: Command) => {
+    .action(async (_opts: unknown, cmd: Command) => {
       if (cmd.args.length > 0) {
         const names = program.commands.map((c) => c.name());
         program.error(`error: unknown command '${cmd.args[0]}' (commands: ${names.join(', ')}; see numlab --help)`, {
@@ -40,7 +42,7 @@ export function buildProgram(): Command {
           exitCode: 1,
         });
       }
-      runFormats(undefined, {}, write);
+      await runCompare([], { out: 'numlab-report', progress: true, granularity: 'channel' }, write, 'numlab');
     });
 
   program
@@ -54,8 +56,8 @@ export function buildProgram(): Command {
       runFormats(name, opts, write);
     });
 
+  registerCompare(program, write);
   addInspectCommand(program, write);
-
   return program;
 }
 

@@ -1,8 +1,8 @@
 /** Provenance of a run (Node only): numlab version, git commit, Node version, ISA, input hashes. */
 import { spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { fileSource, sha256Of } from '../io/source.js';
 import { runtime } from '../runtime/wasm.js';
 import type { Provenance } from './types.js';
 
@@ -20,15 +20,16 @@ export function gitSha(): string | null {
   return /^[0-9a-f]{40}$/.test(sha) ? sha : null;
 }
 
-export async function sha256File(path: string): Promise<string> {
-  const h = createHash('sha256');
-  for await (const chunk of createReadStream(path)) h.update(chunk as Buffer);
-  return h.digest('hex');
-}
-
 export async function provenance(command: string, files: readonly string[], seeds: readonly number[]): Promise<Provenance> {
   const inputs = [];
-  for (const path of files) inputs.push({ path, sha256: await sha256File(path), bytes: statSync(path).size });
+  for (const path of files) {
+    const src = await fileSource(path);
+    try {
+      inputs.push({ path, sha256: await sha256Of(src), bytes: src.size });
+    } finally {
+      await src.close();
+    }
+  }
   return {
     tool: 'numlab',
     version: numlabVersion(),

@@ -2,29 +2,19 @@
  * `numlab inspect`, run as a user runs it (the built dist/cli/numlab.js; `npm run build` first)
  * on files written by numlab's writers and built byte by byte.
  */
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stat6 } from '../../src/cli/inspect.js';
 import { writeNpy, writeSafetensors } from '../../src/io/write.js';
+import { numlab } from '../helpers/cli.js';
 import { safetensorsBytes } from '../helpers/tensor-bytes.js';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const CLI = fileURLToPath(new URL('../../dist/cli/numlab.js', import.meta.url));
 const DIR = mkdtempSync(join(tmpdir(), 'numlab-inspect-'));
 const ST = join(DIR, 'model.safetensors');
 const NPY = join(DIR, 'acts.npy');
 const MIXED = join(DIR, 'mixed.safetensors');
-
-function numlab(...args: string[]) {
-  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: build first with \`npm run build\``);
-  const r = spawnSync(process.execPath, [CLI, ...args], { cwd: ROOT, encoding: 'utf8', timeout: 30_000, stdio: ['ignore', 'pipe', 'pipe'] });
-  if (r.error) throw r.error;
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
 
 const cellsOf = (out: string, name: string) => {
   const line = out.split('\n').find((l) => l.startsWith(`│ ${name} `));

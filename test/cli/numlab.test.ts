@@ -2,27 +2,9 @@
  * The built CLI (dist/cli/numlab.js), run as a user runs it. Needs `npm run build` (npm install
  * runs it); a missing dist/ fails here with that instruction rather than skipping.
  */
-import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const CLI = fileURLToPath(new URL('../../dist/cli/numlab.js', import.meta.url));
-
-interface Run {
-  status: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function numlab(...args: string[]): Run {
-  // Checked on every run (not in a hook) so a missing build shows as failed tests, not skipped ones.
-  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: build first with \`npm run build\` (npm install runs it)`);
-  const r = spawnSync(process.execPath, [CLI, ...args], { cwd: ROOT, encoding: 'utf8', timeout: 30_000, stdio: ['ignore', 'pipe', 'pipe'] });
-  if (r.error) throw r.error;
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+import { numlab } from '../helpers/cli.js';
 
 interface JsonRow {
   id: string;
@@ -60,13 +42,6 @@ describe('numlab formats (table)', () => {
     expect(r.stdout).toContain('2^127');
     expect(r.stdout).toContain('2^-127');
     expect(numlab('formats', 'bf16').stdout).toContain('1.9921875×2^127');
-  });
-
-  it('with no arguments runs the default job (the formats table)', () => {
-    const r = numlab();
-    expect(r.status).toBe(0);
-    expect(r.stdout).toContain('fp8_e4m3fn');
-    expect(r.stdout).toContain('bipolar8');
   });
 
   it('lists the block formats in their own table; --kind block and a block id select them', () => {

@@ -1,0 +1,153 @@
+/**
+ * `numlab compare` and `numlab study`: run the comparison engine, write report.md, report.html and
+ * result.json into --out (atomically), and print a summary (or the JSON with --json).
+ */
+import Table from 'cli-table3';
+import { SingleBar } from 'cli-progress';
+import type { Command } from 'commander';
+import { fail, show } from '../errors.js';
+import { DEFAULT_FORMATS, DEFAULT_SYNTHETIC } from '../compare/defaults.js';
+import { compare, type TensorSource } from '../compare/engine.js';
+import { writeReportDir } from '../compare/output.js';
+import { renderHtml, renderStudyHtml } from '../compare/report-html.js';
+import { renderMarkdown, renderStudyMarkdown } from '../compare/report-md.js';
+import { fileSources } from '../compare/sources.js';
+import { studyIntVsFp } from '../compare/study.js';
+import { generate, parseSynthetic, syntheticName } from '../compare/synthetic.js';
+import type { CompareResult, StudyResult } from '../compare/types.js';
+
+type Write = (s: string) => void;
+
+interface CompareFlags {
+  formats?: string;
+  synthetic?: string[];
+  tensor?: string[];
+  granularity?: string;
+  out: string;
+  json?: boolean;
+  threads?: string;
+  progress: boolean;
+}
+
+const fmt = (v: number | null, d = 2) => (v === null ? '–' : v === Infinity ? '∞' : v.toFixed(d));
+
+/** A progress bar on stderr when it is a terminal (and not --json), else nothing. */
+function progress(enabled: boolean, label: string): { tick: (done: number, total: number, what?: string) => void; stop: () => void } {
+  if (!enabled || !process.stderr.isTTY) return { tick: () => {}, stop: () => {} };
+  const bar = new SingleBar({ stream: process.stderr, format: `${label} [{bar}] {value}/{total} {what}`, hideCursor: true, clearOnComplete: true });
+  let started = false;
+  return {
+    tick: (done, total, what = '') => {
+      if (!started) {
+        bar.start(total, 0, { what: '' });
+        started = true;
+      }
+      bar.update(done, { what: what.slice(0, 40) });
+    },
+    stop: () => {
+      if (started) bar.stop();
+    },
+  };
+}
+
+function parseThreads(v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isSafeInteger(n) || n < 1) fail('BAD_OPTION', `--threads must be a positive integer, got ${show(v)}`, v);
+  return n;
+}
+
+export function summaryTables(r: CompareResult): string {
+  const perTensor = new Table({ head: ['tensor', 'crest', 'best format', 'granularity', 'QSNR dB'] });
+  for (const b of r.best.perTensor) {
+    const t = r.tensors.find((x) => x.name === b.tensor)!;
+    perTensor.push([b.tensor, fmt(t.crest), b.format, b.granularity, fmt(b.qsnrDb)]);
+  }
+  const overall = new Table({ head: ['rank', 'format', 'granularity', 'bits/elem', 'mean QSNR dB', 'QSNR/bit'] });
+  r.best.overall.forEach((o, i) => {
+    const row = r.rows.find((x) => x.format === o.format && x.granularity === o.granularity)!;
+    overall.push([String(i + 1), o.format, o.granularity, row.bitsPerElement.toFixed(3), fmt(o.meanQsnrDb), fmt(o.meanQsnrPerBit, 3)]);
+  });
+  return `Best format per tensor (highest QSNR):\n${perTensor.toString()}\n\nOverall, sorted by mean QSNR per bit:\n${overall.toString()}\n`;
+}
+
+export function registerCompare(program: Command, write: Write): void {
+  program
+    .command('compare')
+    .description('measure formats on tensors (safetensors / .npy files, or built-in synthetic ones) and write a report\nwith no files and no --synthetic: a default study on built-in tensors')
+    .argument('[files...]', '.safetensors or .npy files')
+    .option('--formats <list>', `comma-separated format specs: ID[@tensor|@channel|@group:N|@gN][@sym|@asym] for element formats, ID[@floor|@ceil|@rceil|@even] for block formats (default: ${DEFAULT_FORMATS.join(',')})`)
+    .option('--synthetic <spec...>', 'built-in tensors: gaussian|laplace|student-t|uniform|llm-act[:shape=RxC,seed=N,nu=ν,crest=κ,outliers=N,outlier-scale=s]')
+    .option('--tensor <glob...>', 'only tensors whose names match (* and ? wildcards)')
+    .option('--granularity <g>', 'default scale granularity of element formats: tensor, channel, group:N (gN)', 'channel')
+    .option('--out <dir>', 'report directory (report.md, report.html, result.json)', 'numlab-report')
+    .option('--threads <n>', 'worker threads (default: all cores)')
+    .option('--json', 'print result.json to stdout instead of the summary')
+    .option('--no-progress', 'no progress bar')
+    .action(async (files: string[], flags: CompareFlags) => {
+      await runCompare(files, flags, write, ['numlab', ...process.argv.slice(2)].join(' '));
+    });
+
+  program
+    .command('study')
+    .description('built-in studies; int-vs-fp: QSNR vs crest factor for MXINT/MXFP and NVINT4/NVFP4 (arXiv 2510.25602), measured and theoretical')
+    .argument('<name>', 'study name: int-vs-fp')
+    .option('--out <dir>', 'report directory (report.md, report.html, result.json)', 'numlab-study')
+    .option('--blocks <n>', 'blocks per crest factor', '2048')
+    .option('--seed <n>', 'seed of the generated blocks', '1')
+    .option('--json', 'print result.json to stdout instead of the summary')
+    .option('--no-progress', 'no progress bar')
+    .action(async (name: string, flags: { out: string; blocks: string; seed: string; json?: boolean; progress: boolean }) => {
+      if (name !== 'int-vs-fp') fail('BAD_OPTION', `unknown study ${show(name)}; studies: int-vs-fp`, name);
+      const blocks = Number(flags.blocks);
+      const seed = Number(flags.seed);
+      if (!Number.isSafeInteger(blocks) || blocks < 1) fail('BAD_OPTION', `--blocks must be a positive integer, got ${show(flags.blocks)}`, flags.blocks);
+      if (!Number.isSafeInteger(seed) || seed < 0) fail('BAD_OPTION', `--seed must be a non-negative integer, got ${show(flags.seed)}`, flags.seed);
+      const bar = progress(flags.progress && !flags.json, 'int-vs-fp');
+      let r: StudyResult;
+      try {
+        r = await studyIntVsFp({ blocks, seed, command: `numlab study int-vs-fp --blocks ${blocks} --seed ${seed}`, onProgress: (d, t) => bar.tick(d, t) });
+      } finally {
+        bar.stop();
+      }
+      const json = JSON.stringify(r, null, 2);
+      const dir = writeReportDir(flags.out, { 'result.json': json, 'report.md': renderStudyMarkdown(r), 'report.html': renderStudyHtml(r) });
+      if (flags.json) write(json);
+      else {
+        const t = new Table({ head: ['pair', 'crossover κ measured', 'theory', 'reference (formats.md §2.3)'] });
+        for (const p of r.pairs) t.push([`${p.int} / ${p.fp}`, fmt(p.crossoverMeasured), fmt(p.crossoverTheory), fmt(p.crossoverPublished)]);
+        write(`INT better below the crossover crest factor, FP above.\n${t.toString()}\nReport: ${dir}/report.html`);
+      }
+    });
+}
+
+export async function runCompare(files: string[], flags: CompareFlags, write: Write, command: string): Promise<CompareResult> {
+  const formats = (flags.formats ?? DEFAULT_FORMATS.join(',')).split(',').map((s) => s.trim()).filter((s) => s !== '');
+  const threads = parseThreads(flags.threads);
+  const specs = flags.synthetic ?? (files.length === 0 ? DEFAULT_SYNTHETIC : []);
+  const synthetic: TensorSource[] = specs.map((text) => {
+    const s = parseSynthetic(text);
+    const name = syntheticName(s);
+    return { name, shape: s.shape, source: { kind: 'synthetic', spec: name, seed: s.seed }, load: () => generate(s) };
+  });
+  const fromFiles = await fileSources(files, flags.tensor);
+  for (const s of fromFiles.skipped) process.stderr.write(`numlab: skipping ${s}: not a float tensor\n`);
+  const tensors = [...fromFiles.sources, ...synthetic];
+  if (tensors.length === 0) fail('BAD_OPTION', `no tensor matched ${show(flags.tensor)}`, flags.tensor);
+  const bar = progress(flags.progress && !flags.json, 'compare');
+  let r: CompareResult;
+  try {
+    r = await compare({
+      tensors, formats, threads, granularity: flags.granularity, command, files,
+      seeds: synthetic.map((t) => (t.source.kind === 'synthetic' ? t.source.seed : 0)),
+      onProgress: (d, t, name) => bar.tick(d, t, name),
+    });
+  } finally {
+    bar.stop();
+    await fromFiles.close();
+  }
+  const json = JSON.stringify(r, (_k, v) => (v === Infinity ? 'Infinity' : v), 2);
+  const dir = writeReportDir(flags.out, { 'result.json': json, 'report.md': renderMarkdown(r), 'report.html': renderHtml(r) });
+  write(flags.json ? json : `${summaryTables(r)}\nReport: ${dir}/report.html`);
+  return r;
+}

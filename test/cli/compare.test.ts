@@ -1,0 +1,98 @@
+/** `numlab compare` and `numlab study` as a user runs them (the built CLI, in a scratch directory). */
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createHash } from 'node:crypto';
+import { afterAll, describe, expect, it } from 'vitest';
+import { writeNpy, writeSafetensors } from '../../src/io/write.js';
+import { generate, parseSynthetic } from '../../src/compare/synthetic.js';
+import { numlabIn } from '../helpers/cli.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'numlab-compare-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const run = (...args: string[]) => numlabIn(dir, args, 120_000);
+const json = (p: string) => JSON.parse(readFileSync(join(dir, p), 'utf8'));
+
+describe('numlab compare', () => {
+  it('with no arguments runs the default study and writes the report', () => {
+    const r = run();
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('Best format per tensor');
+    expect(r.stdout).toContain('sorted by mean QSNR per bit');
+    const res = json('numlab-report/result.json');
+    expect(res.schema).toBe('numlab.compare/1');
+    expect(res.tensors).toHaveLength(5);
+    expect(res.rows).toHaveLength(5 * 15);
+    expect(readFileSync(join(dir, 'numlab-report/report.md'), 'utf8')).toContain('mxfp4');
+    expect(readFileSync(join(dir, 'numlab-report/report.html'), 'utf8')).toContain('<svg');
+  });
+
+  it('measures safetensors and .npy files; provenance hashes them', async () => {
+    const s = parseSynthetic('laplace:shape=16x128,seed=9');
+    const x = generate(s);
+    await writeSafetensors(join(dir, 'w.safetensors'), [
+      { name: 'layer.0.weight', data: x, shape: [16, 128], dtype: 'F32' },
+      { name: 'layer.0.bias', data: x.subarray(0, 128), shape: [128], dtype: 'BF16' },
+      { name: 'other', data: x.subarray(0, 64), shape: [64], dtype: 'F16' },
+    ]);
+    await writeNpy(join(dir, 'a.npy'), x, [16, 128]);
+    const r = run('compare', 'w.safetensors', 'a.npy', '--tensor', 'layer.*', '--tensor', 'a', '--formats', 'int4@g64,mxfp4', '--out', 'files', '--threads', '2', '--json');
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    const res = JSON.parse(r.stdout);
+    expect(res.tensors.map((t: { name: string }) => t.name)).toEqual(['w.safetensors:layer.0.weight', 'w.safetensors:layer.0.bias', 'a.npy:a']);
+    expect(res.tensors[1]).toMatchObject({ shape: [128], source: { kind: 'file', path: 'w.safetensors', dtype: 'BF16' } });
+    const sha = createHash('sha256').update(readFileSync(join(dir, 'a.npy'))).digest('hex');
+    expect(res.provenance.inputs).toContainEqual({ path: 'a.npy', sha256: sha, bytes: readFileSync(join(dir, 'a.npy')).length });
+    // The same f32 tensor from two files gives the same numbers.
+    const rowsOf = (t: string) => res.rows.filter((row: { tensor: string }) => row.tensor === t).map((row: { qsnrDb: number }) => row.qsnrDb);
+    expect(rowsOf('a.npy:a')).toEqual(rowsOf('w.safetensors:layer.0.weight'));
+    expect(json('files/result.json').rows).toHaveLength(6);
+  });
+
+  it('bad input: typed message, exit 2, and the previous report stays in place', () => {
+    mkdirSync(join(dir, 'keep'));
+    writeFileSync(join(dir, 'keep/result.json'), '{"old":true}');
+    writeFileSync(join(dir, 'bad.npy'), Buffer.from('\x93NUMPY\x01\x00garbage'));
+    const cases: [string[], RegExp][] = [
+      [['compare', '--formats', 'mxfp5', '--synthetic', 'gaussian:shape=4x32', '--out', 'keep'], /unknown format/],
+      [['compare', 'bad.npy', '--out', 'keep'], /bad\.npy/],
+      [['compare', 'missing.safetensors', '--out', 'keep'], /missing\.safetensors/],
+      [['compare', '--synthetic', 'gaussian:shape=4x30', '--formats', 'int4@g64', '--out', 'keep'], /group size 64 does not divide/],
+      [['compare', '--synthetic', 'nope', '--out', 'keep'], /unknown synthetic tensor kind/],
+      [['compare', '--threads', '0', '--out', 'keep'], /--threads must be a positive integer/],
+    ];
+    for (const [args, msg] of cases) {
+      const r = run(...args);
+      expect(r.status, args.join(' ')).toBe(2);
+      expect(r.stderr).toMatch(msg);
+      expect(r.stderr).toMatch(/^numlab: /);
+      expect(json('keep/result.json')).toEqual({ old: true });
+    }
+    expect(readdirSync(dir).filter((f) => f.includes('.tmp-') || f.includes('.old-'))).toEqual([]);
+    expect(run('compare', '--bogus').status).toBe(1);
+  });
+
+  it('--help describes the command', () => {
+    const r = run('compare', '--help');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('--formats');
+    expect(r.stdout).toContain('--synthetic');
+  });
+});
+
+describe('numlab study int-vs-fp', () => {
+  it('prints the crossovers and writes the study report', () => {
+    const r = run('study', 'int-vs-fp', '--blocks', '128', '--out', 'study');
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/mxint8 \/ mxfp8_e4m3/);
+    expect(r.stdout).toContain('7.55');
+    const res = json('study/result.json');
+    expect(res.schema).toBe('numlab.study.int-vs-fp/1');
+    expect(res.pairs).toHaveLength(4);
+    expect(existsSync(join(dir, 'study/report.html'))).toBe(true);
+    expect(run('study', 'fp-vs-int').stderr).toMatch(/unknown study "fp-vs-int"/);
+  });
+});
