@@ -182,9 +182,10 @@ describe('kernel codec = reference twin (fast-check tensors)', () => {
     }
   });
 
-  it('tensors over several chunks on the contiguous path (and the gather path), with NaN, Inf, zero and subnormal blocks', () => {
+  // one test per row (each runs for seconds; one long synchronous test starves the worker's RPC)
+  it.each([...BLOCK_FORMATS, ...EXTRA_ROWS, ...WIDE_ROWS].map((s) => [s.id, s] as const))('tensors over several chunks on the contiguous path (and the gather path), with NaN, Inf, zero and subnormal blocks: %s', (_id, s) => {
     const rnd = seeded(12345);
-    for (const s of [...BLOCK_FORMATS, ...EXTRA_ROWS, ...WIDE_ROWS]) {
+    {
       const k = s.blockSize;
       const rows = Math.ceil((2 * CHUNK) / (k * 16)) + 5;
       const n = rows * k * 16; // more than two chunks, whole blocks
@@ -385,8 +386,13 @@ describe('BFP words wider than 8 bits (i32 codes in the kernels, 9 … 24-bit LS
     }
   });
 
-  it('every midpoint of BFP[16|8] and sampled midpoints of 24-bit words, ±1 ulp, under several exponents and every rounding', () => {
-    for (const s of WIDE_ROWS) {
+  const midpointCases = WIDE_ROWS.flatMap((s) => {
+    const { bias } = expScale(s);
+    const es = blockElement(s).bits <= 16 ? [-bias, Math.min(bias, 100)] : [-bias, -bias + 1, 0, Math.min(bias, 100)];
+    return es.flatMap((e) => ROUNDINGS.map((r) => [s.id, e, r, s] as const));
+  });
+  it.each(midpointCases)('every midpoint of ≤ 16-bit words, sampled midpoints of 24-bit words, ±1 ulp: %s, e = %d, %s', (_id, e, rounding, s) => {
+    {
       const el = blockElement(s);
       const { bias } = expScale(s);
       const step = 2 ** el.intExp;
@@ -394,7 +400,7 @@ describe('BFP words wider than 8 bits (i32 codes in the kernels, 9 … 24-bit LS
       const ks: number[] = [];
       if (el.bits <= 16) for (let k = 0; k < qmax; k++) ks.push(k);
       else for (let k = 0; k < qmax; k += 9973) ks.push(k, qmax - 1 - k);
-      for (const e of el.bits <= 16 ? [-bias, Math.min(bias, 100)] : [-bias, -bias + 1, 0, Math.min(bias, 100)]) {
+      {
         const sc = 2 ** e;
         const pin = Math.fround(el.max * sc);
         const pts: number[] = [];
@@ -411,7 +417,7 @@ describe('BFP words wider than 8 bits (i32 codes in the kernels, 9 … 24-bit LS
           x[b * k] = b % 2 ? -pin : pin;
           for (let j = 1; j < k; j++) x[b * k + j] = pts[b * (k - 1) + j - 1] ?? 0;
         }
-        for (const rounding of ROUNDINGS) {
+        {
           const o: BlockOptions = { rounding, shape: [nb, k] };
           const what = `${s.id} e ${e} ${rounding}`;
           const got = codec(s).encode(x, o);
