@@ -183,7 +183,8 @@ describe('kernel codec = reference twin (fast-check tensors)', () => {
   });
 
   // one test per row (each runs for seconds; one long synchronous test starves the worker's RPC)
-  it.each([...BLOCK_FORMATS, ...EXTRA_ROWS, ...WIDE_ROWS].map((s) => [s.id, s] as const))('tensors over several chunks on the contiguous path (and the gather path), with NaN, Inf, zero and subnormal blocks: %s', (_id, s) => {
+  // wide rows: BFP[16|8] and BFP[24|8]A here (every wide row runs through the fast-check tensors and midpoints)
+  it.each([...BLOCK_FORMATS, ...EXTRA_ROWS, ...WIDE_ROWS.slice(0, 2)].map((s) => [s.id, s] as const))('tensors over several chunks on the contiguous path (and the gather path), with NaN, Inf, zero and subnormal blocks: %s', (_id, s) => {
     const rnd = seeded(12345);
     {
       const k = s.blockSize;
@@ -196,7 +197,7 @@ describe('kernel codec = reference twin (fast-check tensors)', () => {
       x.fill(0, k * 9, k * 11);
       for (let i = k * 12; i < k * 13; i++) x[i] = fromBits(1 + Math.floor(rnd() * 0x7fffff)) * (i % 2 ? -1 : 1);
       x[n - 1] = s.scale === 'ue4m3' ? 3 * 2 ** 20 : 3e38; // NV: an amax near FLT_MAX would flush every other block scale to 0
-      const i = [...BLOCK_FORMATS, ...EXTRA_ROWS, ...WIDE_ROWS].indexOf(s);
+      const i = [...BLOCK_FORMATS, ...EXTRA_ROWS, ...WIDE_ROWS.slice(0, 2)].indexOf(s);
       checkAll(s, x, { shape: [rows, k * 16] }, `${s.id} [${rows}, ${k * 16}]`);
       checkAll(s, x, { shape: [k * 16, rows], axis: 0, rounding: ROUNDINGS[i % ROUNDINGS.length] }, `${s.id} axis 0 ${ROUNDINGS[i % ROUNDINGS.length]}`);
       if (s.scale !== 'ue4m3') checkAll(s, x, { scaleRule: RULES[i % 4], rounding: ROUNDINGS[(i + 1) % ROUNDINGS.length] }, `${s.id} ${RULES[i % 4]} ${ROUNDINGS[(i + 1) % ROUNDINGS.length]}`);
