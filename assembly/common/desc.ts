@@ -45,8 +45,9 @@ export const B_NV_SDEC: i32 = 9; //  NV: f32 bits of s_dec = f32(1/S_enc)
 export const B_CODEMASK: i32 = 10; // (1 << element bits) − 1
 export const B_KP: i32 = 11; //      block stride in elements (block size rounded up to 16; padding is zero)
 export const B_ELNAN: i32 = 12; //   1 when some element code decodes to NaN (decode keeps its bits)
-export const B_DVARIANT: i32 = 13; // decode path: 0 swizzle (≤ 4-bit codes), 1 INT convert, 2 8-bit minifloat high-half-word, 3 table
+export const B_DVARIANT: i32 = 13; // decode path: 0 swizzle (≤ 4-bit codes), 1 INT convert, 2 8-bit minifloat high-half-word, 3 table, 4 INT words > 8 bits (i32 codes)
 export const B_ESAFELO: i32 = 14; // 8-bit minifloat decode: block exponents e in [ESAFELO, ESAFEHI] keep every normal element value × 2^e a normal f32
 export const B_ESAFEHI: i32 = 15;
 export const B_PACK4: i32 = 16; //   4-bit codes packed in pairs (LSB-first stream) in the kernel's code buffer
-export const B_SLOTS: i32 = 17;
+export const B_QNEG: i32 = 17; //    INT grid: |least level| in units of the grid step, as f32 bits (qmax, or qmax + 1 for asymmetric words)
+export const B_SLOTS: i32 = 18;

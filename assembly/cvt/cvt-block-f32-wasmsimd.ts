@@ -10,6 +10,8 @@
 //      (exact while e is in [ESAFELO, ESAFEHI]); other steps and blocks take path 3
 //   3  table: four load32_lane per four codes from the 2^bits element values, times X; element NaN
 //      codes keep their table bits (B_ELNAN rows)
+//   4  INT grid words wider than 8 bits: i32 codes (KP per block, 4 bytes each), sign-extended from
+//      the word width, converted (exact: |k| ≤ 2^23), times X · 2^−ISHIFT (exact on power-of-two scales)
 import {
   dget, B_RULE, B_SBIAS, B_SNAN, B_NV_SDEC, B_KP, B_ELNAN, B_ISHIFT, B_CODEMASK, B_DVARIANT, B_ESAFELO, B_ESAFEHI, B_PACK4,
 } from "../common/desc";
@@ -161,11 +163,32 @@ function decodeHi8(bd: usize, lut: usize, src: usize, dst: usize, n: i32, DC: De
 function decodeHi8Nan(bd: usize, lut: usize, src: usize, dst: usize, n: i32, DC: DecodeConsts): void { elementPhase(2, true, false, -1, bd, lut, src, dst, n, DC); }
 function decodeHi8NanM3(bd: usize, lut: usize, src: usize, dst: usize, n: i32, DC: DecodeConsts): void { elementPhase(2, true, false, 4, bd, lut, src, dst, n, DC); } // E4M3
 function decodeHi8NanM2(bd: usize, lut: usize, src: usize, dst: usize, n: i32, DC: DecodeConsts): void { elementPhase(2, true, false, 5, bd, lut, src, dst, n, DC); } // E5M2
+/** Path 4: nBlocks blocks of KP i32 codes at src (words of popcnt(CODEMASK) bits). */
+function decodeWide(bd: usize, src: usize, dst: usize, n: i32): void {
+  const kp = dget(bd, B_KP);
+  const sh = <u32>(32 - popcnt<i32>(dget(bd, B_CODEMASK)));
+  for (let t: i32 = 0; t < n; t++) {
+    const c = src + <usize>t * <usize>kp * 4;
+    const o = dst + <usize>t * <usize>kp * 4;
+    const x = load<f32>(XS + (<usize>t << 2));
+    if (isNaN(x)) {
+      nanBlock(o, kp);
+      continue;
+    }
+    const f = f32x4.splat(x);
+    for (let j: i32 = 0; j < kp; j += 4) {
+      const k = i32x4.shr_s(i32x4.shl(v128.load(c + (<usize>j << 2)), sh), sh);
+      v128.store(o + (<usize>j << 2), f32x4.mul(f32x4.convert_i32x4_s(k), f));
+    }
+  }
+}
+
 function decodeTable(bd: usize, lut: usize, src: usize, dst: usize, n: i32, DC: DecodeConsts): void { elementPhase(3, false, false, -1, bd, lut, src, dst, n, DC); }
 function decodeTableNan(bd: usize, lut: usize, src: usize, dst: usize, n: i32, DC: DecodeConsts): void { elementPhase(3, true, false, -1, bd, lut, src, dst, n, DC); }
 
 /**
- * Decode nBlocks blocks of KP u8 codes at src (B_PACK4 with 4-bit codes: KP/2 bytes of packed pairs)
+ * Decode nBlocks blocks of KP u8 codes at src (B_PACK4 with 4-bit codes: KP/2 bytes of packed pairs;
+ * B_DVARIANT 4: KP i32 codes)
  * with one scale byte each into KP f32 per block at dst.
  * `lut`: the element values (16 entries for ≤ 4-bit codes, else 256); `desc`: the element's
  * minifloat descriptor (path 2 only; else ignored).
@@ -181,7 +204,8 @@ export function cvt_block_f32__wasmsimd(bd: usize, desc: usize, lut: usize, src:
     const n = min<i32>(BATCH, nBlocks - b0);
     factorPhase(bd, scales + <usize>b0, n, rebH);
     const s = src + (pack4 ? <usize>b0 * <usize>(kp >> 1) : <usize>b0 * <usize>kp), d = dst + <usize>b0 * <usize>kp * 4;
-    if (variant == 0) {
+    if (variant == 4) decodeWide(bd, src + <usize>b0 * <usize>kp * 4, d, n);
+    else if (variant == 0) {
       if (pack4) decodeSwizzleP(bd, lut, s, d, n, DC);
       else decodeSwizzle(bd, lut, s, d, n, DC);
     } else if (variant == 1) {

@@ -14,7 +14,10 @@
 //   pow2 rows: e from the rule (exact from the bits), clamped to ±SBIAS; y = x · 2^−e (exact unless
 //           the product is an f32 subnormal, far below every element's half step), INT grid · 2^ISHIFT
 //   NV rows:   S = ue4m3_rne_satfinite(f32(amax · SEOM)); d = f32(S · SDEC); y = f32(x · min(f32(1/d), FLT_MAX))
-//   element: |y| clamped to max (saturation), then rounded with the chosen mode (rne / half_away / toward_zero)
+//   element: |y| clamped to max (saturation; INT grid: to |qmin| for negative y, qmax + 1 in asymmetric
+//           words), then rounded with the chosen mode (rne / half_away / toward_zero / toward_positive /
+//           toward_negative); under the directed modes on power-of-two scales a nonzero x whose y
+//           underflowed to ±0 keeps y = ±2^-149 (the exact y rounds away from zero there too)
 //   quantize: x̂ = f32(value(code) · X), X = 2^e or d.
 //
 // NV rows need the tensor amax before any block, so their encode is two passes: amax_blocks_f32
@@ -22,9 +25,9 @@
 // (`amax`) reads each block once more for its codes only.
 import {
   dget, D_FAST, D_M, D_EMIN, D_NEGZERO, D_OFF, D_SIGNMASK,
-  B_KIND, B_RULE, B_EMAX, B_MAXBITS, B_MBITS, B_ISHIFT, B_SBIAS, B_SNAN, B_NV_SEOM, B_NV_SDEC, B_CODEMASK, B_KP, B_PACK4,
+  B_KIND, B_RULE, B_EMAX, B_MAXBITS, B_MBITS, B_ISHIFT, B_SBIAS, B_SNAN, B_NV_SEOM, B_NV_SDEC, B_CODEMASK, B_KP, B_PACK4, B_QNEG,
 } from "../common/desc";
-import { sel, R_RNE, R_HALF_AWAY, R_TOWARD_ZERO } from "../common/lanes";
+import { sel, R_RNE, R_HALF_AWAY, R_TOWARD_ZERO, R_TOWARD_POS, R_TOWARD_NEG } from "../common/lanes";
 import { EC, FP4_TABLE, LANE_CONSTS, fp4Index8, fp4Mag16, fp4MagicKP, fp4MaxIndex, fp4MinNormP, fp4Table, rneMag16, loadEncodeConsts, magnitudeAny } from "./cvt-f32-minifloat-wasmsimd";
 import { decode4, loadDecodeConsts, DecodeConsts } from "./cvt-minifloat-f32-wasmsimd";
 
@@ -246,9 +249,13 @@ const V_INT: i32 = 2; //      INT grid
   return v128.or(mag, v128.and(v128.and(neg, v128.or(i32x4.ne(mag, zero), negZero)), signMask));
 }
 
-/** Signed INT level of four lanes: round |y| (clamped to qmax in f32) with `mode`, apply the sign. */
-@inline function intLevel(mode: i32, b: v128, qmaxF: v128): v128 {
-  const a = f32x4.pmin(f32x4.abs(b), qmaxF);
+/**
+ * Signed INT level of four lanes: round |y| (clamped to qmax, or to qneg for negative y, in f32; both
+ * ≤ 2^23, so t + 2^23 is exact) with `mode`, apply the sign.
+ */
+@inline function intLevel(mode: i32, b: v128, qmaxF: v128, qnegF: v128): v128 {
+  const neg = i32x4.lt_s(b, i32x4.splat(0));
+  const a = f32x4.pmin(f32x4.abs(b), sel(qnegF, qmaxF, neg));
   const magic = f32x4.splat(8388608.0); // 2^23: adding it rounds a (< 2^23) to an integer, RNE
   let k: v128;
   if (mode == R_RNE) {
@@ -257,18 +264,29 @@ const V_INT: i32 = 2; //      INT grid
     const t = f32x4.floor(a);
     k = i32x4.sub(f32x4.add(t, magic), i32x4.splat(0x4b000000));
     if (mode == R_HALF_AWAY) k = i32x4.sub(k, f32x4.ge(f32x4.sub(a, t), f32x4.splat(0.5)));
+    if (mode == R_TOWARD_POS) k = i32x4.sub(k, v128.andnot(f32x4.gt(a, t), neg));
+    if (mode == R_TOWARD_NEG) k = i32x4.sub(k, v128.and(f32x4.gt(a, t), neg));
   }
-  return sel(i32x4.neg(k), k, i32x4.lt_s(b, i32x4.splat(0)));
+  return sel(i32x4.neg(k), k, neg);
+}
+
+/** y, or ±2^-149 (y's sign) where y is ±0 but x is not: a product that underflowed stays nonzero. */
+@inline function keepNonzero(y: v128, x: v128): v128 {
+  const absMask = i32x4.splat(0x7fffffff), zero = i32x4.splat(0);
+  return v128.or(y, v128.and(v128.andnot(i32x4.ne(v128.and(x, absMask), zero), i32x4.ne(v128.and(y, absMask), zero)), i32x4.splat(1)));
 }
 
 /**
- * The per-variant loop. op 0: u8 codes to dst; 1: f32 x̂ to dst. `mode` is constant per call site.
+ * The per-variant loop. op 0: u8 codes to dst; 1: f32 x̂ to dst; 2 (INT grid): i32 codes (KP per
+ * block, masked to the word width) to dst — words wider than 8 bits. `mode` is constant per call site.
  */
 @inline function blocks(op: i32, variant: i32, mode: i32, bd: usize, src: usize, dst: usize, scales: usize, nBlocks: i32, DC: DecodeConsts): void {
   const kp = dget(bd, B_KP);
   const maxBits = i32x4.splat(dget(bd, B_MAXBITS));
   const ishift = dget(bd, B_ISHIFT);
   const qmaxF = f32x4.splat(reinterpret<f32>(dget(bd, B_MAXBITS)) * pow2f(ishift)); // INT grid: max in units of k
+  const qnegF = f32x4.splat(reinterpret<f32>(dget(bd, B_QNEG))); //                   and |least level|
+  const keepTiny = (mode == R_TOWARD_POS || mode == R_TOWARD_NEG) && dget(bd, B_RULE) != 4; // pow2 scales: y exact but for underflow
   const g = f32x4.splat(pow2f(-ishift));
   const codeMask = i32x4.splat(dget(bd, B_CODEMASK));
   const absMask = i32x4.splat(0x7fffffff);
@@ -284,6 +302,7 @@ const V_INT: i32 = 2; //      INT grid
       const xb = load<f32>(XS + (<usize>t << 2));
       if (isNaN(xb)) { // NaN block: codes 0, or NaN values
         if (op == 0) memory.fill(dst + <usize>blk * <usize>kp, 0, <usize>kp);
+        else if (op == 2) memory.fill(dst + <usize>blk * <usize>kp * 4, 0, <usize>kp * 4);
         else {
           const q = dst + <usize>blk * <usize>kp * 4;
           for (let j: i32 = 0; j < kp; j += 4) v128.store(q + (<usize>j << 2), i32x4.splat(NAN_BITS));
@@ -305,10 +324,18 @@ const V_INT: i32 = 2; //      INT grid
           y1 = f32x4.mul(y1, f2);
           y2 = f32x4.mul(y2, f2);
           y3 = f32x4.mul(y3, f2);
-          c0 = intLevel(mode, y0, qmaxF);
-          c1 = intLevel(mode, y1, qmaxF);
-          c2 = intLevel(mode, y2, qmaxF);
-          c3 = intLevel(mode, y3, qmaxF);
+        }
+        if (keepTiny) {
+          y0 = keepNonzero(y0, v128.load(q));
+          y1 = keepNonzero(y1, v128.load(q, 16));
+          y2 = keepNonzero(y2, v128.load(q, 32));
+          y3 = keepNonzero(y3, v128.load(q, 48));
+        }
+        if (variant == V_INT) {
+          c0 = intLevel(mode, y0, qmaxF, qnegF);
+          c1 = intLevel(mode, y1, qmaxF, qnegF);
+          c2 = intLevel(mode, y2, qmaxF, qnegF);
+          c3 = intLevel(mode, y3, qmaxF, qnegF);
           if (op == 1) {
             const o = dst + (<usize>(blk * kp + j) << 2);
             v128.store(o, f32x4.mul(f32x4.mul(f32x4.convert_i32x4_s(c0), g), xs));
@@ -321,6 +348,14 @@ const V_INT: i32 = 2; //      INT grid
           c1 = v128.and(c1, codeMask);
           c2 = v128.and(c2, codeMask);
           c3 = v128.and(c3, codeMask);
+          if (op == 2) {
+            const o = dst + (<usize>(blk * kp + j) << 2);
+            v128.store(o, c0);
+            v128.store(o, c1, 16);
+            v128.store(o, c2, 32);
+            v128.store(o, c3, 48);
+            continue;
+          }
         } else {
           // saturate: clamp |y| to the element max (u32 order of non-negative f32 bits; Inf clamps too)
           const a0 = i32x4.min_u(v128.and(y0, absMask), maxBits);
@@ -490,7 +525,7 @@ const NC = changetype<NvConsts>(memory.data(offsetof<NvConsts>(), 16));
   // INT grid rows
   const imagic = v128.load(LANE_CONSTS, 64);
   const qmax = f32x4.splat(reinterpret<f32>(dget(bd, B_MAXBITS)) * pow2f(dget(bd, B_ISHIFT)));
-  const qmin = f32x4.neg(qmax);
+  const qmin = f32x4.splat(-reinterpret<f32>(dget(bd, B_QNEG)));
   const codeMask = i32x4.splat(dget(bd, B_CODEMASK));
   const outStride: usize = pack4 ? <usize>(kp >> 1) : <usize>kp; // code bytes per block
   for (let b0: i32 = 0; b0 < nBlocks; b0 += GROUP) {
@@ -703,21 +738,36 @@ function encodeSpecialised(bd: usize, desc: usize, src: usize, amax: usize, dst:
 function encMfRne(bd: usize, s: usize, d: usize, sc: usize, n: i32, DC: DecodeConsts): void { blocks(0, V_MF_ANY, R_RNE, bd, s, d, sc, n, DC); }
 function encMfAway(bd: usize, s: usize, d: usize, sc: usize, n: i32, DC: DecodeConsts): void { blocks(0, V_MF_ANY, R_HALF_AWAY, bd, s, d, sc, n, DC); }
 function encMfZero(bd: usize, s: usize, d: usize, sc: usize, n: i32, DC: DecodeConsts): void { blocks(0, V_MF_ANY, R_TOWARD_ZERO, bd, s, d, sc, n, DC); }
+function encMfPos(bd: usize, s: usize, d: usize, sc: usize, n: i32, DC: DecodeConsts): void { blocks(0, V_MF_ANY, R_TOWARD_POS, bd, s, d, sc, n, DC); }
+function encMfNeg(bd: usize, s: usize, d: usize, sc: usize, n: i32, DC: DecodeConsts): void { blocks(0, V_MF_ANY, R_TOWARD_NEG, bd, s, d, sc, n, DC); }
 function encIntAway(bd: usize, s: usize, d: usize, sc: usize, n: i32, DC: DecodeConsts): void { blocks(0, V_INT, R_HALF_AWAY, bd, s, d, sc, n, DC); }
 function encIntZero(bd: usize, s: usize, d: usize, sc: usize, n: i32, DC: DecodeConsts): void { blocks(0, V_INT, R_TOWARD_ZERO, bd, s, d, sc, n, DC); }
+function encIntPos(bd: usize, s: usize, d: usize, sc: usize, n: i32, DC: DecodeConsts): void { blocks(0, V_INT, R_TOWARD_POS, bd, s, d, sc, n, DC); }
+function encIntNeg(bd: usize, s: usize, d: usize, sc: usize, n: i32, DC: DecodeConsts): void { blocks(0, V_INT, R_TOWARD_NEG, bd, s, d, sc, n, DC); }
+// INT words wider than 8 bits: i32 codes (op 2)
+function encWideRne(bd: usize, s: usize, d: usize, sc: usize, n: i32, DC: DecodeConsts): void { blocks(2, V_INT, R_RNE, bd, s, d, sc, n, DC); }
+function encWideAway(bd: usize, s: usize, d: usize, sc: usize, n: i32, DC: DecodeConsts): void { blocks(2, V_INT, R_HALF_AWAY, bd, s, d, sc, n, DC); }
+function encWideZero(bd: usize, s: usize, d: usize, sc: usize, n: i32, DC: DecodeConsts): void { blocks(2, V_INT, R_TOWARD_ZERO, bd, s, d, sc, n, DC); }
+function encWidePos(bd: usize, s: usize, d: usize, sc: usize, n: i32, DC: DecodeConsts): void { blocks(2, V_INT, R_TOWARD_POS, bd, s, d, sc, n, DC); }
+function encWideNeg(bd: usize, s: usize, d: usize, sc: usize, n: i32, DC: DecodeConsts): void { blocks(2, V_INT, R_TOWARD_NEG, bd, s, d, sc, n, DC); }
 function qMfFast(bd: usize, s: usize, d: usize, sc: usize, n: i32, DC: DecodeConsts): void { blocks(1, V_MF_FAST, R_RNE, bd, s, d, sc, n, DC); }
 function qMfRne(bd: usize, s: usize, d: usize, sc: usize, n: i32, DC: DecodeConsts): void { blocks(1, V_MF_ANY, R_RNE, bd, s, d, sc, n, DC); }
 function qMfAway(bd: usize, s: usize, d: usize, sc: usize, n: i32, DC: DecodeConsts): void { blocks(1, V_MF_ANY, R_HALF_AWAY, bd, s, d, sc, n, DC); }
 function qMfZero(bd: usize, s: usize, d: usize, sc: usize, n: i32, DC: DecodeConsts): void { blocks(1, V_MF_ANY, R_TOWARD_ZERO, bd, s, d, sc, n, DC); }
+function qMfPos(bd: usize, s: usize, d: usize, sc: usize, n: i32, DC: DecodeConsts): void { blocks(1, V_MF_ANY, R_TOWARD_POS, bd, s, d, sc, n, DC); }
+function qMfNeg(bd: usize, s: usize, d: usize, sc: usize, n: i32, DC: DecodeConsts): void { blocks(1, V_MF_ANY, R_TOWARD_NEG, bd, s, d, sc, n, DC); }
 function qIntRne(bd: usize, s: usize, d: usize, sc: usize, n: i32, DC: DecodeConsts): void { blocks(1, V_INT, R_RNE, bd, s, d, sc, n, DC); }
 function qIntAway(bd: usize, s: usize, d: usize, sc: usize, n: i32, DC: DecodeConsts): void { blocks(1, V_INT, R_HALF_AWAY, bd, s, d, sc, n, DC); }
 function qIntZero(bd: usize, s: usize, d: usize, sc: usize, n: i32, DC: DecodeConsts): void { blocks(1, V_INT, R_TOWARD_ZERO, bd, s, d, sc, n, DC); }
+function qIntPos(bd: usize, s: usize, d: usize, sc: usize, n: i32, DC: DecodeConsts): void { blocks(1, V_INT, R_TOWARD_POS, bd, s, d, sc, n, DC); }
+function qIntNeg(bd: usize, s: usize, d: usize, sc: usize, n: i32, DC: DecodeConsts): void { blocks(1, V_INT, R_TOWARD_NEG, bd, s, d, sc, n, DC); }
 
 /**
  * Encode (op 0: u8 codes, KP per block) or quantize (op 1: f32) nBlocks blocks of KP f32 at src;
  * scale bytes to `scales`. Returns 1 when the codes were written as packed 4-bit pairs (B_PACK4 set
  * and an RNE path that packs), else 0. `desc` is the element's minifloat descriptor (ignored for INT rows);
- * mode: R_RNE, R_HALF_AWAY or R_TOWARD_ZERO. `amax`: 0, or the blocks' maxima as amax_blocks_f32
+ * mode: R_RNE, R_HALF_AWAY, R_TOWARD_ZERO, R_TOWARD_POS or R_TOWARD_NEG; op 2: i32 codes (INT rows
+ * whose words are wider than 8 bits). `amax`: 0, or the blocks' maxima as amax_blocks_f32
  * wrote them (u32 per block), which the NV encode path (RNE, packed) uses instead of re-reading the
  * blocks; other paths ignore it.
  */
@@ -728,12 +778,22 @@ export function cvt_f32_block__wasmsimd(bd: usize, desc: usize, src: usize, amax
     if (encodeSpecialised(bd, desc, src, amax, dst, scales, nBlocks)) return dget(bd, B_PACK4);
   }
   if (dget(bd, B_KIND) == 1) {
-    if (op == 0) {
+    if (op == 2) {
+      if (mode == R_RNE) encWideRne(bd, src, dst, scales, nBlocks, DC);
+      else if (mode == R_HALF_AWAY) encWideAway(bd, src, dst, scales, nBlocks, DC);
+      else if (mode == R_TOWARD_POS) encWidePos(bd, src, dst, scales, nBlocks, DC);
+      else if (mode == R_TOWARD_NEG) encWideNeg(bd, src, dst, scales, nBlocks, DC);
+      else encWideZero(bd, src, dst, scales, nBlocks, DC);
+    } else if (op == 0) {
       if (mode == R_HALF_AWAY) encIntAway(bd, src, dst, scales, nBlocks, DC);
+      else if (mode == R_TOWARD_POS) encIntPos(bd, src, dst, scales, nBlocks, DC);
+      else if (mode == R_TOWARD_NEG) encIntNeg(bd, src, dst, scales, nBlocks, DC);
       else encIntZero(bd, src, dst, scales, nBlocks, DC);
     } else {
       if (mode == R_RNE) qIntRne(bd, src, dst, scales, nBlocks, DC);
       else if (mode == R_HALF_AWAY) qIntAway(bd, src, dst, scales, nBlocks, DC);
+      else if (mode == R_TOWARD_POS) qIntPos(bd, src, dst, scales, nBlocks, DC);
+      else if (mode == R_TOWARD_NEG) qIntNeg(bd, src, dst, scales, nBlocks, DC);
       else qIntZero(bd, src, dst, scales, nBlocks, DC);
     }
     return 0;
@@ -745,10 +805,14 @@ export function cvt_f32_block__wasmsimd(bd: usize, desc: usize, src: usize, amax
   else if (op == 0) {
     if (mode == R_RNE) encMfRne(bd, src, dst, scales, nBlocks, DC);
     else if (mode == R_HALF_AWAY) encMfAway(bd, src, dst, scales, nBlocks, DC);
+    else if (mode == R_TOWARD_POS) encMfPos(bd, src, dst, scales, nBlocks, DC);
+    else if (mode == R_TOWARD_NEG) encMfNeg(bd, src, dst, scales, nBlocks, DC);
     else encMfZero(bd, src, dst, scales, nBlocks, DC);
   } else {
     if (mode == R_RNE) qMfRne(bd, src, dst, scales, nBlocks, DC);
     else if (mode == R_HALF_AWAY) qMfAway(bd, src, dst, scales, nBlocks, DC);
+    else if (mode == R_TOWARD_POS) qMfPos(bd, src, dst, scales, nBlocks, DC);
+    else if (mode == R_TOWARD_NEG) qMfNeg(bd, src, dst, scales, nBlocks, DC);
     else qMfZero(bd, src, dst, scales, nBlocks, DC);
   }
   return 0;

@@ -106,7 +106,11 @@ export function loadEncodeConsts(desc: usize): void {
   const e = i32x4.max_s(ilogb(absb), EC.emin);
   const k = i32x4.sub(i32x4.splat(EC.M), e);
   const k1 = i32x4.shr_s(k, 1);
-  const q = f32x4.mul(f32x4.mul(absb, pow2(k1)), pow2(i32x4.sub(k, k1)));
+  // k = −1 (bias 0, M = 0: grid step 2) halves |x|: an f32 subnormal's q may underflow to 0, so
+  // nonzero inputs keep q ≥ 2^-149 (ν stays > 0 for the directed modes; nearest and stochastic
+  // decisions are the same for any ν below 2^-32)
+  const q = f32x4.max(f32x4.mul(f32x4.mul(absb, pow2(k1)), pow2(i32x4.sub(k, k1))),
+    v128.and(i32x4.ne(absb, i32x4.splat(0)), i32x4.splat(1)));
   const t = f32x4.floor(q);
   const frac = f32x4.sub(q, t);
   const lo = i32x4.add(i32x4.shl(i32x4.sub(e, EC.emin), EC.M), i32x4.trunc_sat_f32x4_s(t));

@@ -16,7 +16,8 @@
  *    L mod k remaining elements, treated as if zero-padded (zeros never change amax; padding is
  *    neither stored nor returned);
  *  - codes: one code per element in natural row-major order of `shape`, packed with packRef
- *    (LSB-first bit stream of `bits`-wide codes, ⌈n·bits/8⌉ bytes);
+ *    (LSB-first bit stream of `bits`-wide codes, ⌈n·bits/8⌉ bytes; words wider than 8 bits, up to
+ *    24, in the same stream: packWordsRef);
  *  - scales: one byte per block, in row-major order of the [outer, ⌈L/k⌉, inner] view (= `shape`
  *    with shape[axis] replaced by ⌈L/k⌉);
  *  - tensorScale (NV rows only): the f32 decode scale s_dec = f32(1 / S_enc).
@@ -31,8 +32,8 @@ import { MINIFLOATS } from './registry.js';
 import { checkRounding } from './rounding.js';
 import type { IntSpec, MinifloatSpec, RoundingMode } from './spec.js';
 
-export type BlockRounding = 'rne' | 'half_away' | 'toward_zero';
-export const BLOCK_ROUNDINGS: readonly RoundingMode[] = ['rne', 'half_away', 'toward_zero'];
+export type BlockRounding = 'rne' | 'half_away' | 'toward_zero' | 'toward_positive' | 'toward_negative';
+export const BLOCK_ROUNDINGS: readonly RoundingMode[] = ['rne', 'half_away', 'toward_zero', 'toward_positive', 'toward_negative'];
 
 export interface BlockOptions {
   /** Row-major shape; default [x.length]. */
@@ -220,7 +221,7 @@ export function encodeBlockRef(spec: BlockSpec, xIn: Float32Array, o: BlockOptio
   const rule = resolveScaleRule(spec, o.scaleRule);
   const rounding = checkRounding(o.rounding, BLOCK_ROUNDINGS);
   const el = blockElement(spec);
-  const codes = new Uint8Array(p.n);
+  const codes = el.bits > 8 ? new Uint32Array(p.n) : new Uint8Array(p.n);
   const scales = new Uint8Array(p.nBlocks);
   let tensorScale: number | undefined;
 
@@ -260,7 +261,8 @@ export function encodeBlockRef(spec: BlockSpec, xIn: Float32Array, o: BlockOptio
       for (const idx of members) codes[idx] = elementCode(el, x[idx] * 2 ** -e, idx, rounding);
     }
   }
-  const enc: BlockEncoding = { format: spec.id, shape: p.shape, axis: p.axis, codes: packRef(codes, el.bits), scales };
+  const packed = codes instanceof Uint8Array ? packRef(codes, el.bits) : packWordsRef(codes, el.bits);
+  const enc: BlockEncoding = { format: spec.id, shape: p.shape, axis: p.axis, codes: packed, scales };
   if (tensorScale !== undefined) enc.tensorScale = tensorScale;
   return enc;
 }
@@ -298,9 +300,35 @@ export function checkBlockPayload(spec: BlockSpec, e: BlockEncoding): BlockPlan 
 }
 
 /** Checks an encoded payload against the row; returns its plan and unpacked codes. */
-function checkEncoding(spec: BlockSpec, e: BlockEncoding): { p: BlockPlan; codes: Uint8Array } {
+function checkEncoding(spec: BlockSpec, e: BlockEncoding): { p: BlockPlan; codes: Uint8Array | Uint32Array } {
   const p = checkBlockPayload(spec, e);
-  return { p, codes: unpackRef(e.codes, blockElement(spec).bits, p.n) };
+  const bits = blockElement(spec).bits;
+  return { p, codes: bits > 8 ? unpackWordsRef(e.codes, bits, p.n) : unpackRef(e.codes, bits, p.n) };
+}
+
+/** LSB-first bit stream of `bits`-wide codes (9 … 24 bits), bit by bit: code i occupies stream bits [i·bits, (i+1)·bits). */
+export function packWordsRef(codes: Uint32Array, bits: number): Uint8Array {
+  const out = new Uint8Array(Math.ceil((codes.length * bits) / 8));
+  for (let i = 0; i < codes.length; i++)
+    for (let j = 0; j < bits; j++) {
+      const k = i * bits + j;
+      out[Math.floor(k / 8)] |= (Math.floor(codes[i] / 2 ** j) % 2) << k % 8;
+    }
+  return out;
+}
+
+/** Inverse of packWordsRef (the payload's length and padding bits are checked by checkBlockPayload). */
+export function unpackWordsRef(packed: Uint8Array, bits: number, n: number): Uint32Array {
+  const out = new Uint32Array(n);
+  for (let i = 0; i < n; i++) {
+    let c = 0;
+    for (let j = 0; j < bits; j++) {
+      const k = i * bits + j;
+      c += ((packed[Math.floor(k / 8)] >> k % 8) & 1) * 2 ** j;
+    }
+    out[i] = c;
+  }
+  return out;
 }
 
 export function decodeBlockRef(spec: BlockSpec, e: BlockEncoding): Float32Array {

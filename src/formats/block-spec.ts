@@ -6,9 +6,11 @@
  *
  * Elements are either a registered minifloat id (fp8_e4m3fn, fp4_e2m1fn, …) or `int{b}_sym`: the
  * MXINT / BFP integer element — code k in two's complement, |k| ≤ 2^(b−1) − 1, value k · 2^-(b−2)
- * (microxcaling's grid, OCP MXINT8 with −128 unused; formats.md §1.4, §2.3, §4.2). A BFP word of w
- * bits including the sign is exactly this element with b = w (formats.md §4.2), so BFP rows are
- * built by bfpSpec from their word width rather than given a grid by hand.
+ * (microxcaling's grid, OCP MXINT8 with −128 unused; formats.md §1.4, §2.3, §4.2) — or `int{b}`,
+ * the same grid with −2^(b−1) allowed (d-Matrix asymmetric BFP). A BFP word of w bits including
+ * the sign is exactly this element with b = w (formats.md §4.2), so BFP rows are built by bfpSpec
+ * from their word width rather than given a grid by hand. Words are 2 … 24 bits (|k| ≤ 2^23: exact
+ * in f32); codes wider than 8 bits are packed in the same LSB-first stream.
  */
 import { fail, show } from '../errors.js';
 import type { ScaleRule } from './block-scale.js';
@@ -32,7 +34,7 @@ export type BlockScaleFormat = 'e8m0fnu' | 'ue4m3' | { readonly expBits: number 
 export interface BlockSpec {
   kind: 'block';
   id: string;
-  /** Element row id: a registered minifloat id, or `int{b}_sym` (value k · 2^-(b−2), |k| ≤ 2^(b−1) − 1). */
+  /** Element row id: a registered minifloat id, `int{b}_sym` (value k · 2^-(b−2), |k| ≤ 2^(b−1) − 1) or `int{b}` (−2^(b−1) ≤ k). */
   element: string;
   blockSize: number;
   scale: BlockScaleFormat;
@@ -63,7 +65,7 @@ export interface BlockElementInfo {
   intExp: number;
 }
 
-const INT_SYM = /^int([0-9]+)_sym$/;
+const INT_EL = /^int([0-9]+)(_sym)?$/;
 
 /**
  * Facts about a row's element. For INT elements the grid depends on the row: on E8M0 / BFP
@@ -71,10 +73,10 @@ const INT_SYM = /^int([0-9]+)_sym$/;
  * two-level recipe it is the plain integer k (NVINT4: [−7, 7], max 7).
  */
 export function blockElement(s: BlockSpec): BlockElementInfo {
-  const m = INT_SYM.exec(s.element);
+  const m = INT_EL.exec(s.element);
   if (m) {
     const b = Number(m[1]);
-    const spec = intSpec(b, true, true);
+    const spec = intSpec(b, true, m[2] !== undefined);
     const { qmax } = intLimits(spec);
     const intExp = s.scale === 'ue4m3' ? 0 : -(b - 2);
     const max = qmax * 2 ** intExp;
@@ -114,26 +116,35 @@ export interface BfpParams {
   signIncluded: boolean;
   /** Shared exponent width, 2..8 (default 8). */
   expBits?: number;
+  /**
+   * 'symmetric' (default): |k| ≤ 2^(w−1) − 1 (microxcaling, d-Matrix BFP…S); 'asymmetric': also
+   * k = −2^(w−1) (d-Matrix BFP…A), the two's-complement range.
+   */
+  range?: 'symmetric' | 'asymmetric';
   source?: string;
   description?: string;
 }
 
 /**
- * A BFP row: w-bit sign-magnitude-range words (w = mantissaBits, or mantissaBits + 1 when the sign
- * is not included), grid k · 2^(e + 2 − w) with |k| ≤ 2^(w−1) − 1 and e = ⌊log2 amax⌋ of the block
- * (formats.md §4.2) — i.e. element `int{w}_sym` under the 'floor' rule with an E-bit exponent scale.
+ * A BFP row: w-bit words (w = mantissaBits, or mantissaBits + 1 when the sign is not included;
+ * 2 ≤ w ≤ 24), grid k · 2^(e + 2 − w) with |k| ≤ 2^(w−1) − 1 (symmetric) or −2^(w−1) ≤ k ≤
+ * 2^(w−1) − 1 (asymmetric) and e = ⌊log2 amax⌋ of the block (formats.md §4.2) — i.e. element
+ * `int{w}_sym` / `int{w}` under the 'floor' rule with an E-bit exponent scale.
  */
 export function bfpSpec(p: BfpParams): BlockSpec {
   const w = p.signIncluded ? p.mantissaBits : p.mantissaBits + 1;
   const E = p.expBits ?? 8;
   const bad = (msg: string) => fail('BAD_FORMAT_PARAMS', `BFP: ${msg}`, p);
-  if (!Number.isInteger(w) || w < 2 || w > 8) bad(`word width (incl. sign) ${show(w)} outside 2..8`);
+  if (!Number.isInteger(w) || w < 2 || w > 24) bad(`word width (incl. sign) ${show(w)} outside 2..24`);
+  const range = p.range ?? 'symmetric';
+  if (range !== 'symmetric' && range !== 'asymmetric') bad(`range ${show(p.range)} must be 'symmetric' or 'asymmetric'`);
+  const asym = range === 'asymmetric';
   if (!Number.isInteger(E) || E < 2 || E > 8) bad(`shared exponent bits ${show(E)} outside 2..8`);
   if (!Number.isSafeInteger(p.blockSize) || p.blockSize < 1) bad(`block size ${show(p.blockSize)} must be a positive integer`);
   return {
     kind: 'block',
-    id: p.id ?? `bfp_w${w}_e${E}_k${p.blockSize}`,
-    element: `int${w}_sym`,
+    id: p.id ?? `bfp_w${w}_e${E}_k${p.blockSize}${asym ? 'a' : ''}`,
+    element: asym ? `int${w}` : `int${w}_sym`,
     blockSize: p.blockSize,
     scale: { expBits: E },
     scaleRule: 'floor',
@@ -141,7 +152,8 @@ export function bfpSpec(p: BfpParams): BlockSpec {
     packing: 'lsb_stream',
     source: p.source ?? 'block floating point, grid of formats.md §4.2 (microxcaling int elements, d-Matrix BFP[w|E]{k})',
     description:
-      p.description ?? `BFP: ${w}-bit words incl. sign (|k| ≤ ${2 ** (w - 1) - 1}), ${E}-bit shared exponent, block ${p.blockSize}`,
+      p.description ??
+      `BFP: ${w}-bit words incl. sign (${asym ? `${-(2 ** (w - 1))} ≤ k ≤ ${2 ** (w - 1) - 1}` : `|k| ≤ ${2 ** (w - 1) - 1}`}), ${E}-bit shared exponent, block ${p.blockSize}`,
   };
 }
 

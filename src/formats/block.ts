@@ -19,9 +19,9 @@ import {
 import { bitsPerElement, blockElement, type BlockElementInfo, type BlockScaleRule, type BlockSpec } from './block-spec.js';
 import { buildDescriptor, DESC } from './descriptor.js';
 import { intValueRef } from './int-ref.js';
-import { minifloatLimits } from './limits.js';
+import { intLimits, minifloatLimits } from './limits.js';
 import { decodeBitsRef } from './minifloat-ref.js';
-import { pack, unpack } from './packing.js';
+import { pack, packWords, unpack, unpackWords } from './packing.js';
 import { outArray } from './options.js';
 import { checkRounding, ROUNDING_CODES } from './rounding.js';
 import type { IntSpec, MinifloatSpec } from './spec.js';
@@ -31,7 +31,7 @@ export type { BlockEncoding, BlockOptions } from './block-ref.js';
 /** Slots of the block descriptor: keep in sync with B_* in assembly/common/desc.ts. */
 export const BDESC = {
   KIND: 0, RULE: 1, EMAX: 2, MAXBITS: 3, MBITS: 4, ISHIFT: 5, SBIAS: 6, SNAN: 7, NV_SEOM: 8, NV_SDEC: 9,
-  CODEMASK: 10, KP: 11, ELNAN: 12, DVARIANT: 13, ESAFELO: 14, ESAFEHI: 15, PACK4: 16, SLOTS: 17,
+  CODEMASK: 10, KP: 11, ELNAN: 12, DVARIANT: 13, ESAFELO: 14, ESAFEHI: 15, PACK4: 16, QNEG: 17, SLOTS: 18,
 } as const;
 
 const RULE_CODES: Record<BlockScaleRule, number> = { floor: 0, ceil: 1, rceil: 2, even: 3, nv_te: 4 };
@@ -80,10 +80,12 @@ export class BlockFormat {
   readonly bitsPerElement: number;
   /** Block stride inside the kernels: block size rounded up to 16. */
   private readonly kp: number;
-  /** Element values of every code (2^bits, or 16 for ≤ 4-bit codes), the decode table. */
+  /** Element values of every code (2^bits, or 16 for ≤ 4-bit codes), the decode table (16 unused entries for words > 8 bits). */
   /** @internal (benches) */
   readonly lut: Float32Array;
   private readonly elNan: boolean;
+  /** INT words wider than 8 bits: the kernels read and write i32 codes (4 bytes per element). */
+  private readonly wide: boolean;
   /** @internal (benches) */
   readonly decodeVariant: number;
 
@@ -95,16 +97,17 @@ export class BlockFormat {
     this.bitsPerElement = bitsPerElement(spec);
     this.kp = Math.ceil(spec.blockSize / 16) * 16;
     const el = this.element;
-    this.lut = new Float32Array(Math.max(16, 2 ** this.bits));
+    this.wide = this.bits > 8;
+    this.lut = new Float32Array(this.wide ? 16 : Math.max(16, 2 ** this.bits));
     const lutBits = new Uint32Array(this.lut.buffer);
-    for (let c = 0; c < 2 ** this.bits; c++) {
+    for (let c = 0; c < (this.wide ? 0 : 2 ** this.bits); c++) {
       if (el.kind === 'int') this.lut[c] = intValueRef(el.spec as IntSpec, c, 0) * 2 ** el.intExp;
       else lutBits[c] = decodeBitsRef(el.spec as MinifloatSpec, c); // NaN codes keep their bits
     }
     this.elNan = el.kind === 'minifloat' && minifloatLimits(el.spec as MinifloatSpec).hasNaN;
-    // decode path of the kernel (assembly/cvt/cvt-block-f32-wasmsimd.ts): 0 swizzle, 1 INT, 2 8-bit high half-word, 3 table
+    // decode path of the kernel (assembly/cvt/cvt-block-f32-wasmsimd.ts): 0 swizzle, 1 INT, 2 8-bit high half-word, 3 table, 4 INT words > 8 bits
     const fast = el.kind === 'minifloat' && buildDescriptor(el.spec as MinifloatSpec, 'rne', 'finite')[DESC.FAST] === 1;
-    this.decodeVariant = el.kind === 'int' ? 1 : this.bits <= 4 && !this.elNan ? 0 : this.bits === 8 && fast && spec.scale !== 'ue4m3' ? 2 : 3;
+    this.decodeVariant = el.kind === 'int' ? (this.wide ? 4 : 1) : this.bits <= 4 && !this.elNan ? 0 : this.bits === 8 && fast && spec.scale !== 'ue4m3' ? 2 : 3;
   }
 
   /** Shape of the scales array for an input shape and axis. */
@@ -117,6 +120,7 @@ export class BlockFormat {
     const codes = new Uint8Array(Math.ceil((p.n * this.bits) / 8));
     const scales = new Uint8Array(p.nBlocks);
     const enc: BlockEncoding = { format: this.id, shape: p.shape, axis: p.axis, codes, scales };
+    if (this.wide) return this.encodeWide(x, p, rule, mode, enc);
     const rt = runtime();
     const k = rt.exports as unknown as BlockKernels;
     rt.scoped(() => {
@@ -157,6 +161,7 @@ export class BlockFormat {
   decode(e: BlockEncoding, opts?: { out?: Float32Array }): Float32Array {
     const p = checkBlockPayload(this.spec, e);
     const out = outArray(checkBlockOptions(opts, DECODE_KEYS).out, Float32Array, p.n);
+    if (this.wide) return this.decodeWide(e, p, out);
     const rt = runtime();
     const k = rt.exports as unknown as BlockKernels;
     rt.scoped(() => {
@@ -216,6 +221,62 @@ export class BlockFormat {
 
   // ---- internals --------------------------------------------------------------------------------
 
+  /** encode for INT words wider than 8 bits: the kernel writes i32 codes (op 2), packed here into the LSB-first stream. */
+  private encodeWide(x: Float32Array, p: BlockPlan, rule: BlockScaleRule, mode: number, enc: BlockEncoding): BlockEncoding {
+    const rt = runtime();
+    const k = rt.exports as unknown as BlockKernels;
+    const natural = new Uint32Array(p.n);
+    rt.scoped(() => {
+      const G = this.blocksPerChunk();
+      const inp = rt.alloc(G * this.kp * 4);
+      const cbuf = rt.alloc(G * this.kp * 4);
+      const sbuf = rt.alloc(G);
+      const bd = this.blockDescriptor(rt, x, p, rule, enc, false);
+      for (let b0 = 0; b0 < p.nBlocks; b0 += G) {
+        const g = Math.min(G, p.nBlocks - b0);
+        this.load(rt, x, p, b0, g, inp);
+        k.cvt_f32_block__wasmsimd(bd, 0, inp, 0, cbuf, sbuf, g, mode, 2);
+        enc.scales.set(rt.u8(sbuf, g), b0);
+        const c = rt.u32(cbuf, g * this.kp);
+        if (this.contiguous(p)) natural.set(c.subarray(0, g * p.k), b0 * p.k);
+        else this.walk(p, b0, g, (t, base, len) => {
+          for (let l = 0; l < len; l++) natural[base + l * p.inner] = c[t + l];
+        });
+      }
+    });
+    enc.codes = packWords(natural, this.bits);
+    return enc;
+  }
+
+  /** decode for INT words wider than 8 bits: codes unpacked to i32 here, the kernel's path 4 converts and scales them. */
+  private decodeWide(e: BlockEncoding, p: BlockPlan, out: Float32Array): Float32Array {
+    const rt = runtime();
+    const k = rt.exports as unknown as BlockKernels;
+    const natural = unpackWords(e.codes, this.bits, p.n);
+    rt.scoped(() => {
+      const bd = this.blockDescriptor(rt, null, p, this.spec.scaleRule, e, false);
+      const G = this.blocksPerChunk();
+      const cbuf = rt.alloc(G * this.kp * 4);
+      const sbuf = rt.alloc(G);
+      const obuf = rt.alloc(G * this.kp * 4);
+      for (let b0 = 0; b0 < p.nBlocks; b0 += G) {
+        const g = Math.min(G, p.nBlocks - b0);
+        rt.u8(sbuf, g).set(e.scales.subarray(b0, b0 + g));
+        const c = rt.u32(cbuf, g * this.kp);
+        if (this.contiguous(p)) c.set(natural.subarray(b0 * p.k, (b0 + g) * p.k));
+        else {
+          c.fill(0);
+          this.walk(p, b0, g, (t, base, len) => {
+            for (let l = 0; l < len; l++) c[t + l] = natural[base + l * p.inner];
+          });
+        }
+        k.cvt_block_f32__wasmsimd(bd, 0, 0, cbuf, sbuf, obuf, g);
+        this.store(rt.f32(obuf, g * this.kp), out, p, b0, g);
+      }
+    });
+    return out;
+  }
+
   private prepare(x: Float32Array, opts: BlockOptions | undefined, keys: ReadonlySet<string>): { p: BlockPlan; rule: BlockScaleRule; mode: number } {
     if (!(x instanceof Float32Array)) fail('BAD_TYPE', `input must be a Float32Array, got ${show(x)}`, x);
     const o = checkBlockOptions(opts, keys);
@@ -253,6 +314,7 @@ export class BlockFormat {
     d[BDESC.ELNAN] = this.elNan ? 1 : 0;
     d[BDESC.DVARIANT] = this.decodeVariant;
     d[BDESC.PACK4] = pack4 ? 1 : 0;
+    if (el.kind === 'int') d[BDESC.QNEG] = f32bits(-intLimits(el.spec as IntSpec).qmin);
     if (el.kind === 'minifloat') {
       const L = minifloatLimits(el.spec as MinifloatSpec);
       d[BDESC.ESAFELO] = -126 - L.emin;

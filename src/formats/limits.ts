@@ -153,7 +153,7 @@ export function validate(s: ElementSpec): ElementSpec {
   if (!Number.isInteger(M) || M < 0 || M > 15) bad(`mantissa bits ${M} outside 0..15`);
   const bits = (s.signed ? 1 : 0) + E + M;
   if (bits > 16) bad(`${bits} bits; at most 16`);
-  if (!Number.isInteger(bias) || bias < 1) bad(`bias ${bias}; must be an integer ≥ 1`);
+  if (!Number.isInteger(bias) || bias < 0) bad(`bias ${bias}; must be an integer ≥ 0`);
   if (s.nan === 'ieee' && (s.inf !== 'ieee' || M < 1)) bad('IEEE NaNs need IEEE infinities and at least one mantissa bit');
   if (s.inf === 'ieee' && s.nan !== 'ieee') bad('IEEE infinities need IEEE NaNs');
   if (s.nan === 'negzero' && (!s.signed || s.zero !== 'single')) bad('a NaN at the −0 pattern needs a signed format with a single zero');

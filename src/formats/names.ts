@@ -1,13 +1,14 @@
 /**
  * The name grammar. Registered ids resolve to their rows; generic spellings build rows:
- *   fp_e{E}m{M}[b{bias}]            IEEE-like: Inf and NaN in the all-ones exponent, ±0
+ *   fp_e{E}m{M}[b{bias}]            IEEE-like: Inf and NaN in the all-ones exponent, ±0; IEEE 754 §7.4 overflow
  *   fp_e{E}m{M}[b{bias}]fn          finite, NaN = all-ones magnitude (OCP E4M3 style), ±0
  *   fp_e{E}m{M}[b{bias}]fnuz        finite, NaN = 0x80 (the −0 pattern), one zero; default bias 2^(E−1)
  *   fp_e{E}m{M}[b{bias}]fs          finite, no specials at all, saturating (MX FP6/FP4 style)
  *   int{B} | int{B}_sym | uint{B}   B in 2..16; _sym = narrow range [−(2^(B−1)−1), 2^(B−1)−1]
  *   bipolar{B}                      B in 1..8
  *   binary{K}p{P}{s|u}{e|f}         IEEE P3109 (case-insensitive), K in 3..16
- * Default bias for fp_… is max(1, 2^(E−1) − 1) (IEEE), or 2^(E−1) for fnuz (ml_dtypes).
+ * Default bias for fp_… is max(1, 2^(E−1) − 1) (IEEE), or 2^(E−1) for fnuz (ml_dtypes); an explicit
+ * bias may be any integer ≥ 0 (b0: the lowest binade has exponent 1 − 0 = 1).
  */
 import { BLOCK_FORMATS } from './block-spec.js';
 import { fail } from '../errors.js';
@@ -31,7 +32,8 @@ function genericMinifloat(E: number, M: number, biasText: string | undefined, su
   const bias = biasText !== undefined ? Number(biasText) : fnuz ? 2 ** (E - 1) : Math.max(1, 2 ** (E - 1) - 1);
   const base = { kind: 'minifloat' as const, id: name, expBits: E, manBits: M, bias, signed: true, rounding: 'rne' as const,
     conversion: 'ml_dtypes' as const, family: 'generic' as const, source: 'numlab name grammar (src/formats/names.ts)' };
-  if (suffix === '') return { ...base, zero: 'signed', inf: 'ieee', nan: 'ieee', overflow: 'inf', description: `IEEE-like E${E}M${M}` };
+  if (suffix === '')
+    return { ...base, conversion: 'ieee754', zero: 'signed', inf: 'ieee', nan: 'ieee', overflow: 'inf', description: `IEEE-like E${E}M${M}` };
   if (suffix === 'fn') return { ...base, zero: 'signed', inf: 'none', nan: 'top', overflow: 'nan', description: `finite E${E}M${M}, NaN = all ones` };
   if (fnuz) return { ...base, zero: 'single', inf: 'none', nan: 'negzero', overflow: 'nan', description: `finite E${E}M${M}, NaN = 0x80, no −0` };
   return { ...base, zero: 'signed', inf: 'none', nan: 'none', overflow: 'saturate', description: `E${E}M${M} without specials` };

@@ -187,6 +187,40 @@ export function unpackSplit42(hi4: Uint8Array, lo2: Uint8Array, n: number): Uint
 // ---- the reference twin: bit by bit from the definition --------------------------------------
 
 /** Reference pack: stream bit i·b + j = bit j of code i; bit k lives in bit k mod 8 of byte ⌊k/8⌋. */
+/**
+ * Codes of 9 … 24 bits (block formats' wide BFP words) in the same LSB-first stream as pack: code i
+ * occupies stream bits [i·bits, (i+1)·bits), ⌈n·bits/8⌉ bytes. Codes must fit `bits` (callers mask them).
+ */
+export function packWords(codes: Uint32Array, bits: number): Uint8Array {
+  const out = new Uint8Array(Math.ceil((codes.length * bits) / 8));
+  let acc = 0;
+  let nacc = 0;
+  let o = 0;
+  for (let i = 0; i < codes.length; i++) {
+    acc |= codes[i] << nacc; // < 2^(7 + 24)
+    nacc += bits;
+    for (; nacc >= 8; nacc -= 8, acc >>>= 8) out[o++] = acc & 0xff;
+  }
+  if (nacc > 0) out[o] = acc;
+  return out;
+}
+
+/** Inverse of packWords (length and padding bits are the caller's to check). */
+export function unpackWords(packed: Uint8Array, bits: number, n: number): Uint32Array {
+  const out = new Uint32Array(n);
+  const mask = 2 ** bits - 1;
+  let acc = 0;
+  let nacc = 0;
+  let o = 0;
+  for (let i = 0; i < n; i++) {
+    for (; nacc < bits; nacc += 8) acc |= packed[o++] << nacc; // nacc < bits ≤ 24: < 2^32
+    out[i] = (acc & mask) >>> 0;
+    acc >>>= bits;
+    nacc -= bits;
+  }
+  return out;
+}
+
 export function packRef(codes: Uint8Array, bits: number): Uint8Array {
   checkU8(codes, 'codes');
   const b = checkBits(bits);

@@ -1,10 +1,12 @@
 /**
  * Which code each special situation produces, for a row, a rounding mode and a saturation mode.
- * Two rule sets (spec.ts ConversionRules):
+ * Three rule sets (spec.ts ConversionRules):
  *  - ml_dtypes (formats.md §3.2): Inf inputs map to the format's infinity() (Inf, else the
- *    overflow code) whatever `saturate` says; finite overflow → the row's overflow code, or ±max
- *    when saturating; for rows without zero (E8M0) a zero or negative input is NaN, or code 0 when
- *    saturating.
+ *    overflow code) whatever `saturate` says (−Inf into an unsigned row: its NaN); finite overflow
+ *    → the row's overflow code, or ±max when saturating; for rows without zero (E8M0) a zero or
+ *    negative finite input is NaN, or code 0 when saturating.
+ *  - ieee754: as ml_dtypes, but finite overflow under toward_zero / toward_positive /
+ *    toward_negative / to_odd follows IEEE 754 §7.4 (±max on the side the mode rounds toward zero).
  *  - p3109 (p3109.md §6, Interim Report v4.0 ωSaturate): SatNone / SatPropagate / SatFinite.
  * numlab's `saturate` option maps to them as: false → SatNone, true → SatPropagate,
  * 'finite' → SatFinite (which for ml_dtypes rows also clamps ±Inf inputs to ±max).
@@ -43,15 +45,21 @@ export function specialCodes(s: MinifloatSpec, mode: RoundingMode, sat: Saturati
   const rowOverflow = (neg: boolean): number =>
     s.overflow === 'inf' ? inf(neg) : s.overflow === 'nan' ? (nan(neg) as number) : max(neg);
 
-  if (s.conversion === 'ml_dtypes') {
+  if (s.conversion === 'ml_dtypes' || s.conversion === 'ieee754') {
     const negUnsigned = sat !== 'none' ? 0 : nanOrZero;
+    // IEEE 754 §7.4: a directed rounding keeps the overflow of the side it rounds toward at ±max
+    const ieee = s.conversion === 'ieee754';
+    const clampPos = ieee && (mode === 'toward_zero' || mode === 'toward_negative' || mode === 'to_odd');
+    const clampNeg = ieee && (mode === 'toward_zero' || mode === 'toward_positive' || mode === 'to_odd');
     return {
       nanPos: nan(false),
       nanNeg: nan(true),
       infPos: sat === 'finite' ? max(false) : rowOverflow(false),
-      infNeg: !s.signed ? negUnsigned : sat === 'finite' ? max(true) : rowOverflow(true),
-      ovfPos: sat !== 'none' ? max(false) : rowOverflow(false),
-      ovfNeg: sat !== 'none' ? max(true) : rowOverflow(true),
+      // unsigned: −infinity() of a format without a negative infinity is its NaN (E8M0: 0xFF) —
+      // ml_dtypes checks ±Inf before the sign, so saturate: true does not change it
+      infNeg: !s.signed ? (sat === 'finite' ? 0 : nanOrZero) : sat === 'finite' ? max(true) : rowOverflow(true),
+      ovfPos: sat !== 'none' || clampPos ? max(false) : rowOverflow(false),
+      ovfNeg: sat !== 'none' || clampNeg ? max(true) : rowOverflow(true),
       negUnsigned,
       zeroIn: sat !== 'none' ? 0 : nanOrZero,
     };

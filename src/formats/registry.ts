@@ -39,7 +39,7 @@ export const MINIFLOATS: readonly MinifloatSpec[] = [
     overflow: 'nan', family: 'nvidia', description: 'unsigned E4M3 (7 bits, NaN = 0x7F): the NVFP4 block scale',
     source: 'PTX ue4m3; cuBLAS reads E4M3 scale bytes with the sign ignored (formats.md §2.1)' }),
   mf({ id: 'fp16', expBits: 5, manBits: 10, bias: 15, signed: true, zero: 'signed', inf: 'ieee', nan: 'ieee',
-    overflow: 'inf', family: 'ieee', description: 'IEEE 754 binary16', source: 'IEEE 754-2019' }),
+    overflow: 'inf', conversion: 'ieee754', family: 'ieee', description: 'IEEE 754 binary16', source: 'IEEE 754-2019' }),
   mf({ id: 'bf16', expBits: 8, manBits: 7, bias: 127, signed: true, zero: 'signed', inf: 'ieee', nan: 'ieee',
     overflow: 'inf', family: 'ieee', description: 'bfloat16', source: 'ml_dtypes bfloat16 (formats.md §3.1)' }),
 ];

@@ -15,10 +15,13 @@ export type OverflowPolicy = 'inf' | 'nan' | 'saturate';
  * Which conversion rules a row follows for specials, overflow and saturation (formats.md §3.2,
  * p3109.md §6). `ml_dtypes`: ConvertFrom<kSaturate, kTruncate> — the rounded result is checked
  * against max whatever the rounding mode, ±Inf inputs map to the format's infinity() even when
- * saturating. `p3109`: Interim Report v4.0 ωProject = round, then ωSaturate (SatNone,
- * SatPropagate, SatFinite), where modes that round toward zero clamp at the finite limits.
+ * saturating. `ieee754`: the ml_dtypes rules, except that finite overflow under the directed
+ * roundings follows IEEE 754-2019 §7.4 (toward_zero and to_odd give ±max, toward_positive gives
+ * −max for negative overflow, toward_negative +max for positive overflow; the other cases Inf).
+ * `p3109`: Interim Report v4.0 ωProject = round, then ωSaturate (SatNone, SatPropagate,
+ * SatFinite), where modes that round toward zero clamp at the finite limits.
  */
-export type ConversionRules = 'ml_dtypes' | 'p3109';
+export type ConversionRules = 'ml_dtypes' | 'ieee754' | 'p3109';
 
 export type RoundingMode =
   | 'rne'

@@ -6,7 +6,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { BlockFormat } from '../../src/formats/block.js';
-import { decodeBlockRef, encodeBlockRef, expScale, quantizeBlockRef, type BlockEncoding, type BlockOptions, type BlockRounding } from '../../src/formats/block-ref.js';
+import {
+  decodeBlockRef, encodeBlockRef, expScale, packWordsRef, quantizeBlockRef, type BlockEncoding, type BlockOptions, type BlockRounding,
+} from '../../src/formats/block-ref.js';
 import { BLOCK_FORMATS, bfpSpec, blockElement, blockSpec, scaleBits, type BlockSpec } from '../../src/formats/block-spec.js';
 import { format } from '../../src/index.js';
 import { minifloatLimits } from '../../src/formats/limits.js';
@@ -14,7 +16,7 @@ import { decodeRef } from '../../src/formats/minifloat-ref.js';
 import { packRef } from '../../src/formats/packing.js';
 import type { MinifloatSpec } from '../../src/formats/spec.js';
 import { CHUNK, runtime } from '../../src/runtime/wasm.js';
-import { atom, caseArb, EXTRA_ROWS, ROUNDINGS, ROWS, RULES } from '../helpers/block-cases.js';
+import { atom, caseArb, EXTRA_ROWS, ROUNDINGS, ROWS, RULES, WIDE_ROWS } from '../helpers/block-cases.js';
 import { thrown } from '../helpers/errors.js';
 import { f32bits, fromBits, nextDown, nextUp } from '../helpers/f32.js';
 
@@ -180,9 +182,11 @@ describe('kernel codec = reference twin (fast-check tensors)', () => {
     }
   });
 
-  it('tensors over several chunks on the contiguous path (and the gather path), with NaN, Inf, zero and subnormal blocks', () => {
+  // one test per row (each runs for seconds; one long synchronous test starves the worker's RPC)
+  // wide rows: BFP[16|8] and BFP[24|8]A here (every wide row runs through the fast-check tensors and midpoints)
+  it.each([...BLOCK_FORMATS, ...EXTRA_ROWS, ...WIDE_ROWS.slice(0, 2)].map((s) => [s.id, s] as const))('tensors over several chunks on the contiguous path (and the gather path), with NaN, Inf, zero and subnormal blocks: %s', (_id, s) => {
     const rnd = seeded(12345);
-    for (const s of [...BLOCK_FORMATS, ...EXTRA_ROWS]) {
+    {
       const k = s.blockSize;
       const rows = Math.ceil((2 * CHUNK) / (k * 16)) + 5;
       const n = rows * k * 16; // more than two chunks, whole blocks
@@ -193,10 +197,10 @@ describe('kernel codec = reference twin (fast-check tensors)', () => {
       x.fill(0, k * 9, k * 11);
       for (let i = k * 12; i < k * 13; i++) x[i] = fromBits(1 + Math.floor(rnd() * 0x7fffff)) * (i % 2 ? -1 : 1);
       x[n - 1] = s.scale === 'ue4m3' ? 3 * 2 ** 20 : 3e38; // NV: an amax near FLT_MAX would flush every other block scale to 0
-      const i = [...BLOCK_FORMATS, ...EXTRA_ROWS].indexOf(s);
+      const i = [...BLOCK_FORMATS, ...EXTRA_ROWS, ...WIDE_ROWS.slice(0, 2)].indexOf(s);
       checkAll(s, x, { shape: [rows, k * 16] }, `${s.id} [${rows}, ${k * 16}]`);
-      checkAll(s, x, { shape: [k * 16, rows], axis: 0, rounding: ROUNDINGS[i % 3] }, `${s.id} axis 0 ${ROUNDINGS[i % 3]}`);
-      if (s.scale !== 'ue4m3') checkAll(s, x, { scaleRule: RULES[i % 4], rounding: ROUNDINGS[(i + 1) % 3] }, `${s.id} ${RULES[i % 4]} ${ROUNDINGS[(i + 1) % 3]}`);
+      checkAll(s, x, { shape: [k * 16, rows], axis: 0, rounding: ROUNDINGS[i % ROUNDINGS.length] }, `${s.id} axis 0 ${ROUNDINGS[i % ROUNDINGS.length]}`);
+      if (s.scale !== 'ue4m3') checkAll(s, x, { scaleRule: RULES[i % 4], rounding: ROUNDINGS[(i + 1) % ROUNDINGS.length] }, `${s.id} ${RULES[i % 4]} ${ROUNDINGS[(i + 1) % ROUNDINGS.length]}`);
     }
   });
 });
@@ -344,6 +348,108 @@ describe('midpoints', () => {
   });
 });
 
+describe('BFP words wider than 8 bits (i32 codes in the kernels, 9 … 24-bit LSB-first streams)', () => {
+  const bfp16 = WIDE_ROWS[0]; // BFP[16|8]{16}
+  const bfp24a = WIDE_ROWS[1]; // BFP[24|8]{32}, asymmetric
+  const bfp24 = WIDE_ROWS[2];
+
+  /** A decode payload [blocks, k] holding `codes` (cycled) under each scale code. */
+  function payload(s: BlockSpec, codes: number[], scales: number[]): BlockEncoding {
+    const k = s.blockSize;
+    const per = Math.ceil(codes.length / k);
+    const sc = scales.flatMap((c) => Array<number>(per).fill(c));
+    const all = new Uint32Array(sc.length * k);
+    for (let i = 0; i < all.length; i++) all[i] = codes[i % (per * k)] ?? 0;
+    return { format: s.id, shape: [sc.length, k], axis: 1, codes: packWordsRef(all, blockElement(s).bits), scales: new Uint8Array(sc) };
+  }
+
+  it('decode: every 16-bit code under the extreme and middle scale codes; 24-bit codes strided through the range, ends and the −2^23 code', () => {
+    const all16 = Array.from({ length: 2 ** 16 }, (_, i) => i);
+    const e16 = payload(bfp16, all16, [0, 1, 100, 127, 200, 254, 255]);
+    sameF32(codec(bfp16).decode(e16), decodeBlockRef(bfp16, e16), 'bfp16 all codes');
+    const some24 = [0, 1, 2, 0x7ffffe, 0x7fffff, 0x800000, 0x800001, 0xffffff];
+    for (let c = 3; c < 2 ** 24; c += 40961) some24.push(c);
+    for (const s of [bfp24, bfp24a, ...WIDE_ROWS.slice(3)]) {
+      const codes = some24.map((c) => c % 2 ** blockElement(s).bits);
+      const { bias, nan } = expScale(s);
+      const e = payload(s, codes, [...new Set([0, 1, Math.max(0, bias - 30), bias, bias + 1, 2 * bias, nan])]);
+      sameF32(codec(s).decode(e), decodeBlockRef(s, e), `${s.id} codes`);
+    }
+  });
+
+  const midpointCases = WIDE_ROWS.flatMap((s) => {
+    const { bias } = expScale(s);
+    const es = blockElement(s).bits <= 16 ? [-bias, Math.min(bias, 100)] : [-bias, -bias + 1, 0, Math.min(bias, 100)];
+    return es.flatMap((e) => ROUNDINGS.map((r) => [s.id, e, r, s] as const));
+  });
+  it.each(midpointCases)('every midpoint of ≤ 16-bit words, sampled midpoints of 24-bit words, ±1 ulp: %s, e = %d, %s', (_id, e, rounding, s) => {
+    {
+      const el = blockElement(s);
+      const { bias } = expScale(s);
+      const step = 2 ** el.intExp;
+      const qmax = 2 ** (el.bits - 1) - 1;
+      const ks: number[] = [];
+      if (el.bits <= 16) for (let k = 0; k < qmax; k++) ks.push(k);
+      else for (let k = 0; k < qmax; k += 9973) ks.push(k, qmax - 1 - k);
+      {
+        const sc = 2 ** e;
+        const pin = Math.fround(el.max * sc);
+        const pts: number[] = [];
+        for (const k of ks) {
+          const m = Math.fround((k + 0.5) * step * sc);
+          pts.push(m, nextUp(m), nextDown(m), -m, -nextUp(m), -nextDown(m));
+        }
+        const m = Math.fround((qmax + 0.5) * step * sc); // between −qmax and −(qmax + 1): asymmetric rows round to −2^(w−1) here
+        pts.push(-m, -nextDown(m), -nextUp(m), m);
+        const k = s.blockSize;
+        const nb = Math.ceil(pts.length / (k - 1));
+        const x = new Float32Array(nb * k);
+        for (let b = 0; b < nb; b++) {
+          x[b * k] = b % 2 ? -pin : pin;
+          for (let j = 1; j < k; j++) x[b * k + j] = pts[b * (k - 1) + j - 1] ?? 0;
+        }
+        {
+          const o: BlockOptions = { rounding, shape: [nb, k] };
+          const what = `${s.id} e ${e} ${rounding}`;
+          const got = codec(s).encode(x, o);
+          sameEncoding(got, encodeBlockRef(s, x, o), what);
+          expect(got.scales[0], `${what}: the pin sets the scale`).toBe(e + bias);
+          sameF32(codec(s).quantize(x, o), quantizeBlockRef(s, x, o), `${what} quantize`);
+          sameF32(codec(s).decode(got), decodeBlockRef(s, got), `${what} decode`);
+        }
+      }
+    }
+  });
+
+  it('BFP[16|8]: [1, −1, 0.5, 3] → e = 1, step 2^-13, codes 0x2000 0xE000 0x1000 0x6000 as little-endian 16-bit words', () => {
+    const x = Float32Array.of(1, -1, 0.5, 3);
+    const e = codec(bfp16).encode(x);
+    expect(Array.from(e.scales)).toEqual([128]);
+    expect(Buffer.from(e.codes).toString('hex')).toBe('002000e000100060');
+    expect(Array.from(codec(bfp16).decode(e))).toEqual([1, -1, 0.5, 3]);
+  });
+
+  it('BFP[24|8]: −(2 − 2^-23) is a tie between k = −(2^23 − 1) and −2^23: asymmetric words take −2^23 (0x800000, even), symmetric ones clamp to 0x800001', () => {
+    const x = new Float32Array(32);
+    x[0] = -nextDown(2);
+    const a = codec(bfp24a).encode(x);
+    const sy = codec(bfp24).encode(x);
+    expect([a.scales[0], sy.scales[0]]).toEqual([127, 127]);
+    expect(Array.from(a.codes.subarray(0, 3))).toEqual([0x00, 0x00, 0x80]);
+    expect(Array.from(sy.codes.subarray(0, 3))).toEqual([0x01, 0x00, 0x80]);
+    expect([codec(bfp24a).quantize(x)[0], codec(bfp24).quantize(x)[0]]).toEqual([-2, -(2 - 2 ** -22)]);
+  });
+
+  it('directed roundings: 1 + 2^-20 toward_negative / toward_zero → 1; toward_positive → 1 + 2^-14 (BFP[16|8], e = 0, step 2^-14); −(1 + 2^-20) mirrored', () => {
+    const x = Float32Array.of(1 + 2 ** -20, -(1 + 2 ** -20), 1.5);
+    const q = (rounding: BlockRounding) => Array.from(codec(bfp16).quantize(x, { rounding }).subarray(0, 2));
+    expect(q('toward_zero')).toEqual([1, -1]);
+    expect(q('toward_negative')).toEqual([1, -(1 + 2 ** -14)]);
+    expect(q('toward_positive')).toEqual([1 + 2 ** -14, -1]);
+    expect(q('rne')).toEqual([1, -1]);
+  });
+});
+
 describe('worked examples through the kernel codec (formats.md §1.10, §2.2)', () => {
   const pad = (a: number[], n: number) => {
     const x = new Float32Array(n);
@@ -439,7 +545,7 @@ describe('errors', () => {
     expect(err(() => mx.quantize(x, { shape: [8, 8], axis: -3 }), 'BAD_SHAPE')).toMatch(/axis -3/);
     expect(err(() => mx.encode(x, { shape: [8, 8], axis: 1.5 }), 'BAD_SHAPE')).toMatch(/axis 1\.5/);
     expect(err(() => mx.quantize(x, { scaleRule: 'nv_te' }), 'BAD_OPTION')).toMatch(/"nv_te"/);
-    expect(err(() => mx.encode(x, { rounding: 'toward_positive' as never }), 'BAD_OPTION')).toMatch(/"toward_positive"/);
+    expect(err(() => mx.encode(x, { rounding: 'to_odd' as never }), 'BAD_OPTION')).toMatch(/"to_odd"/);
     expect(err(() => mx.quantize(x, { seed: 1 } as never), 'BAD_OPTION')).toMatch(/"seed"/);
     expect(err(() => mx.decode(mx.encode(x), { shape: [64] } as never), 'BAD_OPTION')).toMatch(/"shape"/);
     expect(err(() => mx.quantize(new Float64Array(64) as never), 'BAD_TYPE')).toMatch(/Float64Array/);

@@ -13,7 +13,7 @@ import { exhaustiveInputs } from '../helpers/inputs.js';
 import { f32bits, firstBitDiff } from '../helpers/f32.js';
 
 const GENERIC = ['fp_e5m3fn', 'fp_e2m2', 'fp_e3m3fnuz', 'fp_e6m1fs', 'fp_e1m3fs', 'fp_e8m0fn', 'fp_e4m0fn', 'fp_e5m10b20',
-  'fp_e3m7fn', 'binary6p3se', 'binary5p1uf', 'binary4p2sf', 'binary8p1ue', 'binary3p2se', 'binary10p4ue', 'binary12p7se'];
+  'fp_e3m7fn', 'fp_e1m2b0fs', 'fp_e1m0b0fs', 'fp_e3m2b0', 'fp_e2m3b0fn', 'fp_e4m3b0fnuz', 'fp_e5m10b0', 'binary6p3se', 'binary5p1uf', 'binary4p2sf', 'binary8p1ue', 'binary3p2se', 'binary10p4ue', 'binary12p7se'];
 
 const ROWS: MinifloatSpec[] = [...MINIFLOATS, ...P3109_LISTED, ...GENERIC.map((n) => parseFormatName(n) as MinifloatSpec)];
 const SATS = [false, true, 'finite'] as const;

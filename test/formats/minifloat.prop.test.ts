@@ -35,6 +35,11 @@ describe.each(ROWS)('%s', (id) => {
   });
 });
 
+// generic rows the registry does not list: the IEEE 754 overflow rule (conversion ieee754) and bias 0
+describe.each(['fp_e5m2', 'fp_e3m2b0', 'fp_e1m2b0fs', 'fp_e1m0b0fs'])('%s (generic)', (id) => {
+  assertCodecContract(mf(id), { numRuns: NUM_RUNS });
+});
+
 describe('independent oracles', () => {
   it('bf16 (rne, no saturation) is the round-to-nearest-even top half of the f32 bits, for every non-NaN f32', () => {
     const f = mf('bf16');

@@ -194,8 +194,18 @@ describe('ml_dtypes conversion semantics (formats.md §3.2)', () => {
       }
       vector('e8m0fnu', -Infinity, 0xff, 'NaN');
     });
-    it('numlab choice: −Inf counts as a negative input, so saturate: true gives 0x00', () => {
-      vector('e8m0fnu', -Infinity, 0x00, 2 ** -127, { saturate: true });
+    it('−Inf → NaN 0xFF also with saturate: true (ConvertImpl maps ±Inf to ±infinity() = NaN before looking at the sign)', () => {
+      vector('e8m0fnu', -Infinity, 0xff, 'NaN', { saturate: true });
+      for (const rounding of ['rne', 'toward_zero', 'toward_positive', 'toward_negative', 'to_odd'] as const)
+        vector('e8m0fnu', -Infinity, 0xff, 'NaN', { saturate: true, rounding });
+    });
+    it("numlab choice: saturate: 'finite' clamps −Inf like any negative input, to the least code 0x00", () => {
+      vector('e8m0fnu', -Infinity, 0x00, 2 ** -127, { saturate: 'finite' });
+      vector('e8m0fnu', -1, 0x00, 2 ** -127, { saturate: 'finite' });
+    });
+    it('ue4m3 (unsigned, NaN 0x7F): −Inf → NaN with and without saturate: true, like E8M0', () => {
+      vector('ue4m3', -Infinity, 0x7f, 'NaN');
+      vector('ue4m3', -Infinity, 0x7f, 'NaN', { saturate: true });
     });
     it('numlab choice: exact ties round to EVEN codes (ml_dtypes rounds them up): 3.0 → 0x80 (2), 0.75 → 0x7E (0.5), 6 → 0x82 (8)', () => {
       // 3 = 1.5·2 lies between 2 = 2^(128−127) (code 0x80, even) and 4 (code 0x81, odd)
@@ -449,6 +459,37 @@ describe('P3109 SatNone rules that depend on the rounding mode (p3109.md §6, §
     vector('binary8p4se', 232, 0x7e, 224); // M_hi 224 + ½ulp (16)
     vector('binary8p4ue', 55296, 0xfe, Infinity); // M_hi 53248 + ½ulp (4096)
     vector('binary8p4ue', nextDown(55296), 0xfd, 53248);
+  });
+});
+
+describe('finite overflow under directed roundings: IEEE 754 §7.4 for IEEE rows, ml_dtypes for ml_dtypes rows', () => {
+  const ALL: RoundingMode[] = ['rne', 'half_away', 'toward_zero', 'toward_positive', 'toward_negative', 'to_odd', 'stochastic'];
+  const row = (id: string, x: number) => ALL.map((rounding) => hex(enc(id, x, { rounding })));
+  it('generic fp_e5m2 (conversion ieee754): 1e6 → max 0x7B under toward_zero, toward_negative, to_odd; +Inf 0x7C otherwise', () => {
+    expect(row('fp_e5m2', 1e6)).toEqual(['0x7C', '0x7C', '0x7B', '0x7C', '0x7B', '0x7B', '0x7C']);
+  });
+  it('generic fp_e5m2: −1e6 → −max 0xFB under toward_zero, toward_positive, to_odd; −Inf 0xFC otherwise', () => {
+    expect(row('fp_e5m2', -1e6)).toEqual(['0xFC', '0xFC', '0xFB', '0xFB', '0xFC', '0xFB', '0xFC']);
+  });
+  it('generic fp_e5m2: 60000 (between max 57344 and the next step 65536) → +Inf only under toward_positive', () => {
+    expect(row('fp_e5m2', 60000)).toEqual(['0x7B', '0x7B', '0x7B', '0x7C', '0x7B', '0x7B', '0x7B']);
+  });
+  it('generic fp_e5m2: ±Inf inputs stay ±Inf in every mode; saturate: true gives ±max in every mode', () => {
+    expect(row('fp_e5m2', Infinity)).toEqual(ALL.map(() => '0x7C'));
+    expect(row('fp_e5m2', -Infinity)).toEqual(ALL.map(() => '0xFC'));
+    for (const rounding of ALL) expect(hex(enc('fp_e5m2', -1e6, { rounding, saturate: true }))).toBe('0xFB');
+  });
+  it('fp16 (IEEE 754 binary16, conversion ieee754): 1e6 toward_zero → 65504 (0x7BFF); toward_positive → +Inf', () => {
+    vector('fp16', 1e6, 0x7bff, 65504, { rounding: 'toward_zero' });
+    vector('fp16', 1e6, 0x7c00, Infinity, { rounding: 'toward_positive' });
+    vector('fp16', -1e6, 0xfbff, -65504, { rounding: 'toward_positive' });
+    vector('fp16', -1e6, 0xfc00, -Infinity, { rounding: 'toward_negative' });
+  });
+  it('ml_dtypes rows keep ml_dtypes: fp8_e5m2 1e6 → +Inf in every mode (the rounded result is checked against max)', () => {
+    expect(row('fp8_e5m2', 1e6)).toEqual(ALL.map(() => '0x7C'));
+    expect(row('fp8_e5m2', -1e6)).toEqual(ALL.map(() => '0xFC'));
+    // a value that rounds down to max stays max: 60000 toward_zero → 0x7B in both families
+    expect(hex(enc('fp8_e5m2', 60000, { rounding: 'toward_zero' }))).toBe('0x7B');
   });
 });
 

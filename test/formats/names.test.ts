@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { format, limitsOf, parseFormatName, REGISTRY } from '../../src/index.js';
 import type { MinifloatLimits, IntLimits } from '../../src/formats/limits.js';
+import type { MinifloatFormat } from '../../src/formats/minifloat.js';
 import { thrown } from '../helpers/errors.js';
 
 const mfl = (name: string) => limitsOf(parseFormatName(name)) as MinifloatLimits;
@@ -71,6 +72,11 @@ describe('generic minifloat spellings fp_e{E}m{M}[b{bias}][fn|fnuz|fs]', () => {
     // fs: no specials → every magnitude finite, default bias 2^(E−1) − 1
     ['fp_e5m2fs', 15, 1.75 * 2 ** (31 - 15), 2 ** -14, 2 ** -16],
     ['fp_e4m3b11fs', 11, 1.875 * 2 ** (15 - 11), 2 ** -10, 2 ** -13],
+    // bias 0: the lowest normal binade has exponent 1 (subnormal spacing 2^(1 − M))
+    ['fp_e1m2b0fs', 0, 3.5, 2, 0.5],
+    ['fp_e3m2b0', 0, 1.75 * 2 ** 6, 2, 0.5],
+    ['fp_e2m3b0fn', 0, 1.75 * 2 ** 3, 2, 0.25],
+    ['fp_e4m3b0fnuz', 0, 1.875 * 2 ** 15, 2, 0.25],
   ] as const)('%s: bias %d, max %d, min normal %d, min subnormal %d', (name, bias, max, minNormal, minSub) => {
     const L = mfl(name);
     expect(L.bias).toBe(bias);
@@ -84,6 +90,16 @@ describe('generic minifloat spellings fp_e{E}m{M}[b{bias}][fn|fnuz|fs]', () => {
     expect([mfl('fp_e4m3fn').hasInf, mfl('fp_e4m3fn').hasNaN, mfl('fp_e4m3fn').hasNegZero]).toEqual([false, true, true]);
     expect([mfl('fp_e4m3fnuz').hasInf, mfl('fp_e4m3fnuz').hasNaN, mfl('fp_e4m3fnuz').hasNegZero]).toEqual([false, true, false]);
     expect([mfl('fp_e4m3fs').hasInf, mfl('fp_e4m3fs').hasNaN, mfl('fp_e4m3fs').hasNegZero]).toEqual([false, false, true]);
+  });
+
+  it('bias 0: fp_e1m2b0fs decodes its eight magnitudes 0, 0.5, …, 3.5 and encodes them back', () => {
+    const f = format('fp_e1m2b0fs') as MinifloatFormat;
+    const codes = Uint8Array.from({ length: 16 }, (_, c) => c);
+    const v = f.decode(codes);
+    expect(Array.from(v.subarray(0, 8))).toEqual([0, 0.5, 1, 1.5, 2, 2.5, 3, 3.5]);
+    expect(Array.from(v.subarray(8)).map((x) => -x)).toEqual([0, 0.5, 1, 1.5, 2, 2.5, 3, 3.5]);
+    expect(Array.from(f.encode(v))).toEqual(Array.from(codes));
+    expect(Array.from(f.quantize(Float32Array.of(0.2, 0.25, 0.3, 2.25, 2.75, 100, -100)))).toEqual([0, 0, 0.5, 2, 3, 3.5, -3.5]);
   });
 
   it('a generic spelling builds a working codec', () => {
@@ -208,7 +224,6 @@ describe('bad names', () => {
     ['fp_e0m3', '0'], // E < 1
     ['fp_e1m16', '16'], // M > 15
     ['fp_e6m10', '17'], // 17 bits > 16
-    ['fp_e4m3b0', '0'], // bias < 1
     ['fp_e8m0', 'NaN'], // IEEE-like needs a mantissa bit for NaN
     ['fp_e8m2b100', 'exceeds float32'], // range above float32
     ['fp_e8m7b250', 'float32'], // range below float32's smallest subnormal

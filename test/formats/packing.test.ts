@@ -5,8 +5,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
-  pack, packedLength, packRef, packSplit42, packSplit42Ref, unpack, unpackRef, unpackSplit42, unpackSplit42Ref,
+  pack, packedLength, packRef, packSplit42, packSplit42Ref, packWords, unpack, unpackRef, unpackSplit42, unpackSplit42Ref, unpackWords,
 } from '../../src/formats/packing.js';
+import { packWordsRef, unpackWordsRef } from '../../src/formats/block-ref.js';
 import { CHUNK } from '../../src/runtime/wasm.js';
 import { firstBitDiff } from '../helpers/f32.js';
 import { thrown as errorOf } from '../helpers/errors.js';
@@ -237,6 +238,25 @@ describe('fast-check properties', () => {
       }),
       { numRuns: 40 },
     );
+  });
+});
+
+describe('words of 9 … 24 bits (wide BFP codes)', () => {
+  it('packWords / unpackWords (the codec) equal the bit-by-bit packWordsRef / unpackWordsRef (the block twin) and round-trip', () => {
+    fc.assert(fc.property(fc.integer({ min: 9, max: 24 }).chain((b) => fc.tuple(fc.constant(b), fc.array(fc.integer({ min: 0, max: 2 ** b - 1 }), { maxLength: 70 }))), ([b, cs]) => {
+      const codes = Uint32Array.from(cs);
+      const packed = packWords(codes, b);
+      expect(packed.length).toBe(Math.ceil((cs.length * b) / 8));
+      expect(Buffer.from(packed).toString('hex')).toBe(Buffer.from(packWordsRef(codes, b)).toString('hex'));
+      expect(Array.from(unpackWordsRef(packed, b, codes.length))).toEqual(cs);
+      expect(Array.from(unpackWords(packed, b, codes.length))).toEqual(cs);
+    }), { numRuns: 500 });
+  });
+  it('16-bit words are little-endian u16s, 24-bit words three bytes each; 12-bit words share a byte', () => {
+    expect(Array.from(packWords(Uint32Array.of(0x1234, 0xabcd), 16))).toEqual([0x34, 0x12, 0xcd, 0xab]);
+    expect(Array.from(packWords(Uint32Array.of(0x800000, 0x123456), 24))).toEqual([0x00, 0x00, 0x80, 0x56, 0x34, 0x12]);
+    expect(Array.from(packWords(Uint32Array.of(0xabc, 0x123), 12))).toEqual([0xbc, 0x3a, 0x12]);
+    expect(Array.from(unpackWords(Uint8Array.of(0xbc, 0x3a, 0x12), 12, 2))).toEqual([0xabc, 0x123]);
   });
 });
 

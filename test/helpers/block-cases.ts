@@ -8,12 +8,23 @@ import { BLOCK_FORMATS, bfpSpec, type BlockSpec } from '../../src/formats/block-
 import { fromBits, nextDown, nextUp } from './f32.js';
 
 export const RULES = ['floor', 'ceil', 'rceil', 'even'] as const;
-export const ROUNDINGS: BlockRounding[] = ['rne', 'half_away', 'toward_zero'];
+export const ROUNDINGS: BlockRounding[] = ['rne', 'half_away', 'toward_zero', 'toward_positive', 'toward_negative'];
+/** Rows with ≤ 8-bit words (every code can be enumerated). */
 export const EXTRA_ROWS: BlockSpec[] = [
   bfpSpec({ blockSize: 5, mantissaBits: 3, signIncluded: true, expBits: 6 }),
   bfpSpec({ blockSize: 3, mantissaBits: 1, signIncluded: false }),
+  bfpSpec({ blockSize: 16, mantissaBits: 8, signIncluded: true, range: 'asymmetric' }), // d-Matrix BFP16A: −128 allowed
+  bfpSpec({ blockSize: 7, mantissaBits: 4, signIncluded: true, expBits: 5, range: 'asymmetric' }),
 ];
-export const ROWS = [...BLOCK_FORMATS, ...EXTRA_ROWS];
+/** Words wider than 8 bits (i32 codes in the kernels, packed 9 … 24-bit streams): BFP[16|8], BFP[24|8] and odd widths. */
+export const WIDE_ROWS: BlockSpec[] = [
+  bfpSpec({ blockSize: 16, mantissaBits: 16, signIncluded: true }), // BFP[16|8]{16}
+  bfpSpec({ blockSize: 32, mantissaBits: 24, signIncluded: true, range: 'asymmetric' }), // BFP[24|8]{32}A
+  bfpSpec({ blockSize: 32, mantissaBits: 24, signIncluded: true }),
+  bfpSpec({ blockSize: 9, mantissaBits: 11, signIncluded: false, expBits: 6, range: 'asymmetric' }), // 12-bit words
+  bfpSpec({ blockSize: 16, mantissaBits: 9, signIncluded: true, expBits: 4 }),
+];
+export const ROWS = [...BLOCK_FORMATS, ...EXTRA_ROWS, ...WIDE_ROWS];
 
 export const atom: fc.Arbitrary<number> = fc.oneof(
   { weight: 6, arbitrary: fc.tuple(fc.integer({ min: -96, max: 96 }), fc.integer({ min: -12, max: 12 })).map(([k, e]) => k * 2 ** e) }, // grid points and exact ties
