@@ -29,6 +29,9 @@ interface CompareFlags {
   progress: boolean;
 }
 
+/** Plain tables (no colour codes), compact, as the other commands print them. */
+const STYLE = { head: [], border: [], compact: true };
+
 const fmt = (v: number | null, d = 2) => (v === null ? '–' : v === Infinity ? '∞' : v.toFixed(d));
 
 /** A progress bar on stderr when it is a terminal (and not --json), else nothing. */
@@ -58,12 +61,12 @@ function parseThreads(v: string | undefined): number | undefined {
 }
 
 export function summaryTables(r: CompareResult): string {
-  const perTensor = new Table({ head: ['tensor', 'crest', 'best format', 'granularity', 'QSNR dB'] });
+  const perTensor = new Table({ head: ['tensor', 'crest', 'best format', 'granularity', 'QSNR dB'], style: STYLE });
   for (const b of r.best.perTensor) {
     const t = r.tensors.find((x) => x.name === b.tensor)!;
     perTensor.push([b.tensor, fmt(t.crest), b.format, b.granularity, fmt(b.qsnrDb)]);
   }
-  const overall = new Table({ head: ['rank', 'format', 'granularity', 'bits/elem', 'mean QSNR dB', 'QSNR/bit'] });
+  const overall = new Table({ head: ['rank', 'format', 'granularity', 'bits/elem', 'mean QSNR dB', 'QSNR/bit'], style: STYLE });
   r.best.overall.forEach((o, i) => {
     const row = r.rows.find((x) => x.format === o.format && x.granularity === o.granularity)!;
     overall.push([String(i + 1), o.format, o.granularity, row.bitsPerElement.toFixed(3), fmt(o.meanQsnrDb), fmt(o.meanQsnrPerBit, 3)]);
@@ -114,8 +117,10 @@ export function registerCompare(program: Command, write: Write): void {
       const dir = writeReportDir(flags.out, { 'result.json': json, 'report.md': renderStudyMarkdown(r), 'report.html': renderStudyHtml(r) });
       if (flags.json) write(json);
       else {
-        const t = new Table({ head: ['pair', 'crossover κ measured', 'theory', 'reference (formats.md §2.3)'] });
-        for (const p of r.pairs) t.push([`${p.int} / ${p.fp}`, fmt(p.crossoverMeasured), fmt(p.crossoverTheory), fmt(p.crossoverPublished)]);
+        const t = new Table({ head: ['pair', 'crossover κ measured', 'theory', 'reference (formats.md §2.3)'], style: STYLE });
+        const range = (p: StudyResult['pairs'][number]) => `none in ${p.points[0].crest}–${p.points[p.points.length - 1].crest}`;
+        for (const p of r.pairs)
+          t.push([`${p.int} / ${p.fp}`, p.crossoverMeasured === null ? range(p) : fmt(p.crossoverMeasured), p.crossoverTheory === null ? range(p) : fmt(p.crossoverTheory), fmt(p.crossoverPublished)]);
         write(`INT better below the crossover crest factor, FP above.\n${t.toString()}\nReport: ${dir}/report.html`);
       }
     });

@@ -147,7 +147,7 @@ function quantizeBlock(codec: BlockFormat, x: Float32Array, shape: number[], s: 
     return codec.decode({ ...enc, codes });
   }, extremeCodes(codec.spec.element));
   const tensorScaleBytes = enc.tensorScale !== undefined ? 4 : 0;
-  const options: Record<string, string | number | boolean> = { scaleRule: s.scaleRule ?? codec.spec.scaleRule };
+  const options: Record<string, string | number | boolean> = s.scaleRule ? { scaleRule: s.scaleRule } : {};
   return {
     xhat, hi, lo,
     storageBits: n * bits + 8 * enc.scales.length + 8 * tensorScaleBytes,
@@ -178,9 +178,7 @@ function quantizeElement(codec: Exclude<Format, BlockFormat>, x: Float32Array, s
   const bits = codec.limits.bits;
   const nScales = enc.scales.length;
   const zpBits = enc.zeroPoints ? nScales * bits : 0;
-  const options: Record<string, string | number | boolean> = {};
-  if (codec.kind !== 'minifloat') options.scheme = enc.zeroPoints ? 'asymmetric' : 'symmetric';
-  else options.saturate = true;
+  const options: Record<string, string | number | boolean> = s.scheme ? { scheme: s.scheme } : {};
   return {
     xhat, hi, lo,
     storageBits: x.length * bits + 32 * nScales + zpBits,

@@ -55,7 +55,7 @@ export interface CompareRow {
   kind: 'element' | 'block';
   /** 'tensor' | 'channel' | 'group:N' for element formats; 'block:N' for block formats. */
   granularity: string;
-  /** Other options that shaped this row (scheme, rounding, scaleRule, …), for the label. */
+  /** Options the format spec chose explicitly (scheme, scaleRule), for the label; {} for the format's defaults. */
   options: Record<string, string | number | boolean>;
   n: number;
   mse: number;

@@ -103,6 +103,7 @@ describe('measure', () => {
     expect(nv.bytes).toBe(1024 + 128 + 4);
     const r = measure('t', x, s.shape, parseFormatSpec('mxfp4@rceil'));
     expect(r.options).toEqual({ scaleRule: 'rceil' });
+    expect(mx.options).toEqual({});
     expect(r.qsnrDb).toBe(qsnr(x, format('mxfp4').quantize(x, { shape: s.shape, scaleRule: 'rceil' })));
   });
 
