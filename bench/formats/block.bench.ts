@@ -7,7 +7,7 @@
  * also measured into a reused `out`). Bytes counted: f32 input (encode), f32 output (decode).
  */
 import { format, type BlockFormatId } from '../../src/formats/format.js';
-import { blockPlan } from '../../src/formats/block-ref.js';
+import { blockPlan } from '../../src/formats/block-layout.js';
 import { CHUNK, type Runtime } from '../../src/runtime/wasm.js';
 import type { Row } from '../harness.js';
 import { benchInput } from './codec.bench.js';

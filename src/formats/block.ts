@@ -13,20 +13,20 @@
 import { fail, show } from '../errors.js';
 import { CHUNK, runtime, type Runtime } from '../runtime/wasm.js';
 import {
-  BLOCK_ROUNDINGS, blockPlan, checkBlockPayload, expScale, nvTensorFactors, resolveScaleRule, scaleShape,
+  BLOCK_ROUNDINGS, blockPlan, checkBlockPayload, expScale, resolveScaleRule, scaleShape,
   type BlockEncoding, type BlockOptions, type BlockPlan,
-} from './block-ref.js';
+} from './block-layout.js';
 import { bitsPerElement, blockElement, type BlockElementInfo, type BlockScaleRule, type BlockSpec } from './block-spec.js';
 import { buildDescriptor, DESC } from './descriptor.js';
-import { intValueRef } from './int-ref.js';
+import { IntFormat } from './int.js';
 import { intLimits, minifloatLimits } from './limits.js';
-import { decodeBitsRef } from './minifloat-ref.js';
+import { MinifloatFormat } from './minifloat.js';
 import { pack, packWords, unpack, unpackWords } from './packing.js';
 import { outArray } from './options.js';
 import { checkRounding, ROUNDING_CODES } from './rounding.js';
 import type { IntSpec, MinifloatSpec } from './spec.js';
 
-export type { BlockEncoding, BlockOptions } from './block-ref.js';
+export type { BlockEncoding, BlockOptions } from './block-layout.js';
 
 /** Slots of the block descriptor: keep in sync with B_* in assembly/common/desc.ts. */
 export const BDESC = {
@@ -53,6 +53,24 @@ const u32f = new Uint32Array(f32u.buffer);
 function f32bits(v: number): number {
   f32u[0] = v;
   return u32f[0] | 0;
+}
+
+/**
+ * The NV tensor-level factors the kernel reads (formats.md §2.2, TransformerEngine), every step an f32
+ * store: S_enc = f32(f32(448 · max_el) / amax_t), Inf → FLT_MAX, and 1 when amax_t = 0 or S_enc = 0;
+ * sdec = f32(1 / S_enc), the stored tensorScale; seom = f32(S_enc · f32(1 / max_el)), which the kernel
+ * multiplies each block's amax by before the UE4M3 rounding.
+ */
+function nvKernelFactors(elMax: number, amaxT: number): { seom: number; sdec: number } {
+  const t = new Float32Array(3);
+  t[0] = 448 * elMax;
+  t[0] = t[0] / amaxT;
+  if (t[0] === Infinity) t[0] = 3.4028234663852886e38;
+  if (amaxT === 0 || t[0] === 0) t[0] = 1;
+  t[1] = 1 / t[0];
+  t[2] = 1 / elMax;
+  t[2] = t[0] * t[2];
+  return { seom: t[2], sdec: t[1] };
 }
 
 /** Options of quantize: those of encode, plus `out`. */
@@ -98,11 +116,13 @@ export class BlockFormat {
     this.kp = Math.ceil(spec.blockSize / 16) * 16;
     const el = this.element;
     this.wide = this.bits > 8;
+    // the decode table (words up to 8 bits) from the element kernels' own decode of every code
+    // (NaN codes keep their bits); wider INT words decode arithmetically (path 4), without a table
     this.lut = new Float32Array(this.wide ? 16 : Math.max(16, 2 ** this.bits));
-    const lutBits = new Uint32Array(this.lut.buffer);
-    for (let c = 0; c < (this.wide ? 0 : 2 ** this.bits); c++) {
-      if (el.kind === 'int') this.lut[c] = intValueRef(el.spec as IntSpec, c, 0) * 2 ** el.intExp;
-      else lutBits[c] = decodeBitsRef(el.spec as MinifloatSpec, c); // NaN codes keep their bits
+    if (!this.wide) {
+      const all = new Uint8Array(2 ** this.bits).map((_, c) => c);
+      if (el.kind === 'int') this.lut.set(new IntFormat(el.spec as IntSpec).decode(all, { scale: 2 ** el.intExp }));
+      else this.lut.set(new MinifloatFormat(el.spec as MinifloatSpec).decode(all));
     }
     this.elNan = el.kind === 'minifloat' && minifloatLimits(el.spec as MinifloatSpec).hasNaN;
     // decode path of the kernel (assembly/cvt/cvt-block-f32-wasmsimd.ts): 0 swizzle, 1 INT, 2 8-bit high half-word, 3 table, 4 INT words > 8 bits
@@ -323,10 +343,10 @@ export class BlockFormat {
     if (this.spec.scale === 'ue4m3') {
       d[BDESC.SNAN] = 0x7f;
       if (x) {
-        const t = nvTensorFactors(el, tensorAmax ?? this.tensorAmax(rt, x));
-        d[BDESC.NV_SEOM] = f32bits(t.sEncOverMax);
-        d[BDESC.NV_SDEC] = f32bits(t.sDec);
-        if (enc) enc.tensorScale = t.sDec;
+        const t = nvKernelFactors(el.max, tensorAmax ?? this.tensorAmax(rt, x));
+        d[BDESC.NV_SEOM] = f32bits(t.seom);
+        d[BDESC.NV_SDEC] = f32bits(t.sdec);
+        if (enc) enc.tensorScale = t.sdec;
       } else d[BDESC.NV_SDEC] = f32bits((enc as BlockEncoding).tensorScale as number);
     } else {
       const { bias, nan } = expScale(this.spec);

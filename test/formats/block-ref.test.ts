@@ -145,7 +145,8 @@ describe('NVFP4 / NVINT4 two-level recipe (formats.md §2.2, TransformerEngine c
     expect(q.slice(16, 32).every((v) => v === 0)).toBe(true);
     expect(Array.from(f32bits(q.slice(32, 64))).every((b) => b === 0x7fc00000)).toBe(true);
     expect(codesOf(s, e).slice(32, 64).every((c) => c === 0)).toBe(true);
-    expect(Math.abs(q[0] - 1000) / 1000).toBeLessThan(1e-6); // finite, unaffected by the NaN blocks
+    // finite, unaffected by the NaN blocks: 1000 · s_enc_b lands on E2M1 max 6, x̂ = f32(6 · d_b), d_b = f32(448 · s_dec)
+    expect(q[0]).toBe(Math.fround(6 * Math.fround(448 * (e.tensorScale as number))));
   });
   it('scale rules other than nv_te are refused for NV rows', () => {
     expect(thrown(() => encodeBlockRef(blockSpec('nvfp4'), new Float32Array(16), { scaleRule: 'floor' })).code).toBe('BAD_OPTION');

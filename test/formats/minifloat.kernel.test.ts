@@ -61,8 +61,11 @@ describe.each(ROWS.map((s) => [s.id, s] as const))('%s', (_id, s) => {
       });
 });
 
-it('format() returns the same codec as the registry row', () => {
-  expect(format('fp8_e4m3fn').bits).toBe(8);
+it('format() returns one codec per name, built on the registry row', () => {
+  const f = format('fp8_e4m3fn');
+  expect(format('fp8_e4m3fn')).toBe(f);
+  expect(f.spec).toEqual(MINIFLOATS.find((r) => r.id === 'fp8_e4m3fn'));
+  expect(Array.from(f.encode(new Float32Array([448, -448, 1, 0.001953125])))).toEqual([0x7e, 0xfe, 0x38, 0x01]);
 });
 
 // The fast RNE paths decide per 16-lane step (any special lane? any subnormal lane?); exhaustive

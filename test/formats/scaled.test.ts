@@ -6,9 +6,11 @@ import { format as anyFormat, NumlabError, type ElementFormat } from '../../src/
 
 const format = (name: string) => anyFormat(name) as ElementFormat;
 import { parseFormatName } from '../../src/formats/names.js';
-import { decodeScaledRef, encodeScaledRef } from '../../src/formats/scaled-ref.js';
+import { intLimits } from '../../src/formats/limits.js';
+import { ROUNDING_MODES } from '../../src/formats/rounding.js';
+import { decodeScaledRef, encodeScaledRef, scaleRef } from '../../src/formats/scaled-ref.js';
 import { pow2Ceil, scaleFromMinMax, type ScaledOptions } from '../../src/formats/scaled.js';
-import { f32bits, firstBitDiff } from '../helpers/f32.js';
+import { f32bits, firstBitDiff, fromBits, nextDown, nextUp } from '../helpers/f32.js';
 
 const FORMATS = ['int8', 'int4', 'int4_sym', 'uint8', 'uint4', 'int16', 'int2', 'bipolar1', 'bipolar3', 'fp8_e4m3fn', 'fp4_e2m1fn', 'fp6_e3m2fn', 'fp16'];
 
@@ -74,6 +76,50 @@ describe('scaled quantization: kernels vs reference twin', () => {
     );
   });
 
+  it('zero-point ties: x / s exactly halfway between integers, and one ulp either side, every rounding and zero point', () => {
+    // per channel: a power-of-two scale and a zero point, so q = round(x / s) + zp sees exact ties on x / s
+    const scales = [1, 0.25, 2 ** -10, 8];
+    for (const fmt of ['uint8', 'uint4', 'uint2', 'int8', 'int4']) {
+      const spec = parseFormatName(fmt);
+      if (spec.kind !== 'int') throw new Error(`${fmt} is not an INT row`);
+      const { qmin, qmax } = intLimits(spec);
+      const zpList = [...new Set([qmin, qmin + 1, 0, 1, 2, 3, qmax - 1, qmax].filter((z) => z >= qmin && z <= qmax))];
+      const row: number[] = [];
+      for (let k = -(qmax - qmin) - 2; k <= qmax - qmin + 1; k++) row.push(k + 0.5);
+      const m = row.length * 3;
+      const L = zpList.length * scales.length;
+      const x = new Float32Array(L * m);
+      const sc = new Float32Array(L);
+      const zp = new Int32Array(L);
+      for (let c = 0; c < L; c++) {
+        sc[c] = scales[c % scales.length];
+        zp[c] = zpList[Math.floor(c / scales.length)];
+        row.forEach((y, j) => {
+          const v = Math.fround(y * sc[c]);
+          x.set([v, nextUp(v), nextDown(v)], c * m + 3 * j);
+        });
+      }
+      for (const rounding of ROUNDING_MODES) {
+        const o: ScaledOptions = { shape: [L, m], axis: 0, granularity: 'channel', scale: sc, zeroPoint: zp, scheme: 'asymmetric', rounding, seed: 7 };
+        const got = format(fmt).encodeScaled(x, o);
+        const want = encodeScaledRef(spec, x, o);
+        expect(firstBitDiff(got.codes, want.codes), `${fmt} ${rounding}`).toBe(-1);
+        expect(firstBitDiff(f32bits(format(fmt).quantizeScaled(x, o)), f32bits(decodeScaledRef(spec, want))), `${fmt} ${rounding}`).toBe(-1);
+      }
+    }
+  });
+
+  it('zero-point ties round x / s, then add the zero point (rne of 0.5 + odd zp is not rne(1.5))', () => {
+    const x = new Float32Array([0.5, 1.5, -0.5, -1.5, 2.5]);
+    const o = (rounding: ScaledOptions['rounding']): ScaledOptions => ({ scale: 1, zeroPoint: 3, scheme: 'asymmetric', rounding });
+    expect(Array.from(format('uint8').encodeScaled(x, o('rne')).codes)).toEqual([3, 5, 3, 1, 5]);
+    expect(Array.from(format('uint8').encodeScaled(x, o('half_away')).codes)).toEqual([4, 5, 2, 1, 6]);
+    expect(Array.from(format('uint8').encodeScaled(x, o('toward_negative')).codes)).toEqual([3, 4, 2, 1, 5]);
+    expect(Array.from(format('uint8').encodeScaled(x, o('toward_positive')).codes)).toEqual([4, 5, 3, 2, 6]);
+    expect(Array.from(format('uint8').encodeScaled(x, o('to_odd')).codes)).toEqual([4, 4, 2, 2, 6]);
+    expect(Array.from(encodeScaledRef(parseFormatName('uint8'), x, o('rne')).codes)).toEqual([3, 5, 3, 1, 5]);
+  });
+
   it('streams inputs larger than one chunk (per-group along a non-last axis)', () => {
     const shape = [3, 256, 130]; // 99840 elements > 65536, axis 1 groups of 32 need the permutation
     const n = shape[0] * shape[1] * shape[2];
@@ -95,6 +141,23 @@ describe('scale rules', () => {
     expect(scaleFromMinMax(-3, 2, 'absmax', 'symmetric', 127, null).scale).toBe(Math.fround(3 / 127));
     expect(scaleFromMinMax(0, 0, 'absmax', 'symmetric', 127, null)).toEqual({ scale: 1, zp: 0 });
     expect(scaleFromMinMax(-1, 448 * 4, 'absmax', 'symmetric', 448, null).scale).toBe(4);
+    expect(scaleRef(-3, 2, false, 'symmetric', 127, 0, 0).scale).toBe(Math.fround(3 / 127));
+    expect(scaleRef(0, 0, false, 'symmetric', 127, 0, 0)).toEqual({ scale: 1, zp: 0 });
+    expect(scaleRef(-1, 448 * 4, false, 'symmetric', 448, 0, 0).scale).toBe(4);
+  });
+  it('the driver\'s scaleFromMinMax = the twin\'s scaleRef on raw f32 min/max bit patterns', () => {
+    const f32 = fc.integer({ min: 0, max: 0xffffffff }).map(fromBits).filter(Number.isFinite);
+    fc.assert(
+      fc.property(f32, f32, fc.boolean(), fc.constantFrom('symmetric', 'asymmetric') as fc.Arbitrary<'symmetric' | 'asymmetric'>,
+        fc.constantFrom([127, -128, 127], [7, -8, 7], [255, 0, 255], [15, 0, 15], [448, 0, 0], [6, 0, 0], [3.4028234663852886e38, 0, 0]),
+        (a, b, pow2, scheme, [target, qmin, qmax]) => {
+          if (scheme === 'asymmetric' && qmax === 0) scheme = 'symmetric'; // minifloat targets have no zero point
+          const [mn, mx] = a <= b ? [a, b] : [b, a];
+          const range = scheme === 'asymmetric' ? { qmin, qmax } : null;
+          expect(scaleFromMinMax(mn, mx, pow2 ? 'absmax_pow2' : 'absmax', scheme, target, range)).toEqual(scaleRef(mn, mx, pow2, scheme, target, qmin, qmax));
+        }),
+      { numRuns: 3000 },
+    );
   });
   it('absmax_pow2 is the smallest power of two that avoids clipping', () => {
     expect(pow2Ceil(448, 448)).toBe(1);
