@@ -51,7 +51,8 @@ abstract class IntegerFormatBase implements ElementCodec {
 
   constructor(id: string, limits: IntLimits) {
     this.id = id;
-    this.limits = limits;
+    this.limits = Object.freeze(limits);
+    Object.defineProperty(this, 'limits', { writable: false, configurable: false });
     this.codeBytes = limits.bits <= 8 ? 1 : 2;
     this.codeLimit = 2 ** limits.bits;
   }
@@ -151,7 +152,7 @@ export class IntFormat extends IntegerFormatBase {
   constructor(spec: IntSpec) {
     super(spec.id, intLimits(spec));
     this.spec = spec;
-    this.intRange = { qmin: this.limits.qmin, qmax: this.limits.qmax };
+    this.intRange = Object.freeze({ qmin: this.limits.qmin, qmax: this.limits.qmax });
     this.scaleTarget = this.limits.qmax;
     this.defaultScheme = spec.signed ? 'symmetric' : 'asymmetric';
   }

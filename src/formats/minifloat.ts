@@ -21,7 +21,8 @@ export class MinifloatFormat {
   constructor(spec: MinifloatSpec) {
     this.spec = spec;
     this.id = spec.id;
-    this.limits = minifloatLimits(spec);
+    this.limits = Object.freeze(minifloatLimits(spec));
+    Object.defineProperty(this, 'limits', { writable: false, configurable: false });
     this.codeBytes = this.limits.bits <= 8 ? 1 : 2;
   }
 
