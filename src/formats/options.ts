@@ -48,7 +48,7 @@ export function checkOptions(o: unknown, extra: readonly string[] = []): Checked
     saturate: sat === 'finite' ? 'finite' : sat === true ? 'propagate' : 'none',
     seedA,
     seedB,
-    scale: checkScale(r.scale ?? 1, 'scale'),
+    scale: checkScale(r.scale === undefined ? 1 : r.scale, 'scale'),
   };
 }
 
