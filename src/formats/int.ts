@@ -10,7 +10,7 @@
 import { fail, show } from '../errors.js';
 import { CHUNK, runtime, type Runtime } from '../runtime/wasm.js';
 import { intLimits, type IntLimits } from './limits.js';
-import { checkScale, outArray } from './options.js';
+import { checkScale, firstNaN, outArray } from './options.js';
 import { ROUNDING_CODES } from './rounding.js';
 import {
   decodeScaled, encodeScaled, quantizeScaled, runOptions, type ElementCodec, type RunOptions, type ScaledEncoding,
@@ -120,6 +120,10 @@ abstract class IntegerFormatBase implements ElementCodec {
     const scale = so.scale;
     const zp = (so.zeroPoint as number | undefined) ?? 0;
     const out = outArray(opts?.out, Float32Array, x.length);
+    if (opts?.out !== undefined) {
+      const i = firstNaN(x); // before anything is written into the caller's array
+      if (i >= 0) this.nanPolicy(i);
+    }
     const rt = runtime();
     rt.scoped(() => {
       const buf = rt.alloc(CHUNK * 4);
