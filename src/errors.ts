@@ -31,10 +31,11 @@ export function fail(code: NumlabErrorCode, message: string, value?: unknown): n
   throw new NumlabError(code, message, value);
 }
 
-/** JSON-ish rendering of a bad value for messages (short, never throws). */
+/** JSON-ish rendering of a bad value for messages (short, never throws): strings past 80 characters are cut. */
 export function show(v: unknown): string {
   try {
-    if (typeof v === 'string') return JSON.stringify(v);
+    if (typeof v === 'string') return v.length > 80 ? `${JSON.stringify(v.slice(0, 60))}... (${v.length} characters)` : JSON.stringify(v);
+    if (typeof v === 'bigint') return `${v}n`;
     if (typeof v === 'number') return Object.is(v, -0) ? '-0' : String(v);
     if (ArrayBuffer.isView(v)) return `${v.constructor.name}(${(v as unknown as { length: number }).length})`;
     const s = JSON.stringify(v);

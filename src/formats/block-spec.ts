@@ -15,7 +15,7 @@
 import { fail, show } from '../errors.js';
 import type { ScaleRule } from './block-scale.js';
 import { intLimits, minifloatLayout, minifloatLimits } from './limits.js';
-import { MINIFLOATS, intSpec } from './registry.js';
+import { MINIFLOATS, deepFreeze, intSpec } from './registry.js';
 import type { IntSpec, MinifloatSpec } from './spec.js';
 
 /**
@@ -88,6 +88,40 @@ export function blockElement(s: BlockSpec): BlockElementInfo {
   return { kind: 'minifloat', spec, bits: minifloatLayout(spec).bits, max: L.max, emax: L.emax, mbits: spec.manBits, intExp: 0 };
 }
 
+const BLOCK_KEYS = ['kind', 'id', 'element', 'blockSize', 'scale', 'scaleRule', 'tensorScale', 'packing', 'source', 'description'];
+const POW2_RULES: readonly string[] = ['floor', 'ceil', 'rceil', 'even'];
+
+/**
+ * Checks a block row given by a caller (new BlockFormat(spec)) and returns a frozen copy, so later
+ * changes to the caller's object cannot change the codec. BAD_TYPE for a non-object, BAD_FORMAT_PARAMS
+ * naming the first bad field otherwise.
+ */
+export function checkBlockSpec(s: unknown): BlockSpec {
+  if (s === null || typeof s !== 'object' || Array.isArray(s)) return fail('BAD_TYPE', `a block format row must be an object, got ${show(s)}`, s);
+  const r = s as Record<string, unknown>;
+  const bad = (field: string, msg: string): never =>
+    fail('BAD_FORMAT_PARAMS', `block format ${show(r.id)}: ${field} ${show(r[field])} ${msg}`, r[field]);
+  for (const k of Object.keys(r)) if (!BLOCK_KEYS.includes(k)) fail('BAD_FORMAT_PARAMS', `block format ${show(r.id)}: unknown field ${show(k)}`, k);
+  if (r.kind !== 'block') bad('kind', "must be 'block'");
+  if (typeof r.id !== 'string' || r.id.length === 0 || r.id.length > 64) bad('id', 'must be a string of 1 to 64 characters');
+  if (typeof r.element !== 'string') bad('element', 'must be a string');
+  if (!Number.isSafeInteger(r.blockSize) || (r.blockSize as number) < 1 || (r.blockSize as number) > 2 ** 16) bad('blockSize', 'must be an integer in 1..65536');
+  const sc = r.scale;
+  const expBits = sc !== null && typeof sc === 'object' ? (sc as { expBits?: unknown }).expBits : undefined;
+  const pow2 = sc === 'e8m0fnu' || (sc !== null && typeof sc === 'object' && Object.keys(sc).length === 1 && Number.isInteger(expBits) && (expBits as number) >= 2 && (expBits as number) <= 8);
+  if (!pow2 && sc !== 'ue4m3') bad('scale', "must be 'e8m0fnu', 'ue4m3' or { expBits: 2..8 }");
+  if (sc === 'ue4m3' ? r.scaleRule !== 'nv_te' : !POW2_RULES.includes(r.scaleRule as string))
+    bad('scaleRule', sc === 'ue4m3' ? "must be 'nv_te' with a ue4m3 scale" : `must be one of ${POW2_RULES.join(', ')} with a power-of-two scale`);
+  if (r.tensorScale !== (sc === 'ue4m3' ? 'f32' : 'none')) bad('tensorScale', sc === 'ue4m3' ? "must be 'f32' with a ue4m3 scale" : "must be 'none' with a power-of-two scale");
+  if (r.packing !== 'lsb_stream') bad('packing', "must be 'lsb_stream'");
+  for (const f of ['source', 'description']) if (typeof r[f] !== 'string') bad(f, 'must be a string');
+  const copy = { ...(r as unknown as BlockSpec), scale: typeof sc === 'object' ? { expBits: expBits as number } : (sc as BlockScaleFormat) };
+  const el = blockElement(copy); // BAD_FORMAT_PARAMS for an unknown element
+  if (el.kind === 'int' ? el.bits < 2 || el.bits > 24 : el.bits > 8)
+    bad('element', `has ${el.bits}-bit codes; block elements take 2..24 bits (int) or at most 8 (minifloat)`);
+  return deepFreeze(copy);
+}
+
 /** Bits of the scale format: 8 (E8M0), 7 (UE4M3, stored in a byte with a zero MSB), E (BFP exponent). */
 export function scaleBits(s: BlockSpec): number {
   return s.scale === 'e8m0fnu' ? 8 : s.scale === 'ue4m3' ? 7 : s.scale.expBits;
@@ -157,7 +191,7 @@ export function bfpSpec(p: BfpParams): BlockSpec {
   };
 }
 
-export const BLOCK_FORMATS: readonly BlockSpec[] = [
+export const BLOCK_FORMATS: readonly BlockSpec[] = deepFreeze([
   mx('mxfp8_e4m3', 'fp8_e4m3fn', 'MXFP8 (E4M3 elements), block 32, E8M0 scale'),
   mx('mxfp8_e5m2', 'fp8_e5m2', 'MXFP8 (E5M2 elements), block 32, E8M0 scale'),
   mx('mxfp6_e3m2', 'fp6_e3m2fn', 'MXFP6 (E3M2 elements), block 32, E8M0 scale'),
@@ -191,10 +225,12 @@ export const BLOCK_FORMATS: readonly BlockSpec[] = [
     source: 'd-Matrix BFP12 = BFP[4|8]{k} (dmx-compressor, formats.md §4.2); k = 64 per Trukhanov & Soloveychik arXiv 2403.20137 (n = 64 and 32 help, 128 does not; formats.md §4.3)',
     description: 'BFP12 (d-Matrix BFP[4|8]{64}): 4-bit words incl. sign, 8-bit shared exponent, block 64',
   }),
-];
+]);
 
+/** The registered block row of `id` (trimmed and case-folded like element names), or UNKNOWN_FORMAT. */
 export function blockSpec(id: string): BlockSpec {
-  const r = BLOCK_FORMATS.find((b) => b.id === id);
+  const key = typeof id === 'string' ? id.trim().toLowerCase() : id;
+  const r = BLOCK_FORMATS.find((b) => b.id === key);
   if (!r) return fail('UNKNOWN_FORMAT', `unknown block format ${show(id)}; known: ${BLOCK_FORMATS.map((b) => b.id).join(', ')}`, id);
   return r;
 }

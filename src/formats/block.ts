@@ -16,12 +16,13 @@ import {
   BLOCK_ROUNDINGS, blockPlan, checkBlockPayload, expScale, resolveScaleRule, scaleShape,
   type BlockEncoding, type BlockOptions, type BlockPlan,
 } from './block-layout.js';
-import { bitsPerElement, blockElement, type BlockElementInfo, type BlockScaleRule, type BlockSpec } from './block-spec.js';
+import { BLOCK_FORMATS, bitsPerElement, blockElement, checkBlockSpec, type BlockElementInfo, type BlockScaleRule, type BlockSpec } from './block-spec.js';
 import { buildDescriptor, DESC } from './descriptor.js';
 import { IntFormat } from './int.js';
 import { intLimits, minifloatLimits } from './limits.js';
 import { MinifloatFormat } from './minifloat.js';
 import { pack, packWords, unpack, unpackWords } from './packing.js';
+import { deepFreeze } from './registry.js';
 import { outArray } from './options.js';
 import { checkRounding, ROUNDING_CODES } from './rounding.js';
 import type { IntSpec, MinifloatSpec } from './spec.js';
@@ -107,10 +108,12 @@ export class BlockFormat {
   /** @internal (benches) */
   readonly decodeVariant: number;
 
+  /** `spec`: a block row (BLOCK_FORMATS, bfpSpec or hand-made); checked, and kept as a frozen copy. */
   constructor(spec: BlockSpec) {
+    spec = Object.isFrozen(spec) && BLOCK_FORMATS.includes(spec) ? spec : checkBlockSpec(spec);
     this.spec = spec;
     this.id = spec.id;
-    this.element = blockElement(spec);
+    this.element = deepFreeze(blockElement(spec));
     this.bits = this.element.bits;
     this.bitsPerElement = bitsPerElement(spec);
     this.kp = Math.ceil(spec.blockSize / 16) * 16;
@@ -132,7 +135,10 @@ export class BlockFormat {
 
   /** Shape of the scales array for an input shape and axis. */
   scaleShape(shape: readonly number[], axis?: number): number[] {
-    return scaleShape(blockPlan(this.spec, shape.reduce((a, b) => a * b, 1), shape, axis));
+    if (!Array.isArray(shape)) fail('BAD_SHAPE', `shape must be an array, got ${show(shape)}`, shape);
+    const n = shape.reduce((a: number, b: unknown) => a * (b as number), 1);
+    if (Number.isFinite(n) && !Number.isSafeInteger(n)) fail('BAD_SHAPE', `shape ${show(shape)} has ${n} elements, more than 2^53`, shape);
+    return scaleShape(blockPlan(this.spec, n, shape, axis));
   }
 
   encode(x: Float32Array, opts?: BlockOptions): BlockEncoding {

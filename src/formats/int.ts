@@ -10,7 +10,7 @@
 import { fail, show } from '../errors.js';
 import { CHUNK, runtime, type Runtime } from '../runtime/wasm.js';
 import { intLimits, type IntLimits } from './limits.js';
-import { outArray } from './options.js';
+import { checkScale, firstNaN, outArray } from './options.js';
 import { ROUNDING_CODES } from './rounding.js';
 import {
   decodeScaled, encodeScaled, quantizeScaled, runOptions, type ElementCodec, type RunOptions, type ScaledEncoding,
@@ -51,7 +51,8 @@ abstract class IntegerFormatBase implements ElementCodec {
 
   constructor(id: string, limits: IntLimits) {
     this.id = id;
-    this.limits = limits;
+    this.limits = Object.freeze(limits);
+    Object.defineProperty(this, 'limits', { writable: false, configurable: false });
     this.codeBytes = limits.bits <= 8 ? 1 : 2;
     this.codeLimit = 2 ** limits.bits;
   }
@@ -68,15 +69,28 @@ abstract class IntegerFormatBase implements ElementCodec {
     fail('NONFINITE_INPUT', `NaN at index ${i} cannot be encoded in ${this.id}`, i);
   }
 
-  private element(opts: IntElementOptions | undefined): ScaledOptions {
+  /**
+   * Checks element-level options (encode, decode and quantize alike): scale a finite f32 > 0 (a number:
+   * never 'absmax' or an array, which belong to encodeScaled), zeroPoint an integer in [qmin, qmax] (INT
+   * only), rounding and seed as the scaled options; BAD_OPTION / BAD_SCALE naming the value.
+   */
+  private element(opts: IntElementOptions | undefined): ScaledOptions & { scale: number } {
     if (opts === undefined) return { scale: 1 };
     if (typeof opts !== 'object' || opts === null) fail('BAD_OPTION', `options must be an object, got ${show(opts)}`, opts);
     for (const key of Object.keys(opts))
       if (!['rounding', 'seed', 'scale', 'zeroPoint', 'out'].includes(key)) fail('BAD_OPTION', `unknown option ${show(key)}`, key);
-    if (opts.zeroPoint !== undefined && this.kind !== 'int') fail('BAD_OPTION', `zeroPoint applies to INT formats, not ${this.id}`, opts.zeroPoint);
-    if (opts.zeroPoint !== undefined && !Number.isInteger(opts.zeroPoint)) fail('BAD_OPTION', `zeroPoint must be an integer, got ${show(opts.zeroPoint)}`, opts.zeroPoint);
-    return { rounding: opts.rounding, seed: opts.seed, scale: opts.scale ?? 1, zeroPoint: opts.zeroPoint,
-      scheme: opts.zeroPoint !== undefined ? 'asymmetric' : 'symmetric' };
+    const scale = checkScale(opts.scale === undefined ? 1 : opts.scale, 'scale');
+    const zp = opts.zeroPoint;
+    if (zp !== undefined) {
+      if (!this.intRange) fail('BAD_OPTION', `zeroPoint applies to INT formats, not ${this.id}`, zp);
+      if (typeof zp !== 'number' || !Number.isInteger(zp)) fail('BAD_OPTION', `zeroPoint must be an integer, got ${show(zp)}`, zp);
+      if (zp < this.intRange.qmin || zp > this.intRange.qmax)
+        fail('BAD_OPTION', `zero point ${show(zp)} outside [${this.intRange.qmin}, ${this.intRange.qmax}] of ${this.id}`, zp);
+    }
+    const o: ScaledOptions & { scale: number } = { rounding: opts.rounding, seed: opts.seed, scale, zeroPoint: zp,
+      scheme: zp !== undefined ? 'asymmetric' : 'symmetric' };
+    runOptions(o); // rounding and seed
+    return o;
   }
 
   /** One code per element (see the module comment). */
@@ -92,7 +106,7 @@ abstract class IntegerFormatBase implements ElementCodec {
     const n = (codes as { length?: number })?.length ?? 0;
     const want = this.codeBytes === 1 ? Uint8Array : Uint16Array;
     if (!(codes instanceof want)) fail('BAD_TYPE', `${this.id} codes must be a ${want.name} (one code per element), got ${show(codes)}`, codes);
-    const scales = new Float32Array([typeof o.scale === 'number' ? o.scale : 1]);
+    const scales = new Float32Array([o.scale]);
     const zp = o.zeroPoint as number | undefined;
     return decodeScaled(this, { format: this.id, shape: [n], axis: 0, granularity: 'tensor', groupSize: null, codes, scales,
       zeroPoints: zp !== undefined ? new Int32Array([zp]) : null });
@@ -103,13 +117,13 @@ abstract class IntegerFormatBase implements ElementCodec {
     if (!(x instanceof Float32Array)) fail('BAD_TYPE', `input must be a Float32Array, got ${show(x)}`, x);
     const so = this.element(opts);
     const ro = runOptions(so);
-    const scale = so.scale as number;
-    if (typeof scale !== 'number' || !Number.isFinite(scale) || !(scale > 0) || Math.fround(scale) !== scale)
-      fail('BAD_SCALE', `scale must be a finite f32 > 0, got ${show(scale)}`, scale);
+    const scale = so.scale;
     const zp = (so.zeroPoint as number | undefined) ?? 0;
-    if (this.intRange && (zp < this.intRange.qmin || zp > this.intRange.qmax))
-      fail('BAD_OPTION', `zero point ${zp} outside [${this.intRange.qmin}, ${this.intRange.qmax}]`, zp);
     const out = outArray(opts?.out, Float32Array, x.length);
+    if (opts?.out !== undefined) {
+      const i = firstNaN(x); // before anything is written into the caller's array
+      if (i >= 0) this.nanPolicy(i);
+    }
     const rt = runtime();
     rt.scoped(() => {
       const buf = rt.alloc(CHUNK * 4);
@@ -151,7 +165,7 @@ export class IntFormat extends IntegerFormatBase {
   constructor(spec: IntSpec) {
     super(spec.id, intLimits(spec));
     this.spec = spec;
-    this.intRange = { qmin: this.limits.qmin, qmax: this.limits.qmax };
+    this.intRange = Object.freeze({ qmin: this.limits.qmin, qmax: this.limits.qmax });
     this.scaleTarget = this.limits.qmax;
     this.defaultScheme = spec.signed ? 'symmetric' : 'asymmetric';
   }

@@ -3,7 +3,7 @@
  * code layout, special codes, extreme values. Values are exact doubles (every value of a
  * ≤16-bit registry format is exact in f32, which validate() checks).
  */
-import { fail } from '../errors.js';
+import { fail, show } from '../errors.js';
 import type { BipolarSpec, ElementSpec, IntSpec, MinifloatSpec } from './spec.js';
 
 export interface MinifloatLayout {
@@ -129,8 +129,27 @@ export function intLimits(s: IntSpec | BipolarSpec): IntLimits {
   return { kind: 'int', bits: s.bits, qmin, qmax, codes: 2 ** s.bits };
 }
 
+const POLICIES: Record<string, readonly unknown[]> = {
+  zero: ['signed', 'single', 'none'], inf: ['none', 'ieee', 'top'], nan: ['none', 'ieee', 'top', 'negzero'],
+  overflow: ['inf', 'nan', 'saturate'], conversion: ['ml_dtypes', 'ieee754', 'p3109'], signed: [true, false],
+};
+
+/**
+ * Limits of an element row (a registry row, or one built by hand with the same fields), after checking it:
+ * BAD_TYPE for a non-object, BAD_FORMAT_PARAMS for an unknown kind, policy or parameter. Frozen.
+ */
 export function limitsOf(s: ElementSpec): MinifloatLimits | IntLimits {
-  return s.kind === 'minifloat' ? minifloatLimits(s) : intLimits(s);
+  if (s === null || typeof s !== 'object') return fail('BAD_TYPE', `limitsOf takes a format row (e.g. parseFormatName(name)), got ${show(s)}`, s);
+  const r = s as unknown as Record<string, unknown>;
+  if (r.kind !== 'minifloat' && r.kind !== 'int' && r.kind !== 'bipolar')
+    fail('BAD_FORMAT_PARAMS', `format ${show(r.id)}: kind ${show(r.kind)} must be 'minifloat', 'int' or 'bipolar'`, r.kind);
+  if (r.kind === 'int' && (typeof r.signed !== 'boolean' || typeof r.narrow !== 'boolean'))
+    fail('BAD_FORMAT_PARAMS', `format ${show(r.id)}: signed and narrow must be booleans`, s);
+  if (r.kind === 'minifloat')
+    for (const [k, allowed] of Object.entries(POLICIES))
+      if (!allowed.includes(r[k])) fail('BAD_FORMAT_PARAMS', `format ${show(r.id)}: ${k} ${show(r[k])} must be one of ${allowed.join(', ')}`, r[k]);
+  validate(s);
+  return Object.freeze(s.kind === 'minifloat' ? minifloatLimits(s) : intLimits(s));
 }
 
 const F32_MAX = 3.4028234663852886e38;
@@ -138,7 +157,7 @@ const F32_MIN_SUB = 2 ** -149;
 
 /** Checks that a row describes a format numlab can encode exactly; throws BAD_FORMAT_PARAMS. */
 export function validate(s: ElementSpec): ElementSpec {
-  const bad = (msg: string) => fail('BAD_FORMAT_PARAMS', `format ${JSON.stringify(s.id)}: ${msg}`, s.id);
+  const bad = (msg: string) => fail('BAD_FORMAT_PARAMS', `format ${show(s.id)}: ${msg}`, s.id);
   if (s.kind === 'int') {
     if (!Number.isInteger(s.bits) || s.bits < 2 || s.bits > 16) bad(`bits ${s.bits} outside 2..16`);
     if (s.narrow && !s.signed) bad('narrow range applies to signed formats only');

@@ -3,7 +3,7 @@ import { fail, show } from '../errors.js';
 import { CHUNK, runtime, type Runtime } from '../runtime/wasm.js';
 import { buildDescriptor } from './descriptor.js';
 import { minifloatLayout, minifloatLimits, type MinifloatLimits } from './limits.js';
-import { checkF32, checkOptions, outArray, type ElementOptions } from './options.js';
+import { checkF32, checkOptions, firstNaN, outArray, type ElementOptions } from './options.js';
 import { ROUNDING_CODES } from './rounding.js';
 import { decodeScaled, encodeScaled, quantizeScaled, type RunOptions, type ScaledEncoding, type ScaledOptions } from './scaled.js';
 import type { MinifloatSpec } from './spec.js';
@@ -21,7 +21,8 @@ export class MinifloatFormat {
   constructor(spec: MinifloatSpec) {
     this.spec = spec;
     this.id = spec.id;
-    this.limits = minifloatLimits(spec);
+    this.limits = Object.freeze(minifloatLimits(spec));
+    Object.defineProperty(this, 'limits', { writable: false, configurable: false });
     this.codeBytes = this.limits.bits <= 8 ? 1 : 2;
   }
 
@@ -34,6 +35,7 @@ export class MinifloatFormat {
     checkF32(x);
     const o = checkOptions(opts);
     const out: Codes = this.codeBytes === 1 ? outArray(opts?.out, Uint8Array, x.length) : outArray(opts?.out, Uint16Array, x.length);
+    this.checkBeforeOut(opts?.out, x);
     const rt = runtime();
     rt.scoped(() => {
       const desc = this.descriptor(rt, o.rounding, o.saturate);
@@ -58,6 +60,8 @@ export class MinifloatFormat {
       fail('BAD_TYPE', `${this.id} codes must be a ${want.name} (one code per element), got ${show(codes)}`, codes);
     const o = checkOptions(opts);
     const out = outArray(opts?.out, Float32Array, codes.length);
+    if (opts?.out !== undefined && this.codeLimit < 2 ** (8 * this.codeBytes))
+      for (let i = 0; i < codes.length; i++) if (codes[i] >= this.codeLimit) this.codeError(codes, i, 1);
     const rt = runtime();
     rt.scoped(() => {
       const desc = this.descriptor(rt, 'rne', 'none');
@@ -80,6 +84,7 @@ export class MinifloatFormat {
     checkF32(x);
     const o = checkOptions(opts);
     const out = outArray(opts?.out, Float32Array, x.length);
+    this.checkBeforeOut(opts?.out, x);
     const rt = runtime();
     rt.scoped(() => {
       const desc = this.descriptor(rt, o.rounding, o.saturate);
@@ -137,6 +142,13 @@ export class MinifloatFormat {
   }
   quantizeScaled(x: Float32Array, opts?: ScaledOptions): Float32Array {
     return quantizeScaled(this, x, opts);
+  }
+
+  /** Into a caller's `out`: a NaN the format cannot hold is reported before anything is written. */
+  private checkBeforeOut(out: unknown, x: Float32Array): void {
+    if (out === undefined || this.limits.hasNaN) return;
+    const i = firstNaN(x);
+    if (i >= 0) this.nanPolicy(i);
   }
 
   private nanError(x: Float32Array, off: number, m: number): void {

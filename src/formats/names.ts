@@ -11,8 +11,8 @@
  * bias may be any integer ≥ 0 (b0: the lowest binade has exponent 1 − 0 = 1).
  */
 import { BLOCK_FORMATS } from './block-spec.js';
-import { fail } from '../errors.js';
-import { REGISTRY, bipolarSpec, intSpec, p3109Spec } from './registry.js';
+import { fail, show } from '../errors.js';
+import { REGISTRY, bipolarSpec, deepFreeze, intSpec, p3109Spec } from './registry.js';
 import { validate } from './limits.js';
 import type { ElementSpec, MinifloatSpec } from './spec.js';
 
@@ -53,8 +53,9 @@ function levenshtein(a: string, b: string): number {
   return d[b.length];
 }
 
-/** Up to three registered ids (element or block formats) close to `name`. */
+/** Up to three registered ids (element or block formats) close to `name` (none for names longer than 40 characters). */
 export function suggest(name: string): string[] {
+  if (name.length > 40) return [];
   const n = name.toLowerCase();
   return [...byId.keys(), ...Object.keys(ALIASES), ...BLOCK_FORMATS.map((b) => b.id)]
     .map((id) => ({ id: ALIASES[id] ?? id, d: levenshtein(n, id) - (id.includes(n) || n.includes(id) ? 2 : 0) }))
@@ -64,28 +65,70 @@ export function suggest(name: string): string[] {
     .map((x) => x.id);
 }
 
-const cache = new Map<string, ElementSpec>();
+/**
+ * A map that keeps at most `cap` entries, dropping the least recently used: name caches stay bounded
+ * however many generated names a caller resolves.
+ */
+export class BoundedCache<K, V> {
+  private readonly map = new Map<K, V>();
+  constructor(readonly cap: number) {}
+  get size(): number {
+    return this.map.size;
+  }
+  get(k: K): V | undefined {
+    const v = this.map.get(k);
+    if (v !== undefined) {
+      this.map.delete(k);
+      this.map.set(k, v);
+    }
+    return v;
+  }
+  set(k: K, v: V): void {
+    this.map.delete(k);
+    this.map.set(k, v);
+    if (this.map.size > this.cap) this.map.delete(this.map.keys().next().value as K);
+  }
+}
 
-/** Resolve a format name to its (validated) row; NumlabError UNKNOWN_FORMAT / BAD_FORMAT_PARAMS otherwise. */
+/** Cache size of parsed (unregistered) spellings; registered rows are looked up in byId and never evicted. */
+export const NAME_CACHE_SIZE = 256;
+const cache = new BoundedCache<string, ElementSpec>(NAME_CACHE_SIZE);
+
+/** @internal (tests) Parsed rows currently cached. */
+export function parsedRowCount(): number {
+  return cache.size;
+}
+
+/**
+ * The lookup key of a name: trimmed, lower-cased, aliases replaced by their ids (registered element and
+ * block ids are their own keys). UNKNOWN_FORMAT for a non-string.
+ */
+export function nameKey(name: unknown): string {
+  if (typeof name !== 'string') return fail('UNKNOWN_FORMAT', `format name must be a string, got ${typeof name} ${show(name)}`, name);
+  const lower = name.trim().toLowerCase();
+  return ALIASES[lower] ?? lower;
+}
+
+/** Resolve a format name to its (validated, frozen) row; NumlabError UNKNOWN_FORMAT / BAD_FORMAT_PARAMS otherwise. */
 export function parseFormatName(name: string): ElementSpec {
-  if (typeof name !== 'string') fail('UNKNOWN_FORMAT', `format name must be a string, got ${typeof name}`, name);
-  const hit = cache.get(name);
+  const id = nameKey(name);
+  const reg = byId.get(id);
+  if (reg) return reg;
+  const hit = cache.get(id);
   if (hit) return hit;
-  const spec = resolve(name);
-  cache.set(name, spec);
+  const spec = deepFreeze(resolve(name, id));
+  cache.set(id, spec);
   return spec;
 }
 
-function resolve(name: string): ElementSpec {
-  const lower = name.trim().toLowerCase();
-  const id = ALIASES[lower] ?? lower;
+function resolve(name: string, id: string): ElementSpec {
   const reg = byId.get(id);
   if (reg) return validate(reg);
   let m = /^fp_e(\d+)m(\d+)(?:b(\d+))?(fnuz|fn|fs)?$/.exec(id);
   if (m) return validate(genericMinifloat(Number(m[1]), Number(m[2]), m[3], m[4] ?? '', id));
   m = /^(u?)int(\d+)(_sym)?$/.exec(id);
   if (m) {
-    if (m[1] && m[3]) fail('BAD_FORMAT_PARAMS', `format ${JSON.stringify(name)}: narrow range applies to signed formats only`, name);
+    if (m[1] && m[3]) fail('BAD_FORMAT_PARAMS', `format ${show(name)}: narrow range applies to signed formats only`, name);
     return validate(intSpec(Number(m[2]), !m[1], !!m[3]));
   }
   m = /^bipolar(\d+)$/.exec(id);
@@ -95,11 +138,11 @@ function resolve(name: string): ElementSpec {
     const K = Number(m[1]);
     const P = Number(m[2]);
     const signed = m[3] === 's';
-    if (K < 3 || K > 16) fail('BAD_FORMAT_PARAMS', `format ${JSON.stringify(name)}: P3109 needs 3 ≤ K ≤ 16, got K=${K}`, name);
+    if (K < 3 || K > 16) fail('BAD_FORMAT_PARAMS', `format ${show(name)}: P3109 needs 3 ≤ K ≤ 16, got K=${K}`, name);
     if (P < 1 || (signed ? P >= K : P > K))
-      fail('BAD_FORMAT_PARAMS', `format ${JSON.stringify(name)}: P3109 needs 0 < P ${signed ? '<' : '≤'} K, got P=${P}`, name);
+      fail('BAD_FORMAT_PARAMS', `format ${show(name)}: P3109 needs 0 < P ${signed ? '<' : '≤'} K, got P=${P}`, name);
     return validate(p3109Spec(K, P, signed, m[4] === 'e'));
   }
   const s = suggest(name);
-  return fail('UNKNOWN_FORMAT', `unknown format ${JSON.stringify(name)}${s.length ? `; did you mean ${s.map((x) => JSON.stringify(x)).join(', ')}?` : ''}`, name);
+  return fail('UNKNOWN_FORMAT', `unknown format ${show(name)}${s.length ? `; did you mean ${s.map((x) => JSON.stringify(x)).join(', ')}?` : ''}`, name);
 }

@@ -1,5 +1,6 @@
 /** Validation of the options every element codec takes. */
 import { fail, show } from '../errors.js';
+import { CHUNK, runtime } from '../runtime/wasm.js';
 import type { Saturation } from './policy.js';
 import { checkRounding, seedWords } from './rounding.js';
 import type { RoundingMode } from './spec.js';
@@ -48,7 +49,7 @@ export function checkOptions(o: unknown, extra: readonly string[] = []): Checked
     saturate: sat === 'finite' ? 'finite' : sat === true ? 'propagate' : 'none',
     seedA,
     seedB,
-    scale: checkScale(r.scale ?? 1, 'scale'),
+    scale: checkScale(r.scale === undefined ? 1 : r.scale, 'scale'),
   };
 }
 
@@ -70,4 +71,28 @@ export function outArray<T extends Uint8Array | Uint16Array | Float32Array>(out:
   if (!(out instanceof ctor)) fail('BAD_TYPE', `out must be a ${ctor.name}, got ${show(out)}`, out);
   if ((out as T).length !== n) fail('BAD_LENGTH', `out has length ${(out as T).length}; the result has ${n} elements`, (out as T).length);
   return out as T;
+}
+
+type RunsMinMax = (src: number, n: number, runLen: number, mins: number, maxs: number, first: number) => void;
+
+/**
+ * Index of the first NaN in x, or −1. Codecs whose format has no NaN call it before writing into a
+ * caller's `out`, so that a NaN found late never leaves `out` partly overwritten. One WASM min pass per
+ * chunk (f32x4.min propagates NaN); only a chunk holding a NaN is searched in TypeScript.
+ */
+export function firstNaN(x: Float32Array): number {
+  const rt = runtime();
+  const minmax = rt.exports.rminmax_f32_runs__wasmsimd as RunsMinMax;
+  return rt.scoped(() => {
+    const buf = rt.alloc(CHUNK * 4);
+    const mm = rt.alloc(8);
+    for (let off = 0; off < x.length; off += CHUNK) {
+      const m = Math.min(CHUNK, x.length - off);
+      rt.f32(buf, m).set(x.subarray(off, off + m));
+      rt.f32(mm, 2).set([Infinity, -Infinity]);
+      minmax(buf, m, CHUNK, mm, mm + 4, 0);
+      if (Number.isNaN(rt.f32(mm, 1)[0])) for (let i = off; i < off + m; i++) if (Number.isNaN(x[i])) return i;
+    }
+    return -1;
+  });
 }

@@ -5,13 +5,24 @@
  */
 import type { BipolarSpec, IntSpec, MinifloatSpec } from './spec.js';
 
+/**
+ * Freezes `o` and every object reachable from its properties (typed arrays excepted: they cannot be
+ * frozen). Registry rows, block rows and codec limits are shared by every caller, so they are frozen.
+ */
+export function deepFreeze<T>(o: T): T {
+  if (o === null || typeof o !== 'object' || Object.isFrozen(o) || ArrayBuffer.isView(o)) return o;
+  Object.freeze(o);
+  for (const v of Object.values(o as object)) deepFreeze(v);
+  return o;
+}
+
 type MF = Omit<MinifloatSpec, 'kind' | 'rounding' | 'conversion'> & Partial<Pick<MinifloatSpec, 'conversion'>>;
 const mf = (r: MF): MinifloatSpec => ({ kind: 'minifloat', rounding: 'rne', conversion: 'ml_dtypes', ...r });
 
 const OFP8 = 'OCP 8-bit Floating Point Specification (OFP8) rev 1.0; ml_dtypes float8 types (formats.md §1.3, §3.1)';
 const MXEL = 'OCP Microscaling Formats (MX) v1.0 §5.3; ml_dtypes float6/float4 (formats.md §1.3, §3.1)';
 
-export const MINIFLOATS: readonly MinifloatSpec[] = [
+export const MINIFLOATS: readonly MinifloatSpec[] = deepFreeze([
   mf({ id: 'fp8_e4m3fn', expBits: 4, manBits: 3, bias: 7, signed: true, zero: 'signed', inf: 'none', nan: 'top',
     overflow: 'nan', family: 'ocp', description: 'OCP FP8 E4M3 (finite, NaN = S.1111.111)', source: OFP8 }),
   mf({ id: 'fp8_e4m3', expBits: 4, manBits: 3, bias: 7, signed: true, zero: 'signed', inf: 'ieee', nan: 'ieee',
@@ -42,7 +53,7 @@ export const MINIFLOATS: readonly MinifloatSpec[] = [
     overflow: 'inf', conversion: 'ieee754', family: 'ieee', description: 'IEEE 754 binary16', source: 'IEEE 754-2019' }),
   mf({ id: 'bf16', expBits: 8, manBits: 7, bias: 127, signed: true, zero: 'signed', inf: 'ieee', nan: 'ieee',
     overflow: 'inf', family: 'ieee', description: 'bfloat16', source: 'ml_dtypes bfloat16 (formats.md §3.1)' }),
-];
+]);
 
 /**
  * An IEEE P3109 Binary{K}p{P}{s|u}{e|f} row, from the defining parameters of Interim Report v4.0 §3.1
@@ -74,7 +85,7 @@ export const P3109_LISTED: readonly MinifloatSpec[] = (() => {
   for (const signed of [true, false])
     for (let P = 1; P <= (signed ? 7 : 8); P++)
       for (const ext of [true, false]) rows.push(p3109Spec(8, P, signed, ext));
-  return rows;
+  return deepFreeze(rows);
 })();
 
 export function intSpec(bits: number, signed: boolean, narrow: boolean): IntSpec {
@@ -105,13 +116,13 @@ export function bipolarSpec(bits: number): BipolarSpec {
   };
 }
 
-export const INTS: readonly IntSpec[] = [
+export const INTS: readonly IntSpec[] = deepFreeze([
   ...[2, 3, 4, 6, 8, 16].map((b) => intSpec(b, true, false)),
   ...[4, 8].map((b) => intSpec(b, true, true)),
   ...[2, 4, 8, 16].map((b) => intSpec(b, false, false)),
-];
+]);
 
-export const BIPOLARS: readonly BipolarSpec[] = [1, 2, 3, 4, 8].map(bipolarSpec);
+export const BIPOLARS: readonly BipolarSpec[] = deepFreeze([1, 2, 3, 4, 8].map(bipolarSpec));
 
-/** Every listed row, in table order. */
-export const REGISTRY = [...MINIFLOATS, ...P3109_LISTED, ...INTS, ...BIPOLARS] as const;
+/** Every listed row, in table order (deep-frozen: the rows are shared by every codec). */
+export const REGISTRY = deepFreeze([...MINIFLOATS, ...P3109_LISTED, ...INTS, ...BIPOLARS] as const);

@@ -101,9 +101,22 @@ export interface Plan {
   scaleShape: number[];
 }
 
+/**
+ * Most scales an empty tensor may claim (shape [0, L] per channel has L scales and no elements): past
+ * this a shape such as [0, 2^40] is BAD_SHAPE rather than a giant scales array.
+ */
+export const MAX_EMPTY_SCALES = 2 ** 20;
+
 export function makePlan(n: number, o: ScaledOptions): Plan {
-  const shape = o.shape === undefined ? [n] : [...o.shape];
+  const p = planOf(n, o);
+  if (p.n === 0 && p.nRuns > MAX_EMPTY_SCALES)
+    fail('BAD_SHAPE', `shape ${show(p.shape)} has no elements but ${p.nRuns} ${p.granularity} scales (at most ${MAX_EMPTY_SCALES} for an empty tensor)`, p.shape);
+  return p;
+}
+
+function planOf(n: number, o: ScaledOptions): Plan {
   if (!Array.isArray(o.shape) && o.shape !== undefined) fail('BAD_SHAPE', `shape must be an array, got ${show(o.shape)}`, o.shape);
+  const shape = o.shape === undefined ? [n] : [...o.shape];
   if (shape.length === 0 || shape.some((d) => !Number.isSafeInteger(d) || d < 0))
     fail('BAD_SHAPE', `shape ${show(shape)} must be a non-empty list of non-negative integers`, shape);
   const prod = shape.reduce((a, b) => a * b, 1);
@@ -141,7 +154,7 @@ type Arr = Float32Array | Uint8Array | Uint16Array | Int32Array;
  * run order, otherwise run → natural.
  */
 function permute<T extends Arr>(p: Plan, a: T, toRun: boolean): T {
-  if (p.perm === 'none') return a;
+  if (p.perm === 'none' || a.length === 0) return a; // empty: no loop over a claimed huge axis
   const out = new (a.constructor as { new (n: number): T })(a.length);
   const { outer, L, inner } = p;
   for (let o = 0; o < outer; o++)
@@ -246,9 +259,10 @@ function runScales(rt: Runtime, c: ElementCodec, p: Plan, xr: Float32Array, o: S
   const scales = new Float32Array(p.nRuns);
   if (s === 'absmax' || s === 'absmax_pow2') {
     if (o.zeroPoint !== undefined) fail('BAD_OPTION', 'zeroPoint can only be supplied together with supplied scales', o.zeroPoint);
-    const mins = new Float32Array(p.nRuns).fill(Infinity);
-    const maxs = new Float32Array(p.nRuns).fill(-Infinity);
-    rt.scoped(() => {
+    // runs of an empty tensor hold no elements: min = max = 0 (scale 1), and no WASM memory for them
+    const mins = new Float32Array(p.nRuns).fill(p.n === 0 ? 0 : Infinity);
+    const maxs = new Float32Array(p.nRuns).fill(p.n === 0 ? 0 : -Infinity);
+    if (p.n > 0) rt.scoped(() => {
       const pm = rt.alloc(p.nRuns * 4);
       const px = rt.alloc(p.nRuns * 4);
       const buf = rt.alloc(CHUNK * 4);
@@ -270,26 +284,38 @@ function runScales(rt: Runtime, c: ElementCodec, p: Plan, xr: Float32Array, o: S
     }
     return { scales, zps };
   }
-  const want = p.scaleShape.reduce((a, b) => a * b, 1);
-  const given = typeof s === 'number' ? new Float32Array(want).fill(s) : s;
-  if (!(given instanceof Float32Array)) fail('BAD_SCALE', `scale must be 'absmax', 'absmax_pow2', a number or a Float32Array, got ${show(s)}`, s);
-  if (given.length !== want) fail('BAD_LENGTH', `${given.length} scales supplied; ${p.granularity} scaling of shape ${show(p.shape)} needs ${want}`, given.length);
-  for (let i = 0; i < given.length; i++)
-    if (!Number.isFinite(given[i]) || !(given[i] > 0)) fail('BAD_SCALE', `scale ${show(given[i])} at index ${i} must be finite and > 0`, given[i]);
+  if (typeof s === 'number' && (!Number.isFinite(s) || !(s > 0))) fail('BAD_SCALE', `scale ${show(s)} must be finite and > 0`, s);
   if (typeof s === 'number' && Math.fround(s) !== s) fail('BAD_SCALE', `scale ${s} is not exactly a float32 (use Math.fround)`, s);
+  const given = typeof s === 'number' ? new Float32Array(p.nRuns).fill(s) : s;
+  if (!(given instanceof Float32Array)) fail('BAD_SCALE', `scale must be 'absmax', 'absmax_pow2', a number or a Float32Array, got ${show(s)}`, s);
+  checkScales(p, given, 'supplied');
   const zpIn = o.zeroPoint;
   let zGiven: Int32Array | null = null;
   if (zpIn !== undefined) {
     if (!c.intRange) fail('BAD_OPTION', `zeroPoint applies to INT formats, not ${c.id}`, zpIn);
-    zGiven = typeof zpIn === 'number' ? new Int32Array(want).fill(zpIn) : zpIn;
+    if (typeof zpIn === 'number' && (!Number.isInteger(zpIn) || zpIn < c.intRange.qmin || zpIn > c.intRange.qmax))
+      fail('BAD_OPTION', `zero point ${show(zpIn)} outside [${c.intRange.qmin}, ${c.intRange.qmax}]`, zpIn);
+    zGiven = typeof zpIn === 'number' ? new Int32Array(p.nRuns).fill(zpIn) : zpIn;
     if (!(zGiven instanceof Int32Array)) fail('BAD_OPTION', `zeroPoint must be an integer or an Int32Array, got ${show(zpIn)}`, zpIn);
-    if (zGiven.length !== want) fail('BAD_LENGTH', `${zGiven.length} zero points supplied; need ${want}`, zGiven.length);
-    const { qmin, qmax } = c.intRange;
-    for (let i = 0; i < zGiven.length; i++)
-      if (!Number.isInteger(zGiven[i]) || zGiven[i] < qmin || zGiven[i] > qmax)
-        fail('BAD_OPTION', `zero point ${show(zGiven[i])} at index ${i} outside [${qmin}, ${qmax}]`, zGiven[i]);
+    checkZeroPoints(c, p, zGiven, 'supplied');
   }
   return { scales: reorderScales(p, given, true), zps: zGiven ? reorderScales(p, zGiven, true) : zps };
+}
+
+/** Scales given by the caller (options or a payload): one finite f32 > 0 per run. */
+function checkScales(p: Plan, scales: Float32Array, what: string): void {
+  if (scales.length !== p.nRuns) fail('BAD_LENGTH', `${scales.length} scales ${what}; ${p.granularity} scaling of shape ${show(p.shape)} needs ${p.nRuns}`, scales.length);
+  for (let i = 0; i < scales.length; i++)
+    if (!Number.isFinite(scales[i]) || !(scales[i] > 0)) fail('BAD_SCALE', `scale ${show(scales[i])} at index ${i} must be finite and > 0`, scales[i]);
+}
+
+/** Zero points given by the caller: one per run, each in the element's [qmin, qmax]. */
+function checkZeroPoints(c: ElementCodec, p: Plan, zps: Int32Array, what: string): void {
+  if (!c.intRange) return fail('BAD_OPTION', `zero points given for ${c.id}, which takes none`, zps);
+  if (zps.length !== p.nRuns) fail('BAD_LENGTH', `${zps.length} zero points ${what}; need ${p.nRuns}`, zps.length);
+  const { qmin, qmax } = c.intRange;
+  for (let i = 0; i < zps.length; i++)
+    if (zps[i] < qmin || zps[i] > qmax) fail('BAD_OPTION', `zero point ${zps[i]} at index ${i} outside [${qmin}, ${qmax}] of ${c.id}`, zps[i]);
 }
 
 type RunsMinMax = (src: number, n: number, runLen: number, mins: number, maxs: number, first: number) => void;
@@ -360,7 +386,7 @@ export function encodeScaled(c: ElementCodec, x: Float32Array, o: ScaledOptions 
   const xr = toRunOrder(p, x);
   const { scales, zps } = runScales(rt, c, p, xr, o, scheme);
   const codesRun = c.codeBytes === 1 ? new Uint8Array(p.n) : new Uint16Array(p.n);
-  rt.scoped(() => {
+  if (p.n > 0) rt.scoped(() => {
     const { ps, pz } = uploadRuns(rt, p, scales, zps);
     const buf = rt.alloc(CHUNK * 4);
     const out = rt.alloc(CHUNK * c.codeBytes);
@@ -389,15 +415,17 @@ export function decodeScaled(c: ElementCodec, e: ScaledEncoding): Float32Array {
   const want = c.codeBytes === 1 ? Uint8Array : Uint16Array;
   if (!(e.codes instanceof want)) fail('BAD_TYPE', `${c.id} codes must be a ${want.name}, got ${show(e.codes)}`, e.codes);
   const p = makePlan(e.codes.length, { shape: e.shape, axis: e.axis, granularity: e.granularity, groupSize: e.groupSize ?? undefined });
-  if (!(e.scales instanceof Float32Array) || e.scales.length !== p.nRuns)
-    fail('BAD_LENGTH', `${show(e.scales)} scales; shape ${show(e.shape)} with ${e.granularity} scaling needs ${p.nRuns}`, e.scales);
-  if (e.zeroPoints !== null && (!(e.zeroPoints instanceof Int32Array) || e.zeroPoints.length !== p.nRuns))
-    fail('BAD_LENGTH', `zero points ${show(e.zeroPoints)}; need an Int32Array of ${p.nRuns}`, e.zeroPoints);
-  if (e.zeroPoints !== null && !c.intRange) fail('BAD_OPTION', `zero points given for ${c.id}`, e.zeroPoints);
+  if (!(e.scales instanceof Float32Array)) fail('BAD_TYPE', `payload scales must be a Float32Array, got ${show(e.scales)}`, e.scales);
+  checkScales(p, e.scales, 'in the payload');
+  if (e.zeroPoints !== null && e.zeroPoints !== undefined) {
+    if (!(e.zeroPoints instanceof Int32Array)) fail('BAD_TYPE', `payload zeroPoints must be an Int32Array or null, got ${show(e.zeroPoints)}`, e.zeroPoints);
+    checkZeroPoints(c, p, e.zeroPoints, 'in the payload');
+  }
+  if (p.n === 0) return new Float32Array(0);
   const rt = runtime();
   const codesRun = toRunOrder(p, e.codes);
   const scales = reorderScales(p, e.scales, true);
-  const zps = e.zeroPoints && reorderScales(p, e.zeroPoints, true);
+  const zps = e.zeroPoints ? reorderScales(p, e.zeroPoints, true) : null;
   const outRun = new Float32Array(p.n);
   rt.scoped(() => {
     const { ps, pz } = uploadRuns(rt, p, scales, zps);

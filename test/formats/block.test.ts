@@ -615,3 +615,64 @@ describe('memory', () => {
     }
   });
 });
+
+describe('constructor and scaleShape arguments (issue 9)', () => {
+  const err = (f: () => unknown, code: string) => {
+    const e = thrown(f);
+    expect(e.code).toBe(code);
+    expect(e.message.length).toBeLessThan(300);
+    return e.message;
+  };
+  const mx4 = BLOCK_FORMATS.find((b) => b.id === 'mxfp4') as BlockSpec;
+  it('new BlockFormat rejects rows that are not objects or have bad fields, naming the field', () => {
+    for (const bad of [undefined, null, 'mxfp4', 3, [mx4]]) expect(err(() => new BlockFormat(bad as never), 'BAD_TYPE')).toMatch(/must be an object/);
+    const cases: [Partial<Record<keyof BlockSpec, unknown>>, RegExp][] = [
+      [{ kind: 'minifloat' }, /kind "minifloat"/],
+      [{ id: '' }, /id ""/],
+      [{ id: 'x'.repeat(1e6) }, /id "x+"\.\.\. \(1000000 characters\)/],
+      [{ element: 'fp16' }, /16-bit codes/],
+      [{ element: 'nope' }, /unknown element "nope"/],
+      [{ element: 'int99_sym' }, /99-bit codes/],
+      [{ blockSize: 0 }, /blockSize 0/],
+      [{ blockSize: 2.5 }, /blockSize 2.5/],
+      [{ blockSize: 2 ** 40 }, /blockSize/],
+      [{ blockSize: '32' }, /blockSize "32"/],
+      [{ scale: 'e4m3' }, /scale "e4m3"/],
+      [{ scale: { expBits: 9 } }, /scale \{"expBits":9\}/],
+      [{ scale: { expBits: 4, extra: 1 } }, /scale/],
+      [{ scaleRule: 'nv_te' }, /scaleRule "nv_te"/],
+      [{ scale: 'ue4m3' }, /scaleRule "floor" must be 'nv_te'/],
+      [{ tensorScale: 'f32' }, /tensorScale "f32"/],
+      [{ packing: 'msb' }, /packing "msb"/],
+      [{ source: 3 }, /source 3/],
+    ];
+    for (const [patch, msg] of cases) expect(err(() => new BlockFormat({ ...mx4, ...patch } as BlockSpec), 'BAD_FORMAT_PARAMS')).toMatch(msg);
+    expect(err(() => new BlockFormat({ ...mx4, blocksize: 32 } as never), 'BAD_FORMAT_PARAMS')).toMatch(/unknown field "blocksize"/);
+  });
+  it('a hand-made row is copied and frozen: changing the caller object later does not change the codec', () => {
+    const row = { ...mx4, id: 'my_mxfp4', scale: 'e8m0fnu' as const };
+    const f = new BlockFormat(row);
+    const x = new Float32Array(64).map((_, i) => Math.sin(i) * 9);
+    const before = f.quantize(x);
+    row.blockSize = 16;
+    row.element = 'fp8_e4m3fn';
+    expect(f.spec.blockSize).toBe(32);
+    expect(Object.isFrozen(f.spec)).toBe(true);
+    expect(f.quantize(x)).toEqual(before);
+    expect(f.quantize(x)).toEqual(format('mxfp4').quantize(x));
+    const b = bfpSpec({ blockSize: 5, mantissaBits: 3, signIncluded: true, expBits: 6 });
+    const g = new BlockFormat(b);
+    (b.scale as { expBits: number }).expBits = 8;
+    expect(g.spec.scale).toEqual({ expBits: 6 });
+  });
+  it('scaleShape rejects shapes that are not arrays of non-negative integers, or over 2^53 elements', () => {
+    const f = format('mxfp4');
+    for (const s of ['x', 64, null, undefined, { length: 1 }]) expect(err(() => f.scaleShape(s as never), 'BAD_SHAPE')).toMatch(/shape must be an array/);
+    expect(err(() => f.scaleShape([3, -1]), 'BAD_SHAPE')).toMatch(/-1/);
+    expect(err(() => f.scaleShape([2, 'a' as never]), 'BAD_SHAPE')).toMatch(/"a"/);
+    expect(err(() => f.scaleShape([2 ** 40, 2 ** 40]), 'BAD_SHAPE')).toMatch(/2\^53/);
+    expect(err(() => f.scaleShape([64], 1), 'BAD_SHAPE')).toMatch(/axis 1/);
+    expect(f.scaleShape([0, 2 ** 40])).toEqual([0, 2 ** 35]);
+    expect(f.scaleShape([4, 64], 1)).toEqual([4, 2]);
+  });
+});

@@ -5,6 +5,7 @@ import { format, limitsOf, parseFormatName, REGISTRY } from '../../src/index.js'
 import type { MinifloatFormat } from '../../src/formats/minifloat.js';
 import type { MinifloatLimits } from '../../src/formats/limits.js';
 import { bitsOfF32 } from '../helpers/arbitraries.js';
+import { thrown } from '../helpers/errors.js';
 
 const mf = (name: string) => format(name) as MinifloatFormat;
 const lim = (name: string) => mf(name).limits;
@@ -305,5 +306,33 @@ describe('P3109 cross-format identities (p3109.md §7c)', () => {
     expect([...v.slice(0, 8)]).toEqual(pos);
     expect(Number.isNaN(v[8])).toBe(true);
     for (let c = 1; c < 8; c++) expect(v[8 + c]).toBe(-pos[c]);
+  });
+});
+
+describe('limitsOf arguments (issue 9)', () => {
+  it('non-objects are BAD_TYPE; unknown kinds, policies and parameters are BAD_FORMAT_PARAMS naming them', () => {
+    for (const bad of [undefined, null, 'fp8_e4m3fn', 8]) expect(thrown(() => limitsOf(bad as never)).code).toBe('BAD_TYPE');
+    const e4m3 = parseFormatName('fp8_e4m3fn');
+    const cases: [object, string][] = [
+      [{ ...e4m3, kind: 'float' }, '"float"'],
+      [{ ...e4m3, nan: 'sometimes' }, '"sometimes"'],
+      [{ ...e4m3, zero: undefined }, 'zero'],
+      [{ ...e4m3, signed: 'yes' }, '"yes"'],
+      [{ ...e4m3, expBits: '4' }, 'exponent bits'],
+      [{ ...e4m3, bias: 0.5 }, 'bias 0.5'],
+      [{ ...parseFormatName('int8'), bits: 40 }, '40'],
+      [{ ...parseFormatName('int8'), narrow: 1 }, 'narrow'],
+      [{ ...parseFormatName('bipolar2'), bits: -1 }, '-1'],
+    ];
+    for (const [row, mention] of cases) {
+      const e = thrown(() => limitsOf(row as never));
+      expect(e.code).toBe('BAD_FORMAT_PARAMS');
+      expect(e.message).toContain(mention);
+    }
+  });
+  it('a valid row gives frozen limits equal to the codec', () => {
+    const l = limitsOf(parseFormatName('fp8_e4m3fn'));
+    expect(Object.isFrozen(l)).toBe(true);
+    expect(l).toEqual(format('fp8_e4m3fn').limits);
   });
 });

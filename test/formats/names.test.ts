@@ -7,6 +7,10 @@ import { format, limitsOf, parseFormatName, REGISTRY } from '../../src/index.js'
 import type { MinifloatLimits, IntLimits } from '../../src/formats/limits.js';
 import type { MinifloatFormat } from '../../src/formats/minifloat.js';
 import { thrown } from '../helpers/errors.js';
+import { BLOCK_FORMATS } from '../../src/formats/block-spec.js';
+import { blockSpec } from '../../src/formats/block-spec.js';
+import { cacheSizes } from '../../src/formats/format.js';
+import { BoundedCache, NAME_CACHE_SIZE } from '../../src/formats/names.js';
 
 const mfl = (name: string) => limitsOf(parseFormatName(name)) as MinifloatLimits;
 const il = (name: string) => limitsOf(parseFormatName(name)) as IntLimits;
@@ -243,5 +247,57 @@ describe('bad names', () => {
     expect(e.code).toBe('BAD_FORMAT_PARAMS');
     expect(e.message).toContain(JSON.stringify(name));
     expect(e.message).toContain(bit);
+  });
+});
+
+describe('normalisation, bounded caches and bounded messages (issue 9)', () => {
+  it('block ids are trimmed and case-folded like element ids, and give the same codec', () => {
+    expect(format(' MXFP4 ' as string)).toBe(format('mxfp4'));
+    expect(format('\tNvFp4\n' as string)).toBe(format('nvfp4'));
+    expect(format('Bfp12' as string).id).toBe('bfp12');
+    expect(format(' FP8_E4M3FN ' as string)).toBe(format('fp8_e4m3fn'));
+    expect(format('Float16' as string)).toBe(format('fp16'));
+    expect(blockSpec(' MSFP16 ')).toBe(blockSpec('msfp16'));
+    expect(format(' mxfp4 ' as string).encode(Float32Array.of(1, 2))).toEqual(format('mxfp4').encode(Float32Array.of(1, 2)));
+  });
+
+  it('a million distinct spellings keep the caches at their caps (canonical ids, not spellings), registered codecs stay the same objects', () => {
+    const e4m3 = format('fp8_e4m3fn');
+    const mx = format('mxfp4');
+    for (let i = 0; i < 1_000_000; i++) {
+      const pad = ' '.repeat(i % 7);
+      const mixed = i % 2 ? 'FP8_E4M3FN' : 'Fp8_E4m3Fn';
+      format(`${pad}${mixed}${' '.repeat((i >> 3) % 5)}` as string);
+      if (i % 100 === 0) format(`fp_e${'0'.repeat(1 + ((i / 100) % 40))}4m${1 + (Math.floor(i / 4000) % 3)}` as string); // 10 000 distinct parsed ids
+    }
+    const s = cacheSizes();
+    expect(s.parsed).toBeLessThanOrEqual(NAME_CACHE_SIZE);
+    expect(s.rows).toBeLessThanOrEqual(NAME_CACHE_SIZE);
+    expect(s.registered).toBeLessThanOrEqual(REGISTRY.length + BLOCK_FORMATS.length);
+    expect(format('fp8_e4m3fn')).toBe(e4m3);
+    expect(format('MXFP4' as string)).toBe(mx);
+  });
+
+  it('BoundedCache drops the least recently used entry past its cap', () => {
+    const c = new BoundedCache<string, number>(2);
+    c.set('a', 1);
+    c.set('b', 2);
+    expect(c.get('a')).toBe(1); // a is now the most recent
+    c.set('c', 3);
+    expect([c.get('a'), c.get('b'), c.get('c'), c.size]).toEqual([1, undefined, 3, 2]);
+  });
+
+  it('a 1 MB bogus name gives a short message (and quickly): the name is cut, no suggestions are computed', () => {
+    const big = 'q'.repeat(1 << 20);
+    const t0 = performance.now();
+    for (const name of [big, `fp_e${'9'.repeat(1 << 20)}m2`, `int${'7'.repeat(1 << 20)}`, `binary8p${'9'.repeat(1 << 20)}se`]) {
+      const e = thrown(() => format(name));
+      expect(['UNKNOWN_FORMAT', 'BAD_FORMAT_PARAMS']).toContain(e.code);
+      expect(e.message.length).toBeLessThan(300);
+      if (e.code === 'UNKNOWN_FORMAT' || name.startsWith('binary')) expect(e.message).toContain(`${name.length} characters`);
+      if (e.code === 'UNKNOWN_FORMAT') expect(e.value).toBe(name);
+    }
+    expect(performance.now() - t0).toBeLessThan(2000);
+    expect(thrown(() => format({ toString: () => 'x'.repeat(1e6) } as never)).message.length).toBeLessThan(300);
   });
 });

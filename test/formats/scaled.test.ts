@@ -9,7 +9,9 @@ import { parseFormatName } from '../../src/formats/names.js';
 import { intLimits } from '../../src/formats/limits.js';
 import { ROUNDING_MODES } from '../../src/formats/rounding.js';
 import { decodeScaledRef, encodeScaledRef, scaleRef } from '../../src/formats/scaled-ref.js';
-import { pow2Ceil, scaleFromMinMax, type ScaledOptions } from '../../src/formats/scaled.js';
+import { pow2Ceil, scaleFromMinMax, type ScaledEncoding, type ScaledOptions } from '../../src/formats/scaled.js';
+import { runtime } from '../../src/runtime/wasm.js';
+import { thrown } from '../helpers/errors.js';
 import { f32bits, firstBitDiff, fromBits, nextDown, nextUp } from '../helpers/f32.js';
 
 const FORMATS = ['int8', 'int4', 'int4_sym', 'uint8', 'uint4', 'int16', 'int2', 'bipolar1', 'bipolar3', 'fp8_e4m3fn', 'fp4_e2m1fn', 'fp6_e3m2fn', 'fp16'];
@@ -273,5 +275,74 @@ describe('scaled: bad input', () => {
     expect(err(() => format('int8').decodeScaled(e), 'FORMAT_MISMATCH')).toMatch(/int4/);
     expect(err(() => format('int4').decodeScaled({ ...e, scales: new Float32Array(5) }), 'BAD_LENGTH')).toMatch(/needs 6/);
     expect(err(() => format('int4').decodeScaled({ ...e, codes: new Uint8Array(12).fill(16) }), 'BAD_CODE')).toMatch(/code 16 at index 0/);
+  });
+});
+
+describe('scaled: payloads, shapes and empty tensors (issue 9)', () => {
+  const err = (fn: () => unknown, code: string) => {
+    const e = thrown(fn);
+    expect(e.code).toBe(code);
+    return e.message;
+  };
+  const x = new Float32Array(12).map((_, i) => i - 5);
+  it('decodeScaled rejects scales that are not finite and > 0, naming value and index', () => {
+    const e = anyFormat('int8').encodeScaled(x, { shape: [3, 4], axis: 0, granularity: 'channel' }) as ScaledEncoding;
+    const dec = (p: ScaledEncoding) => (anyFormat('int8') as ElementFormat as { decodeScaled(e: ScaledEncoding): Float32Array }).decodeScaled(p);
+    expect(err(() => dec({ ...e, scales: Float32Array.of(1, NaN, 1) }), 'BAD_SCALE')).toMatch(/NaN at index 1/);
+    expect(err(() => dec({ ...e, scales: Float32Array.of(1, 1, -2) }), 'BAD_SCALE')).toMatch(/-2 at index 2/);
+    expect(err(() => dec({ ...e, scales: Float32Array.of(0, 1, 1) }), 'BAD_SCALE')).toMatch(/0 at index 0/);
+    expect(err(() => dec({ ...e, scales: Float32Array.of(Infinity, 1, 1) }), 'BAD_SCALE')).toMatch(/Infinity/);
+    expect(err(() => dec({ ...e, scales: [1, 1, 1] as never }), 'BAD_TYPE')).toMatch(/\[1,1,1\]/);
+    expect(err(() => dec({ ...e, scales: new Float32Array(2) }), 'BAD_LENGTH')).toMatch(/needs 3/);
+  });
+  it('decodeScaled rejects zero points outside the int range, of the wrong type or length, or for formats without them', () => {
+    const u8 = anyFormat('uint8') as ElementFormat as { encodeScaled(x: Float32Array, o?: ScaledOptions): ScaledEncoding; decodeScaled(e: ScaledEncoding): Float32Array };
+    const e = u8.encodeScaled(x, { shape: [3, 4], groupSize: 2 });
+    expect(e.zeroPoints?.length).toBe(6);
+    const zp = (f: (z: Int32Array) => void) => {
+      const z = Int32Array.from(e.zeroPoints as Int32Array);
+      f(z);
+      return z;
+    };
+    expect(err(() => u8.decodeScaled({ ...e, zeroPoints: zp((z) => (z[5] = 1000)) }), 'BAD_OPTION')).toMatch(/1000 at index 5 outside \[0, 255\]/);
+    expect(err(() => u8.decodeScaled({ ...e, zeroPoints: zp((z) => (z[0] = -1)) }), 'BAD_OPTION')).toMatch(/-1 at index 0/);
+    expect(err(() => u8.decodeScaled({ ...e, zeroPoints: Array.from(e.zeroPoints as Int32Array) as never }), 'BAD_TYPE')).toMatch(/Int32Array/);
+    expect(err(() => u8.decodeScaled({ ...e, zeroPoints: new Int32Array(5) }), 'BAD_LENGTH')).toMatch(/need 6/);
+    const f8 = anyFormat('fp8_e4m3fn') as ElementFormat as typeof u8;
+    const p = f8.encodeScaled(x);
+    expect(err(() => f8.decodeScaled({ ...p, zeroPoints: Int32Array.of(0) }), 'BAD_OPTION')).toMatch(/fp8_e4m3fn/);
+    expect(err(() => anyFormat('int8').encodeScaled(x, { scale: 1, zeroPoint: 2 ** 40 } as never), 'BAD_OPTION')).toMatch(String(2 ** 40));
+  });
+  it('encodeScaled with a shape that is not an array → BAD_SHAPE (never a TypeError)', () => {
+    for (const shape of [12, '12', { length: 1, 0: 12 }, null, new Uint32Array([12])])
+      expect(err(() => anyFormat('int8').encodeScaled(x, { shape: shape as never }), 'BAD_SHAPE')).toMatch(/shape must be an array/);
+  });
+  it('an empty tensor encodes to an empty payload (scale 1 per run, no NONFINITE_INPUT) and decodes to an empty array', () => {
+    for (const id of ['int8', 'uint8', 'fp8_e4m3fn', 'bipolar2']) {
+      const c = anyFormat(id) as ElementFormat as { encodeScaled(x: Float32Array, o?: ScaledOptions): ScaledEncoding; decodeScaled(e: ScaledEncoding): Float32Array };
+      for (const o of [{}, { shape: [0, 5], granularity: 'channel' as const }, { shape: [0, 4], groupSize: 2 }, { shape: [3, 0], axis: 0, granularity: 'channel' as const }]) {
+        const e = c.encodeScaled(new Float32Array(0), o);
+        expect(e.codes.length).toBe(0);
+        expect(Array.from(e.scales).every((s) => s === 1)).toBe(true);
+        expect(c.decodeScaled(e).length).toBe(0);
+      }
+      expect(c.encodeScaled(new Float32Array(0), { shape: [0, 5], granularity: 'channel' }).scales.length).toBe(5);
+    }
+  });
+  it('a claimed huge empty shape is BAD_SHAPE or an empty result, and WASM memory does not grow', () => {
+    const before = runtime().memory.buffer.byteLength;
+    const none = new Float32Array(0);
+    for (const shape of [[0, 2 ** 40], [2 ** 40, 0], [0, 2 ** 26]]) {
+      for (const scale of [undefined, 1]) {
+        const axis = shape[0] === 0 ? 1 : 0;
+        expect(err(() => anyFormat('int8').encodeScaled(none, { shape, axis, granularity: 'channel', scale }), 'BAD_SHAPE')).toMatch(/no elements/);
+      }
+      const e = anyFormat('int8').encodeScaled(none, { shape, groupSize: 2, axis: shape[0] === 0 ? 1 : 0 });
+      expect([e.codes.length, e.scales.length]).toEqual([0, 0]);
+      expect(anyFormat('int8').encodeScaled(none, { shape }).scales.length).toBe(1);
+      expect(err(() => (anyFormat('int8') as ElementFormat as { decodeScaled(e: ScaledEncoding): Float32Array }).decodeScaled(
+        { ...e, granularity: 'channel', groupSize: null, scales: new Float32Array(1) }), 'BAD_SHAPE')).toMatch(/no elements/);
+    }
+    expect(runtime().memory.buffer.byteLength).toBe(before);
   });
 });
