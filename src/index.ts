@@ -17,3 +17,5 @@ export type { ElementOptions } from './formats/options.js';
 export type { ScaledOptions, ScaledEncoding, Granularity, ScaleMode, Scheme } from './formats/scaled.js';
 export { pack, unpack, packedLength, packSplit42, unpackSplit42 } from './formats/packing.js';
 export type { Split42 } from './formats/packing.js';
+export { matmul, prepareWeights } from './gemm/gemm.js';
+export type { MatmulOptions, PreparedWeights } from './gemm/gemm.js';
