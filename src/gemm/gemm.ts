@@ -31,8 +31,13 @@ export interface MatmulOptions {
   threads?: number;
   /** Write y here (a Float32Array of m·n) instead of a new array. */
   out?: Float32Array;
-  /** 'f32' (default). Other activation formats of issue 11 ('int8', MX) are not built yet. */
-  activations?: 'f32';
+  /**
+   * 'f32' (default), or 'int8': a quantized per row (symmetric, scale amax/127, as
+   * format('int8').encodeScaled(a, { shape: [m, k], axis: 0, granularity: 'channel' })), then an exact
+   * int8 × int8 → int32 kernel; weights: a ScaledEncoding of a signed INT of ≤ 8 bits with per-channel or
+   * per-tensor scales and no zero points; y = f32(f32(d) · f32(sa[i] · sw[j])). MX activations: not built yet.
+   */
+  activations?: 'f32' | 'int8';
 }
 
 /** Weights repacked once into the kernels' layout (prepareWeights); reusable across matmul calls. */
@@ -48,7 +53,7 @@ export interface PreparedWeights {
 
 type WeightPlan =
   | { t: 'f32'; panels: Float32Array }
-  | { t: 'scaled'; codes: Uint8Array; scales: Float32Array; zps: Int32Array | null; gpr: number; gs: number; mode: number; bits: number; lut: Float32Array }
+  | { t: 'scaled'; codes: Uint8Array; scales: Float32Array; zps: Int32Array | null; gpr: number; gs: number; mode: number; bits: number; lut: Float32Array; q8?: Uint8Array }
   | { t: 'block'; fmt: BlockFormat; enc: BlockEncoding; bp: BlockPlan; codes: Uint8Array; scales: Uint8Array; nb: number; kp: number; pack4: boolean };
 
 interface GemmKernels {
@@ -56,6 +61,7 @@ interface GemmKernels {
   pack_f32_panels__wasmsimd(w: number, nr: number, k: number, dst: number): void;
   gemm_f32_scaled__wasmsimd(a: number, m: number, k: number, codes: number, scales: number, zps: number, gpr: number, gs: number,
     mode: number, bits: number, lut: number, n: number, y: number, ldy: number): void;
+  gemm_i8_i8_2x4__wasmsimd(qa: number, m: number, kp: number, qw: number, n: number, sa: number, sw: number, d: number, y: number, ldy: number): void;
   gemm_f32_block__wasmsimd(a: number, m: number, k: number, bd: number, desc: number, lut: number, codes: number, scales: number,
     nb: number, kp: number, pack4: number, n: number, y: number, ldy: number): void;
 }
@@ -198,7 +204,7 @@ export function matmul(a: Float32Array, w: Float32Array | BlockEncoding | Scaled
   if (opts.threads !== undefined && (typeof opts.threads !== 'number' || !Number.isSafeInteger(opts.threads) || opts.threads < 1))
     fail('BAD_OPTION', `threads must be a positive integer, got ${show(opts.threads)}`, opts.threads);
   const act = opts.activations ?? 'f32';
-  if (act !== 'f32') fail('BAD_OPTION', `activations ${show(act)} not supported; supported: 'f32'`, act);
+  if (act !== 'f32' && act !== 'int8') fail('BAD_OPTION', `activations ${show(act)} not supported; supported: 'f32', 'int8'`, act);
   if (!(a instanceof Float32Array)) fail('BAD_TYPE', `a must be a Float32Array, got ${show(a)}`, a);
   if (a.length !== m * k) fail('BAD_LENGTH', `a holds ${a.length} values; [m, k] = [${m}, ${k}] needs ${m * k}`, a.length);
   const out = opts.out;
@@ -214,7 +220,8 @@ export function matmul(a: Float32Array, w: Float32Array | BlockEncoding | Scaled
   const y = out ?? new Float32Array(m * n);
   if (m === 0 || n === 0) return y;
   if (k === 0) return y.fill(0);
-  run(runtime(), a, pw!, m, n, k, y);
+  if (act === 'int8') runInt8(runtime(), a, pw!, m, n, k, y);
+  else run(runtime(), a, pw!, m, n, k, y);
   return y;
 }
 
@@ -267,6 +274,50 @@ function run(rt: Runtime, a: Float32Array, pw: PreparedWeights, m: number, n: nu
           const desc = pl.fmt.elementDescriptor(rt);
           kx.gemm_f32_block__wasmsimd(pa, mr, k, bd, desc, plut, pwBuf, ps, pl.nb, pl.kp, pl.pack4 ? 1 : 0, nr, py, nr);
         }
+        const yv = rt.f32(py, mr * nr);
+        if (nr === n) y.set(yv, i0 * n);
+        else for (let i = 0; i < mr; i++) y.set(yv.subarray(i * nr, (i + 1) * nr), (i0 + i) * n + j0);
+      }
+    }
+  });
+}
+
+/** Largest k of the int8 path: |d| ≤ k · 128 · 128 stays below 2^31. */
+export const INT8_MAX_K = 2 ** 17 - 1;
+
+/** Rows of b-bit two's-complement codes (one per byte, row length k) → int8 bytes, rows padded with zeros to kp. */
+function int8Rows(codes: Uint8Array, rows: number, k: number, kp: number, bits: number): Uint8Array {
+  const out = new Uint8Array(rows * kp);
+  const sh = 32 - bits;
+  for (let r = 0; r < rows; r++)
+    for (let t = 0; t < k; t++) out[r * kp + t] = ((codes[r * k + t] << sh) >> sh) & 0xff;
+  return out;
+}
+
+function runInt8(rt: Runtime, a: Float32Array, pw: PreparedWeights, m: number, n: number, k: number, y: Float32Array): void {
+  const pl = pw.plan;
+  if (pl.t !== 'scaled' || pl.mode !== 0 || pl.gpr !== 1 || pl.zps)
+    fail('FORMAT_MISMATCH', `activations 'int8' take weights as a ScaledEncoding of a signed INT format (int8, int4, …) with per-channel or per-tensor scales and no zero points; got ${pw.source}${pl.t === 'scaled' && pl.gpr !== 1 ? ' with group scales' : pl.t === 'scaled' && pl.zps ? ' with zero points' : ''}`, pw.source);
+  if (k > INT8_MAX_K) fail('BAD_SHAPE', `activations 'int8' need k ≤ ${INT8_MAX_K} (exact int32 sums), got ${k}`, k);
+  const kp = Math.ceil(k / 8) * 8;
+  const q8 = (pl.q8 ??= int8Rows(pl.codes, n, k, kp, pl.bits));
+  const qa = format('int8').encodeScaled(a, { shape: [m, k], axis: 0, granularity: 'channel' });
+  const qa8 = int8Rows(qa.codes as Uint8Array, m, k, kp, 8);
+  const kx = rt.exports as unknown as GemmKernels;
+  const nw = Math.min(n, Math.max(4, Math.floor(CHUNK_ELEMS / kp)));
+  const ma = Math.min(m, Math.max(1, Math.floor(CHUNK_ELEMS / kp)), Math.max(1, Math.floor(CHUNK_ELEMS / nw)));
+  rt.scoped(() => {
+    const pa = rt.alloc(ma * kp), pq = rt.alloc(nw * kp), psa = rt.alloc(ma * 4), psw = rt.alloc(nw * 4);
+    const pd = rt.alloc(ma * nw * 4), py = rt.alloc(ma * nw * 4);
+    for (let j0 = 0; j0 < n; j0 += nw) {
+      const nr = Math.min(nw, n - j0);
+      rt.u8(pq, nr * kp).set(q8.subarray(j0 * kp, (j0 + nr) * kp));
+      rt.f32(psw, nr).set(pl.scales.subarray(j0, j0 + nr));
+      for (let i0 = 0; i0 < m; i0 += ma) {
+        const mr = Math.min(ma, m - i0);
+        rt.u8(pa, mr * kp).set(qa8.subarray(i0 * kp, (i0 + mr) * kp));
+        rt.f32(psa, mr).set(qa.scales.subarray(i0, i0 + mr));
+        kx.gemm_i8_i8_2x4__wasmsimd(pa, mr, kp, pq, nr, psa, psw, pd, py, nr);
         const yv = rt.f32(py, mr * nr);
         if (nr === n) y.set(yv, i0 * n);
         else for (let i = 0; i < mr; i++) y.set(yv.subarray(i * nr, (i + 1) * nr), (i0 + i) * n + j0);

@@ -5,8 +5,8 @@
 // degenerate, primes, non-multiples of the 6×8 tile, the 32-row panel groups and the 256-step k chunks.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { dequantizeRef, gammaK, matmulF32SeqRef, matmulF64Ref } from '../../src/gemm/gemm-ref.js';
-import { CHUNK_ELEMS } from '../../src/gemm/gemm.js';
+import { dequantizeRef, gammaK, matmulF32SeqRef, matmulF64Ref, matmulInt8Ref } from '../../src/gemm/gemm-ref.js';
+import { CHUNK_ELEMS, INT8_MAX_K } from '../../src/gemm/gemm.js';
 import { format, matmul, prepareWeights, type BlockEncoding, type ElementFormat, type ScaledEncoding, type ScaledOptions } from '../../src/index.js';
 import { thrown } from '../helpers/errors.js';
 import { f32bits } from '../helpers/f32.js';
@@ -198,6 +198,34 @@ describe('low-bit weights decoded inside the kernel', () => {
   });
 });
 
+describe("activations 'int8': exact int8 × int8 → int32 kernel", () => {
+  it('equals the exact twin (int8 reference codec per row, integer sums, the epilogue) bit for bit (fast-check)', () => {
+    fc.assert(
+      fc.property(shape.filter((s) => s.n > 0 && s.k > 0), fc.constantFrom('int8', 'int4', 'int2'), fc.constantFrom('channel', 'tensor'), fc.constantFrom<Mix>('moderate', 'outliers', 'sparse'),
+        ({ m, n, k, seed }, id, gran, mix) => {
+          const a = data(m * k, seed, mix);
+          const e = (format(id) as ElementFormat).encodeScaled(data(n * k, ~seed, mix), { shape: [n, k], axis: 0, granularity: gran as 'channel' });
+          const y = matmul(a, e, { m, n, k, activations: 'int8' });
+          sameBits(y, matmulInt8Ref(a, e, m, n, k), `${id} ${gran} ${m}×${n}×${k} ${mix}`);
+          sameBits(matmul(a, prepareWeights(e, { n, k }), { m, n, k, activations: 'int8' }), y, 'prepared');
+        }),
+      { numRuns: RUNS },
+    );
+  });
+
+  it('extreme codes (−128 · −128 over several k chunks) stay exact', () => {
+    const m = 3, n = 5, k = 3000;
+    const a = new Float32Array(m * k).fill(-1);
+    const w = new Float32Array(n * k).fill(-1);
+    a[0] = 1e-3; // row 0: one value far below the row's amax (code 0)
+    const e = format('int8').encodeScaled(w, { shape: [n, k], axis: 0, granularity: 'channel', scale: Math.fround(1 / 128) });
+    expect(e.codes[0]).toBe(0x80); // −128
+    const y = matmul(a, e, { m, n, k, activations: 'int8' });
+    sameBits(y, matmulInt8Ref(a, e, m, n, k), 'extremes');
+    expect(y[n]).toBe(k); // (−127)(−128) · k · (1/127)(1/128)
+  });
+});
+
 describe('bad input: typed errors naming the value', () => {
   const a = new Float32Array(6), w = new Float32Array(12);
   const e4 = format('int4').encodeScaled(w, { shape: [4, 3], axis: 0, granularity: 'channel' });
@@ -212,7 +240,14 @@ describe('bad input: typed errors naming the value', () => {
     ['out length', () => matmul(a, w, { m: 2, n: 4, k: 3, out: new Float32Array(7) }), 'BAD_LENGTH', 7],
     ['out type', () => matmul(a, w, { m: 2, n: 4, k: 3, out: new Float64Array(8) as unknown as Float32Array }), 'BAD_TYPE', undefined],
     ['unknown option', () => matmul(a, w, { m: 2, n: 4, k: 3, tile: 8 } as never), 'BAD_OPTION', 'tile'],
-    ['activations', () => matmul(a, w, { m: 2, n: 4, k: 3, activations: 'int8' as never }), 'BAD_OPTION', 'int8'],
+    ['activations', () => matmul(a, w, { m: 2, n: 4, k: 3, activations: 'mxfp8_e4m3' as never }), 'BAD_OPTION', 'mxfp8_e4m3'],
+    ['int8 × f32 weights', () => matmul(a, w, { m: 2, n: 4, k: 3, activations: 'int8' }), 'FORMAT_MISMATCH', 'f32'],
+    ['int8 × block weights', () => matmul(new Float32Array(64), format('mxint8').encode(new Float32Array(64), { shape: [2, 32] }), { m: 2, n: 2, k: 32, activations: 'int8' }), 'FORMAT_MISMATCH', 'mxint8'],
+    ['int8 × group scales', () => matmul(new Float32Array(8), format('int4').encodeScaled(new Float32Array(16), { shape: [4, 4], axis: 1, groupSize: 2 }), { m: 2, n: 4, k: 4, activations: 'int8' }), 'FORMAT_MISMATCH', 'int4'],
+    ['int8 × zero points', () => matmul(a, format('uint8').encodeScaled(w, { shape: [4, 3], axis: 0, granularity: 'channel' }), { m: 2, n: 4, k: 3, activations: 'int8' }), 'FORMAT_MISMATCH', 'uint8'],
+    ['int8 × fp8 weights', () => matmul(a, format('fp8_e4m3fn').encodeScaled(w, { shape: [4, 3], axis: 0, granularity: 'channel' }), { m: 2, n: 4, k: 3, activations: 'int8' }), 'FORMAT_MISMATCH', 'fp8_e4m3fn'],
+    ['int8 with NaN in a', () => matmul(Float32Array.of(0, NaN, 1, 2, 3, 4), e4, { m: 2, n: 4, k: 3, activations: 'int8' }), 'NONFINITE_INPUT', 1],
+    ['int8 k too large', () => matmul(new Float32Array(INT8_MAX_K + 1), prepareWeights(format('int8').encodeScaled(new Float32Array(INT8_MAX_K + 1), { shape: [1, INT8_MAX_K + 1], axis: 0, granularity: 'channel' }), { n: 1, k: INT8_MAX_K + 1 }), { m: 1, n: 1, k: INT8_MAX_K + 1, activations: 'int8' }), 'BAD_SHAPE', INT8_MAX_K + 1],
     ['a type', () => matmul(Array.from(a) as never, w, { m: 2, n: 4, k: 3 }), 'BAD_TYPE', undefined],
     ['encoding shape', () => matmul(new Float32Array(8), e4, { m: 2, n: 3, k: 4 }), 'BAD_SHAPE', [4, 3]],
     ['group axis not k', () => matmul(new Float32Array(8), format('int4').encodeScaled(new Float32Array(16), { shape: [4, 4], axis: 0, groupSize: 2 }), { m: 2, n: 4, k: 4 }), 'BAD_SHAPE', 0],
