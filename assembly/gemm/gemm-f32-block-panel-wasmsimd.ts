@@ -4,7 +4,7 @@
 // transposed into PANELS — so y equals the f32 GEMM of the decoded matrix bit for bit, and the
 // dequantized matrix never exists beyond 32 rows × KC.
 import { cvt_block_f32__wasmsimd } from "../cvt/cvt-block-f32-wasmsimd";
-import { decodedPanels, gemmDriver, KC } from "./gemm-f32-f32-6x8-wasmsimd";
+import { decodedPanels, gemmDriver, KC } from "./gemm-f32-f32-4x8-wasmsimd";
 
 let gBd: usize = 0, gDesc: usize = 0, gLut: usize = 0, gCodes: usize = 0, gScales: usize = 0, gNb: i32 = 0, gKp: i32 = 0, gPack4: bool = false, gRowBytes: usize = 0;
 

@@ -2,12 +2,12 @@
 // (axis 0) or per-group (along k) scales): one code byte per weight, decoded inside the GEMM four
 // panels at a time into PANELS, never as a whole matrix. Each weight is decoded exactly as
 // decodeScaled does it — ŵ = f32(f32(value(code) − zp) · s) — so y equals the f32 GEMM of the
-// decoded matrix bit for bit (the summation order is the one of gemm-f32-f32-6x8-wasmsimd.ts).
+// decoded matrix bit for bit (the summation order is the one of gemm-f32-f32-4x8-wasmsimd.ts).
 //   INT codes: sign-extended (signed rows) or zero-extended b-bit bytes, 16 per step when the
 //   scale is constant over each step (per channel, or groups of a multiple of 16);
 //   otherwise one value at a time from the f32 table `lut` of the element's values (minifloats,
 //   ragged groups).
-import { decodedPanels, gemmDriver, KC } from "./gemm-f32-f32-6x8-wasmsimd";
+import { decodedPanels, gemmDriver, KC } from "./gemm-f32-f32-4x8-wasmsimd";
 
 @inline function ext16(raw: v128, sh: i32, signed: bool, q: i32): v128 {
   // lane group q (0…3) of 16 code bytes as i32 values

@@ -1,5 +1,5 @@
 // The bench's same-run compute peak: f32x4 multiply + add (WASM SIMD has no FMA in the baseline)
-// on 12 independent accumulator chains, as the 6×8 micro-kernel uses them, with no memory traffic.
+// on 12 independent accumulator chains (more than mul + add latency × issue width needs), no memory traffic.
 // 2 · 4 · 12 = 96 flops per iteration.
 
 /** Runs `iters` iterations of 12 f32x4 mul+add chains; returns a lane sum so the work is kept. */

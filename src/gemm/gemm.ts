@@ -57,7 +57,7 @@ type WeightPlan =
   | { t: 'block'; fmt: BlockFormat; enc: BlockEncoding; bp: BlockPlan; codes: Uint8Array; scales: Uint8Array; nb: number; kp: number; pack4: boolean };
 
 interface GemmKernels {
-  gemm_f32_f32_6x8__wasmsimd(a: number, m: number, k: number, wp: number, n: number, y: number, ldy: number): void;
+  gemm_f32_f32_4x8__wasmsimd(a: number, m: number, k: number, wp: number, n: number, y: number, ldy: number): void;
   pack_f32_panels__wasmsimd(w: number, nr: number, k: number, dst: number): void;
   gemm_f32_scaled__wasmsimd(a: number, m: number, k: number, codes: number, scales: number, zps: number, gpr: number, gs: number,
     mode: number, bits: number, lut: number, n: number, y: number, ldy: number): void;
@@ -266,7 +266,7 @@ function run(rt: Runtime, a: Float32Array, pw: PreparedWeights, m: number, n: nu
       for (let i0 = 0; i0 < m; i0 += ma) {
         const mr = Math.min(ma, m - i0);
         if (!aOnce) rt.f32(pa, mr * k).set(a.subarray(i0 * k, (i0 + mr) * k));
-        if (pl.t === 'f32') kx.gemm_f32_f32_6x8__wasmsimd(pa, mr, k, pwBuf, nr, py, nr);
+        if (pl.t === 'f32') kx.gemm_f32_f32_4x8__wasmsimd(pa, mr, k, pwBuf, nr, py, nr);
         else if (pl.t === 'scaled') kx.gemm_f32_scaled__wasmsimd(pa, mr, k, pwBuf, ps, pz, pl.gpr, pl.gs, pl.mode, pl.bits, plut, nr, py, nr);
         else {
           // descriptors live in fixed slots: written right before the call

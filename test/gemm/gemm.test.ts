@@ -2,7 +2,7 @@
 // (src/gemm/gemm-ref.ts): bit for bit against the sequential-f32 twin (raw f32 bit patterns included),
 // and within |y − y64| ≤ γ_k · Σ|a||ŵ| (γ_k = k·u/(1 − k·u), u = 2^−24) of the float64 GEMM; low-bit
 // weights against decode-by-the-format's-reference-twin then the same twins. Shapes from fast-check:
-// degenerate, primes, non-multiples of the 6×8 tile, the 32-row panel groups and the 256-step k chunks.
+// degenerate, primes, non-multiples of the 4×8 tile, the 32-row panel groups and the 256-step k chunks.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { dequantizeRef, gammaK, matmulF32SeqRef, matmulF64Ref, matmulInt8Ref } from '../../src/gemm/gemm-ref.js';
@@ -57,7 +57,7 @@ function withinBound(y: Float32Array, a: Float32Array, w: Float32Array, m: numbe
 }
 
 const shape = fc.record({
-  m: fc.oneof(fc.constantFrom(0, 1, 2, 5, 6, 7, 12, 13), fc.integer({ min: 1, max: 20 })),
+  m: fc.oneof(fc.constantFrom(0, 1, 2, 3, 4, 5, 7, 8, 13), fc.integer({ min: 1, max: 20 })),
   n: fc.oneof(fc.constantFrom(0, 1, 7, 8, 9, 31, 32, 33, 41), fc.integer({ min: 1, max: 72 })),
   k: fc.oneof(fc.constantFrom(0, 1, 2, 3, 17, 255, 256, 257, 523), fc.integer({ min: 1, max: 600 })),
   seed: fc.integer(),
