@@ -19,10 +19,18 @@ import { decodedPanels, gemmDriver, KC } from "./gemm-f32-f32-4x8-wasmsimd";
 }
 
 @inline function decodeIntRow(signed: bool, c: usize, d: usize, kc: i32, k0: i32, sh: i32, srow: usize, zrow: usize, gs: i32): void {
+  // the group changes only at multiples of gs (a multiple of 16, or the row length): no division per step
+  let g = k0 / gs;
+  let end = (g + 1) * gs - k0; // first t of the next group
+  let s = v128.load32_splat(srow + (<usize>g << 2));
+  let z = zrow != 0 ? v128.load32_splat(zrow + (<usize>g << 2)) : i32x4.splat(0);
   for (let t: i32 = 0; t < kc; t += 16) {
-    const g = <usize>((k0 + t) / gs) << 2;
-    const s = v128.load32_splat(srow + g);
-    const z = zrow != 0 ? v128.load32_splat(zrow + g) : i32x4.splat(0);
+    if (t >= end) {
+      g++;
+      end += gs;
+      s = v128.load32_splat(srow + (<usize>g << 2));
+      if (zrow != 0) z = v128.load32_splat(zrow + (<usize>g << 2));
+    }
     const raw = v128.load(c + <usize>t);
     const o = d + (<usize>t << 2);
     v128.store(o, f32x4.mul(f32x4.convert_i32x4_s(i32x4.sub(ext16(raw, sh, signed, 0), z)), s));
@@ -36,10 +44,15 @@ function decodeSigned(c: usize, d: usize, kc: i32, k0: i32, sh: i32, srow: usize
 function decodeUnsigned(c: usize, d: usize, kc: i32, k0: i32, sh: i32, srow: usize, zrow: usize, gs: i32): void { decodeIntRow(false, c, d, kc, k0, sh, srow, zrow, gs); }
 
 function decodeTableRow(lut: usize, c: usize, d: usize, kc: i32, k0: i32, srow: usize, zrow: usize, gs: i32): void {
+  let g = k0 / gs;
+  let r = k0 - g * gs; // position inside group g
   for (let t: i32 = 0; t < kc; t++) {
-    const g = <usize>((k0 + t) / gs) << 2;
-    const z: f32 = zrow != 0 ? <f32>load<i32>(zrow + g) : 0;
-    store<f32>(d + (<usize>t << 2), (load<f32>(lut + (<usize>load<u8>(c + <usize>t) << 2)) - z) * load<f32>(srow + g));
+    const z: f32 = zrow != 0 ? <f32>load<i32>(zrow + (<usize>g << 2)) : 0;
+    store<f32>(d + (<usize>t << 2), (load<f32>(lut + (<usize>load<u8>(c + <usize>t) << 2)) - z) * load<f32>(srow + (<usize>g << 2)));
+    if (++r == gs) {
+      r = 0;
+      g++;
+    }
   }
 }
 
