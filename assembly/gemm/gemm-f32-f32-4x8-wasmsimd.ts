@@ -17,8 +17,14 @@
 
 export const KC: i32 = 256;
 export const MC: i32 = 256; // a multiple of 4
-/** Four decoded panels [4][KC][8] f32. */
-export const PANELS = memory.data(4 * KC * 8 * 4, 16);
+/**
+ * k chunk of decoded weights for calls of fewer than 4 rows (GEMV): longer runs per decoder call, as
+ * no row block has to keep the panel chunk in L1.
+ */
+export const KCV: i32 = 1024;
+/** Four decoded panels [4][KCV][8] f32, DPS bytes apart. */
+export const PANELS = memory.data(4 * KCV * 8 * 4, 16);
+export const DPS: usize = <usize>KCV * 32;
 const TILE = memory.data(4 * 32 * 4, 16); // edge tiles: y rows/columns past the edge land here
 
 /** 4 rows × 8 columns over kc steps of the panel chunk at w; c0…c3: y tile rows (read back when acc). */
@@ -126,17 +132,22 @@ export function gemmDriver(a: usize, m: i32, k: i32, n: i32, y: usize, ldy: i32,
   }
 }
 
-const RS: i32 = KC + 16; // row stride of ROWS (f32)
-/** 32 decoded W rows × KC, before their transpose into PANELS. */
+const RS: i32 = KCV + 16; // row stride of ROWS (f32)
+/** 32 decoded W rows × up to KCV, before their transpose into PANELS. */
 const ROWS = memory.data(32 * RS * 4, 16);
 /** Decodes W row j at k steps [k0, k0 + kc) as f32 to d (may write up to the next multiple of 16). */
 export type RowDecoder = (j: i32, k0: i32, kc: i32, d: usize) => void;
 
-/** A decoded panel group: rows j0 … j0 + nc − 1 decoded by `row` into ROWS, transposed into PANELS (panel stride KC·32). */
+/** The k chunk for decoded weights: KC, or KCV when m < 4. */
+export function decodedKc(m: i32): i32 {
+  return m < 4 ? KCV : KC;
+}
+
+/** A decoded panel group: rows j0 … j0 + nc − 1 decoded by `row` into ROWS, transposed into PANELS (panel stride DPS). */
 export function decodedPanels(j0: i32, nc: i32, k0: i32, kc: i32, row: RowDecoder): usize {
   for (let r: i32 = 0; r < nc; r++) row(j0 + r, k0, kc, ROWS + <usize>r * <usize>RS * 4);
   for (let p: i32 = 0; p < (nc + 7) >> 3; p++)
-    transposeRows(ROWS + <usize>(8 * p) * <usize>RS * 4, RS, min<i32>(8, nc - 8 * p), 0, kc, PANELS + <usize>p * <usize>KC * 32);
+    transposeRows(ROWS + <usize>(8 * p) * <usize>RS * 4, RS, min<i32>(8, nc - 8 * p), 0, kc, PANELS + <usize>p * DPS);
   return PANELS;
 }
 

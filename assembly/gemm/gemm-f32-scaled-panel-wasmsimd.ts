@@ -7,7 +7,7 @@
 //   scale is constant over each step (per channel, or groups of a multiple of 16);
 //   otherwise one value at a time from the f32 table `lut` of the element's values (minifloats,
 //   ragged groups).
-import { decodedPanels, gemmDriver, KC } from "./gemm-f32-f32-4x8-wasmsimd";
+import { decodedKc, decodedPanels, gemmDriver, DPS } from "./gemm-f32-f32-4x8-wasmsimd";
 
 @inline function ext16(raw: v128, sh: i32, signed: bool, q: i32): v128 {
   // lane group q (0…3) of 16 code bytes as i32 values
@@ -78,5 +78,5 @@ function scaledPanels(j0: i32, nc: i32, k0: i32, kc: i32): usize {
 export function gemm_f32_scaled__wasmsimd(a: usize, m: i32, k: i32, codes: usize, scales: usize, zps: usize, gpr: i32, gs: i32,
                                           mode: i32, bits: i32, lut: usize, n: i32, y: usize, ldy: i32): void {
   gCodes = codes; gScales = scales; gZps = zps; gGpr = gpr; gGs = gs; gMode = mode; gSh = 8 - bits; gLut = lut; gK = k;
-  gemmDriver(a, m, k, n, y, ldy, KC, scaledPanels, <usize>KC * 32);
+  gemmDriver(a, m, k, n, y, ldy, decodedKc(m), scaledPanels, DPS);
 }

@@ -195,11 +195,16 @@ describe('low-bit weights decoded inside the kernel', () => {
       lowBitCase(format('int4').encodeScaled(w, { shape: [n, k], axis: 1, granularity: 'group', groupSize: 32 }), a, m, n, k, `int4 g32 ${m}`);
       lowBitCase(format('mxfp4').encode(w, { shape: [n, k] }), a, m, n, k, `mxfp4 ${m}`);
     }
-    // groups of 3 (value-table path) and 48 (SIMD path) straddling the 256-step k chunks, with zero points
-    const k3 = 1008;
-    const w3 = data(n * k3, 13, 'moderate'), a3 = data(5 * k3, 14, 'moderate');
-    for (const [id, g] of [['int4', 3], ['uint4', 3], ['int8', 48], ['uint8', 18]] as const)
-      lowBitCase((format(id) as ElementFormat).encodeScaled(w3, { shape: [n, k3], axis: 1, groupSize: g }), a3, 5, n, k3, `${id} g${g}`);
+    // groups of 3 (value-table path), 18 and 48 (SIMD path) straddling the k chunks (256 for m ≥ 4, 1024 below), with zero points
+    const k3 = 2160;
+    const w3 = data(n * k3, 13, 'moderate');
+    for (const m3 of [2, 5]) {
+      const a3 = data(m3 * k3, 14, 'moderate');
+      for (const [id, g] of [['int4', 3], ['uint4', 3], ['int8', 48], ['uint8', 18]] as const)
+        lowBitCase((format(id) as ElementFormat).encodeScaled(w3, { shape: [n, k3], axis: 1, groupSize: g }), a3, m3, n, k3, `${id} g${g} m ${m3}`);
+      lowBitCase(format('mxfp4').encode(w3, { shape: [n, k3] }), a3, m3, n, k3, `mxfp4 ragged m ${m3}`);
+      lowBitCase(format('nvfp4').encode(w3, { shape: [n, k3] }), a3, m3, n, k3, `nvfp4 m ${m3}`);
+    }
   });
 });
 
