@@ -53,8 +53,16 @@ export interface PreparedWeights {
 
 type WeightPlan =
   | { t: 'f32'; panels: Float32Array }
-  | { t: 'scaled'; codes: Uint8Array; scales: Float32Array; zps: Int32Array | null; gpr: number; gs: number; mode: number; bits: number; lut: Float32Array; q8?: Uint8Array }
+  | { t: 'scaled'; codes: Uint8Array; scales: Float32Array; zps: Int32Array | null; gpr: number; gs: number; mode: number; bits: number; lut: Float32Array;
+      signedInt: boolean; panel?: PanelOrder; q8?: Uint8Array }
   | { t: 'block'; fmt: BlockFormat; enc: BlockEncoding; bp: BlockPlan; codes: Uint8Array; scales: Uint8Array; nb: number; kp: number; pack4: boolean };
+
+/** Scaled INT weights in the kernels' panel order: codes [⌈n/8⌉][k][8], scales and zero points [⌈n/8⌉][gpr][8]. */
+interface PanelOrder {
+  codes: Uint8Array;
+  scales: Float32Array;
+  zps: Int32Array | null;
+}
 
 interface GemmKernels {
   gemm_f32_f32_4x8__wasmsimd(a: number, m: number, k: number, wp: number, n: number, y: number, ldy: number): void;
@@ -164,8 +172,28 @@ function scaledPlanOf(f: ReturnType<typeof format>, e: ScaledEncoding, n: number
   }
   const codes = new Uint8Array(n * k + SLACK);
   codes.set(e.codes);
-  const mode = f instanceof IntFormat ? (f.spec.signed ? 0 : 1) : 2;
-  return { t: 'scaled', codes, scales, zps, gpr, gs, mode, bits, lut };
+  // INT codes with per-channel scales or even groups: the panel-order kernel path; otherwise the value table
+  const mode = f instanceof IntFormat && (gpr === 1 || gs % 2 === 0) ? (f.spec.signed ? 0 : 1) : 2;
+  const signedInt = f instanceof IntFormat && f.spec.signed;
+  return { t: 'scaled', codes, scales, zps, gpr, gs, mode, bits, lut, signedInt };
+}
+
+/** Row-major codes [n][k] and per-row scales / zero points [n][gpr] → panel order (rows past n: code 0, scale 1, zero point 0). */
+function toPanelOrder(codes: Uint8Array, scales: Float32Array, zps: Int32Array | null, n: number, k: number, gpr: number): PanelOrder {
+  const np = Math.ceil(n / 8);
+  const pc = new Uint8Array(np * 8 * k + SLACK);
+  const psc = new Float32Array(np * 8 * gpr).fill(1);
+  const pz = zps ? new Int32Array(np * 8 * gpr) : null;
+  for (let j = 0; j < n; j++) {
+    const base = (j >> 3) * 8 * k + (j & 7);
+    for (let t = 0; t < k; t++) pc[base + t * 8] = codes[j * k + t];
+    const sb = (j >> 3) * 8 * gpr + (j & 7);
+    for (let g = 0; g < gpr; g++) {
+      psc[sb + g * 8] = scales[j * gpr + g];
+      if (pz) pz[sb + g * 8] = (zps as Int32Array)[j * gpr + g];
+    }
+  }
+  return { codes: pc, scales: psc, zps: pz };
 }
 
 function blockPlanOf(f: BlockFormat, e: BlockEncoding, n: number, k: number): WeightPlan {
@@ -255,9 +283,12 @@ function run(rt: Runtime, a: Float32Array, pw: PreparedWeights, m: number, n: nu
       // this chunk's W rows into WASM memory
       if (pl.t === 'f32') rt.f32(pwBuf, Math.ceil(nr / 8) * 8 * k).set(pl.panels.subarray(j0 * k, (j0 + Math.ceil(nr / 8) * 8) * k));
       else if (pl.t === 'scaled') {
-        rt.u8(pwBuf, nr * k + SLACK).set(pl.codes.subarray(j0 * k, (j0 + nr) * k + SLACK));
-        rt.f32(ps, nr * pl.gpr).set(pl.scales.subarray(j0 * pl.gpr, (j0 + nr) * pl.gpr));
-        if (pl.zps) rt.i32(pz, nr * pl.gpr).set(pl.zps.subarray(j0 * pl.gpr, (j0 + nr) * pl.gpr));
+        // panel order (mode 0 / 1): whole panels of 8 rows, the last one padded
+        const src = pl.mode < 2 ? (pl.panel ??= toPanelOrder(pl.codes, pl.scales, pl.zps, n, k, pl.gpr)) : pl;
+        const rows = pl.mode < 2 ? Math.ceil(nr / 8) * 8 : nr;
+        rt.u8(pwBuf, rows * k + SLACK).set(src.codes.subarray(j0 * k, (j0 + rows) * k + SLACK));
+        rt.f32(ps, rows * pl.gpr).set(src.scales.subarray(j0 * pl.gpr, (j0 + rows) * pl.gpr));
+        if (src.zps) rt.i32(pz, rows * pl.gpr).set(src.zps.subarray(j0 * pl.gpr, (j0 + rows) * pl.gpr));
       } else {
         const rowBytes = pl.pack4 ? (pl.nb * pl.kp) / 2 : pl.nb * pl.kp;
         rt.u8(pwBuf, nr * rowBytes + SLACK).set(pl.codes.subarray(j0 * rowBytes, (j0 + nr) * rowBytes + SLACK));
@@ -296,7 +327,7 @@ function int8Rows(codes: Uint8Array, rows: number, k: number, kp: number, bits: 
 
 function runInt8(rt: Runtime, a: Float32Array, pw: PreparedWeights, m: number, n: number, k: number, y: Float32Array): void {
   const pl = pw.plan;
-  if (pl.t !== 'scaled' || pl.mode !== 0 || pl.gpr !== 1 || pl.zps)
+  if (pl.t !== 'scaled' || !pl.signedInt || pl.gpr !== 1 || pl.zps)
     fail('FORMAT_MISMATCH', `activations 'int8' take weights as a ScaledEncoding of a signed INT format (int8, int4, …) with per-channel or per-tensor scales and no zero points; got ${pw.source}${pl.t === 'scaled' && pl.gpr !== 1 ? ' with group scales' : pl.t === 'scaled' && pl.zps ? ' with zero points' : ''}`, pw.source);
   if (k > INT8_MAX_K) fail('BAD_SHAPE', `activations 'int8' need k ≤ ${INT8_MAX_K} (exact int32 sums), got ${k}`, k);
   const kp = Math.ceil(k / 8) * 8;
