@@ -2,6 +2,7 @@
 // Each kernel family keeps its own index file; add a family here with one line.
 export * from "./cvt/index";
 export * from "./pack/index";
+export * from "./gemm/index";
 
 /** First byte above the static data; JS places its arena from here (rounded up to 64 bytes). */
 export function heap_base(): usize {

@@ -51,7 +51,7 @@ function percentile(sorted: number[], q: number): number {
   return sorted[lo] + (sorted[hi] - sorted[lo]) * (i - lo);
 }
 
-async function measure(name: string, fn: () => void, timeMs: number): Promise<{ median: number; p25: number; p75: number; n: number }> {
+export async function measure(name: string, fn: () => void, timeMs: number): Promise<{ median: number; p25: number; p75: number; n: number }> {
   const bench = new Bench({ time: timeMs, warmupTime: Math.max(200, timeMs / 4), warmupIterations: 5, iterations: 8, retainSamples: true });
   bench.add(name, fn);
   await bench.run();

@@ -25,3 +25,5 @@ export type { ByteSource } from './io/source.js';
 export { selectTensors } from './io/select.js';
 export { writeSafetensors, writeNpy, encodeSafetensors, encodeNpy } from './io/write.js';
 export type { WriteTensor, WriteDtype } from './io/write.js';
+export { matmul, prepareWeights } from './gemm/gemm.js';
+export type { MatmulOptions, PreparedWeights } from './gemm/gemm.js';

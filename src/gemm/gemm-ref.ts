@@ -1,0 +1,85 @@
+/**
+ * Reference twins of the GEMM kernels (src/gemm/gemm.ts over assembly/gemm/), plain TypeScript,
+ * y = a · Wᵀ with a [m, k], W [n, k], y [m, n] row-major:
+ *   matmulF64Ref     — float64 sums of the exact products, and Σ|a||w| per output for the error bound
+ *   matmulF32SeqRef  — the kernels' arithmetic written out: s = f32(s + f32(a·w)), t = 0 … k−1 from +0
+ *   dequantizeRef    — the weights an encoding stands for, by the formats' own reference decoders
+ *   matmulInt8Ref    — activations 'int8': a quantized per row by the int8 reference codec, exact
+ *                      integer dot products (Numbers: |d| < 2^31, far inside 2^53), then the epilogue
+ * Float kernels satisfy |y − y64| ≤ γ_k · Σ_t |a[i,t]| |ŵ[j,t]|, γ_k = k·u / (1 − k·u), u = 2^−24
+ * (a sequential f32 sum of k rounded products; Higham, Accuracy and Stability, §3.1), and equal
+ * matmulF32SeqRef bit for bit.
+ */
+import { decodeBlockRef, type BlockEncoding } from '../formats/block-ref.js';
+import { BlockFormat } from '../formats/block.js';
+import { format } from '../formats/format.js';
+import { IntFormat } from '../formats/int.js';
+import { MinifloatFormat } from '../formats/minifloat.js';
+import { intValueRef } from '../formats/int-ref.js';
+import { decodeScaledRef, encodeScaledRef } from '../formats/scaled-ref.js';
+import type { ScaledEncoding } from '../formats/scaled.js';
+
+/** γ_k = k·u / (1 − k·u), u = 2^−24: the relative bound of a k-term f32 dot product (Infinity once k·u ≥ 1). */
+export function gammaK(k: number): number {
+  const ku = k * 2 ** -24;
+  return ku >= 1 ? Infinity : ku / (1 - ku);
+}
+
+/** Float64 y and Σ|a||w| for each output. */
+export function matmulF64Ref(a: Float32Array, w: Float32Array, m: number, n: number, k: number): { y: Float64Array; abs: Float64Array } {
+  const y = new Float64Array(m * n);
+  const abs = new Float64Array(m * n);
+  for (let i = 0; i < m; i++)
+    for (let j = 0; j < n; j++) {
+      let s = 0, t = 0;
+      for (let p = 0; p < k; p++) {
+        const x = a[i * k + p] * w[j * k + p];
+        s += x;
+        t += Math.abs(x);
+      }
+      y[i * n + j] = s;
+      abs[i * n + j] = t;
+    }
+  return { y, abs };
+}
+
+/** Sequential f32 dot products in k order from +0 (no fused multiply-add): the kernels' result. */
+export function matmulF32SeqRef(a: Float32Array, w: Float32Array, m: number, n: number, k: number): Float32Array {
+  const y = new Float32Array(m * n);
+  const f = Math.fround;
+  for (let i = 0; i < m; i++)
+    for (let j = 0; j < n; j++) {
+      let s = 0;
+      for (let p = 0; p < k; p++) s = f(s + f(a[i * k + p] * w[j * k + p]));
+      y[i * n + j] = s;
+    }
+  return y;
+}
+
+/** The f32 weights an encoding stands for, decoded by the format's reference twin (block-ref.ts, scaled-ref.ts). */
+export function dequantizeRef(e: BlockEncoding | ScaledEncoding): Float32Array {
+  const f = format(e.format);
+  if (f instanceof BlockFormat) return decodeBlockRef(f.spec, e as BlockEncoding);
+  if (f instanceof IntFormat || f instanceof MinifloatFormat) return decodeScaledRef(f.spec, e as ScaledEncoding);
+  throw new Error(`dequantizeRef: no reference decoder for ${e.format}`);
+}
+
+/**
+ * activations 'int8' against signed-INT weights with per-channel or per-tensor scales: qa, sa from the
+ * int8 reference codec per row (axis 0); d = Σ qa·qw exactly; y = f32(f32(d) · f32(sa[i] · sw[j])).
+ */
+export function matmulInt8Ref(a: Float32Array, w: ScaledEncoding, m: number, n: number, k: number): Float32Array {
+  const int8 = format('int8') as IntFormat;
+  const wf = format(w.format) as IntFormat;
+  const qa = encodeScaledRef(int8.spec, a, { shape: [m, k], axis: 0, granularity: 'channel' });
+  const f = Math.fround;
+  const y = new Float32Array(m * n);
+  for (let i = 0; i < m; i++)
+    for (let j = 0; j < n; j++) {
+      let d = 0;
+      for (let t = 0; t < k; t++) d += intValueRef(int8.spec, qa.codes[i * k + t], 0) * intValueRef(wf.spec, w.codes[j * k + t], 0);
+      const sw = w.scales[w.granularity === 'tensor' ? 0 : j];
+      y[i * n + j] = f(f(d) * f(qa.scales[i] * sw));
+    }
+  return y;
+}

@@ -1,0 +1,358 @@
+/**
+ * matmul / prepareWeights: y = a · Wᵀ on the WASM GEMM kernels (assembly/gemm/). a is [m, k] f32,
+ * W [n, k] (out × in, as a PyTorch Linear) — f32, a ScaledEncoding (encodeScaled, per-tensor,
+ * per-channel along axis 0, or per-group along k) or a BlockEncoding (blocks along k, axis 1) —
+ * and y [m, n] f32, all row-major. Low-bit weights are decoded inside the kernel, 32 rows × a k
+ * chunk at a time, exactly as the format's decoder decodes them; every y[i, j] is the sequential
+ * f32 sum over t of f32(a[i, t] · ŵ[j, t]) (gemm-ref.ts matmulF32SeqRef, bit for bit).
+ *
+ * Only pointers and numbers cross into WASM: a, W and y stream through the arena in row chunks of
+ * at most CHUNK_ELEMS f32 each, so WASM memory stays bounded whatever the shapes.
+ * Documentation: docs/gemm.md.
+ */
+import { fail, show } from '../errors.js';
+import { BlockFormat } from '../formats/block.js';
+import { checkBlockPayload, type BlockEncoding, type BlockPlan } from '../formats/block-ref.js';
+import { format } from '../formats/format.js';
+import { IntFormat } from '../formats/int.js';
+import { intValueRef } from '../formats/int-ref.js';
+import { minifloatLimits } from '../formats/limits.js';
+import { MinifloatFormat } from '../formats/minifloat.js';
+import { decodeBitsRef } from '../formats/minifloat-ref.js';
+import { pack, unpack } from '../formats/packing.js';
+import type { ScaledEncoding } from '../formats/scaled.js';
+import { runtime, type Runtime } from '../runtime/wasm.js';
+
+export interface MatmulOptions {
+  m: number;
+  n: number;
+  k: number;
+  /** Positive integer. This slice runs on one thread whatever the value (results never depend on it). */
+  threads?: number;
+  /** Write y here (a Float32Array of m·n) instead of a new array. */
+  out?: Float32Array;
+  /**
+   * 'f32' (default), or 'int8': a quantized per row (symmetric, scale amax/127, as
+   * format('int8').encodeScaled(a, { shape: [m, k], axis: 0, granularity: 'channel' })), then an exact
+   * int8 × int8 → int32 kernel; weights: a ScaledEncoding of a signed INT of ≤ 8 bits with per-channel or
+   * per-tensor scales and no zero points; y = f32(f32(d) · f32(sa[i] · sw[j])). MX activations: not built yet.
+   */
+  activations?: 'f32' | 'int8';
+}
+
+/** Weights repacked once into the kernels' layout (prepareWeights); reusable across matmul calls. */
+export interface PreparedWeights {
+  readonly kind: 'prepared';
+  readonly n: number;
+  readonly k: number;
+  /** Where the weights came from: 'f32', or the encoding's format id. */
+  readonly source: string;
+  /** @internal */
+  readonly plan: WeightPlan;
+}
+
+type WeightPlan =
+  | { t: 'f32'; panels: Float32Array }
+  | { t: 'scaled'; codes: Uint8Array; scales: Float32Array; zps: Int32Array | null; gpr: number; gs: number; mode: number; bits: number; lut: Float32Array;
+      signedInt: boolean; panel?: PanelOrder; q8?: Uint8Array }
+  | { t: 'block'; fmt: BlockFormat; enc: BlockEncoding; bp: BlockPlan; codes: Uint8Array; scales: Uint8Array; nb: number; kp: number; pack4: boolean };
+
+/** Scaled INT weights in the kernels' panel order: codes [⌈n/8⌉][k][8], scales and zero points [⌈n/8⌉][gpr][8]. */
+interface PanelOrder {
+  codes: Uint8Array;
+  scales: Float32Array;
+  zps: Int32Array | null;
+}
+
+interface GemmKernels {
+  gemm_f32_f32_4x8__wasmsimd(a: number, m: number, k: number, wp: number, n: number, y: number, ldy: number): void;
+  pack_f32_panels__wasmsimd(w: number, nr: number, k: number, dst: number): void;
+  gemm_f32_scaled__wasmsimd(a: number, m: number, k: number, codes: number, scales: number, zps: number, gpr: number, gs: number,
+    mode: number, bits: number, lut: number, n: number, y: number, ldy: number): void;
+  gemm_i8_i8_2x4__wasmsimd(qa: number, m: number, kp: number, qw: number, n: number, sa: number, sw: number, d: number, y: number, ldy: number): void;
+  gemm_f32_block__wasmsimd(a: number, m: number, k: number, bd: number, desc: number, lut: number, codes: number, scales: number,
+    nb: number, kp: number, pack4: number, n: number, y: number, ldy: number): void;
+}
+
+/** Largest a, W or y chunk in WASM memory, in f32 elements (8 MiB each). */
+export const CHUNK_ELEMS = 1 << 21;
+const SLACK = 64; // bytes read past the last code row by the 16-wide decoders
+const OPTION_KEYS = new Set(['m', 'n', 'k', 'threads', 'out', 'activations']);
+const WEIGHT_FORMATS = 'Float32Array [n, k]; ScaledEncoding of an INT (≤ 8-bit) or ≤ 8-bit minifloat format; BlockEncoding of a block format with blocks of a multiple of 16';
+
+function dim(v: unknown, name: string): number {
+  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) fail('BAD_SHAPE', `${name} must be a non-negative integer, got ${show(v)}`, v);
+  return v;
+}
+
+function isPrepared(w: unknown): w is PreparedWeights {
+  return typeof w === 'object' && w !== null && (w as PreparedWeights).kind === 'prepared' && 'plan' in w;
+}
+
+/** Repack W [n, k] once into the kernels' layout (f32: panels of 8 rows; encodings: checked, ragged blocks padded). */
+export function prepareWeights(w: Float32Array | BlockEncoding | ScaledEncoding, dims: { n: number; k: number }): PreparedWeights {
+  if (typeof dims !== 'object' || dims === null) fail('BAD_OPTION', `prepareWeights needs { n, k }, got ${show(dims)}`, dims);
+  const n = dim(dims.n, 'n');
+  const k = dim(dims.k, 'k');
+  if (w instanceof Float32Array) {
+    if (w.length !== n * k) fail('BAD_LENGTH', `weights hold ${w.length} values; [n, k] = [${n}, ${k}] needs ${n * k}`, w.length);
+    return { kind: 'prepared', n, k, source: 'f32', plan: { t: 'f32', panels: packPanels(w, n, k) } };
+  }
+  if (typeof w !== 'object' || w === null || typeof (w as { format?: unknown }).format !== 'string')
+    fail('BAD_TYPE', `weights must be a ${WEIGHT_FORMATS}; got ${show(w)}`, w);
+  const f = format((w as { format: string }).format);
+  if (f instanceof BlockFormat) return { kind: 'prepared', n, k, source: f.id, plan: blockPlanOf(f, w as BlockEncoding, n, k) };
+  return { kind: 'prepared', n, k, source: f.id, plan: scaledPlanOf(f, w as ScaledEncoding, n, k) };
+}
+
+/** f32 W [n, k] → ⌈n/8⌉ panels [k][8] (rows past n zero), through the packing kernel in chunks. */
+function packPanels(w: Float32Array, n: number, k: number): Float32Array {
+  const np = Math.ceil(n / 8);
+  const out = new Float32Array(np * 8 * k);
+  if (k === 0) return out;
+  const rt = runtime();
+  const kx = rt.exports as unknown as GemmKernels;
+  const rows = rowsPerChunk(k, 8);
+  rt.scoped(() => {
+    const src = rt.alloc(rows * k * 4);
+    const dst = rt.alloc(rows * k * 4);
+    for (let j0 = 0; j0 < n; j0 += rows) {
+      const nr = Math.min(rows, n - j0);
+      rt.f32(src, nr * k).set(w.subarray(j0 * k, (j0 + nr) * k));
+      kx.pack_f32_panels__wasmsimd(src, nr, k, dst);
+      out.set(rt.f32(dst, Math.ceil(nr / 8) * 8 * k), j0 * k);
+    }
+  });
+  return out;
+}
+
+/** Rows of length k per chunk: a multiple of `mult`, at least `mult`, about CHUNK_ELEMS elements. */
+function rowsPerChunk(k: number, mult: number): number {
+  return Math.max(mult, Math.floor(CHUNK_ELEMS / Math.max(k, 1) / mult) * mult);
+}
+
+function checkEncodingShape(e: { shape: unknown; format: string }, n: number, k: number): void {
+  const s = e.shape;
+  if (!Array.isArray(s) || s.length !== 2 || s[0] !== n || s[1] !== k)
+    fail('BAD_SHAPE', `${e.format} weights have shape ${show(s)}; matmul needs [n, k] = [${n}, ${k}]`, s);
+}
+
+function scaledPlanOf(f: ReturnType<typeof format>, e: ScaledEncoding, n: number, k: number): WeightPlan {
+  checkEncodingShape(e, n, k);
+  if (!(f instanceof IntFormat || f instanceof MinifloatFormat))
+    fail('FORMAT_MISMATCH', `matmul takes weights as ${WEIGHT_FORMATS}; ${f.id} is not one of them`, f.id);
+  const bits = f instanceof IntFormat ? f.bits : minifloatLimits(f.spec).bits;
+  if (bits > 8 || !(e.codes instanceof Uint8Array))
+    fail('FORMAT_MISMATCH', `matmul takes scaled weights with ≤ 8-bit codes (a Uint8Array); ${f.id} has ${bits}-bit codes`, f.id);
+  if (e.codes.length !== n * k) fail('BAD_LENGTH', `${f.id} weights hold ${e.codes.length} codes; [${n}, ${k}] needs ${n * k}`, e.codes.length);
+  let gpr: number, gs: number;
+  if (e.granularity === 'tensor') [gpr, gs] = [1, Math.max(k, 1)];
+  else if (e.granularity === 'channel' && e.axis === 0) [gpr, gs] = [1, Math.max(k, 1)];
+  else if (e.granularity === 'group' && e.axis === 1 && typeof e.groupSize === 'number' && e.groupSize > 0 && k % e.groupSize === 0)
+    [gpr, gs] = [k / e.groupSize, e.groupSize];
+  else
+    fail('BAD_SHAPE', `${f.id} weights scaled per ${show(e.granularity)} along axis ${show(e.axis)}: matmul needs per-tensor, per-channel along axis 0 (n) or per-group along axis 1 (k)`, e.axis);
+  const nScales = e.granularity === 'tensor' ? 1 : n * gpr;
+  if (!(e.scales instanceof Float32Array) || e.scales.length !== nScales)
+    fail('BAD_LENGTH', `${f.id} weights carry ${show(e.scales)} scales; need a Float32Array of ${nScales}`, e.scales);
+  if (e.zeroPoints !== null && (!(e.zeroPoints instanceof Int32Array) || e.zeroPoints.length !== nScales))
+    fail('BAD_LENGTH', `${f.id} zero points ${show(e.zeroPoints)}; need null or an Int32Array of ${nScales}`, e.zeroPoints);
+  if (e.zeroPoints !== null && !(f instanceof IntFormat)) fail('BAD_OPTION', `zero points given for ${f.id}`, e.zeroPoints);
+  const limit = 2 ** bits;
+  for (let i = 0; i < e.codes.length; i++)
+    if (e.codes[i] >= limit) fail('BAD_CODE', `code ${e.codes[i]} at index ${i} does not fit ${f.id} (codes are below ${limit})`, e.codes[i]);
+  // per-tensor: the one scale (and zero point) repeated per row, so the kernels see per-channel
+  const scales = e.granularity === 'tensor' ? new Float32Array(n).fill(e.scales[0]) : e.scales;
+  const zps = e.zeroPoints && e.granularity === 'tensor' ? new Int32Array(n).fill(e.zeroPoints[0]) : e.zeroPoints;
+  const lut = new Float32Array(256);
+  const lb = new Uint32Array(lut.buffer);
+  for (let c = 0; c < limit; c++) {
+    if (f instanceof IntFormat) lut[c] = intValueRef(f.spec, c, 0);
+    else lb[c] = decodeBitsRef(f.spec, c);
+  }
+  const codes = new Uint8Array(n * k + SLACK);
+  codes.set(e.codes);
+  // INT codes with per-channel scales or even groups: the panel-order kernel path; otherwise the value table
+  const mode = f instanceof IntFormat && (gpr === 1 || gs % 2 === 0) ? (f.spec.signed ? 0 : 1) : 2;
+  const signedInt = f instanceof IntFormat && f.spec.signed;
+  return { t: 'scaled', codes, scales, zps, gpr, gs, mode, bits, lut, signedInt };
+}
+
+/** Row-major codes [n][k] and per-row scales / zero points [n][gpr] → panel order (rows past n: code 0, scale 1, zero point 0). */
+function toPanelOrder(codes: Uint8Array, scales: Float32Array, zps: Int32Array | null, n: number, k: number, gpr: number): PanelOrder {
+  const np = Math.ceil(n / 8);
+  const pc = new Uint8Array(np * 8 * k + SLACK);
+  const psc = new Float32Array(np * 8 * gpr).fill(1);
+  const pz = zps ? new Int32Array(np * 8 * gpr) : null;
+  for (let j = 0; j < n; j++) {
+    const base = (j >> 3) * 8 * k + (j & 7);
+    for (let t = 0; t < k; t++) pc[base + t * 8] = codes[j * k + t];
+    const sb = (j >> 3) * 8 * gpr + (j & 7);
+    for (let g = 0; g < gpr; g++) {
+      psc[sb + g * 8] = scales[j * gpr + g];
+      if (pz) pz[sb + g * 8] = (zps as Int32Array)[j * gpr + g];
+    }
+  }
+  return { codes: pc, scales: psc, zps: pz };
+}
+
+function blockPlanOf(f: BlockFormat, e: BlockEncoding, n: number, k: number): WeightPlan {
+  const p = checkBlockPayload(f.spec, e);
+  checkEncodingShape(e, n, k);
+  if (p.axis !== 1) fail('BAD_SHAPE', `${f.id} weights have blocks along axis ${p.axis}; matmul needs blocks along k (axis 1)`, p.axis);
+  const bs = f.spec.blockSize;
+  if (bs % 16 !== 0) fail('FORMAT_MISMATCH', `${f.id} has blocks of ${bs}; matmul takes block formats whose block size is a multiple of 16`, bs);
+  const kp = bs;
+  const nb = p.nb;
+  const pack4 = f.bits === 4 && f.decodeVariant <= 1;
+  const rowCodes = nb * kp;
+  let codes: Uint8Array;
+  if (k === rowCodes && (pack4 || f.bits === 8)) {
+    codes = new Uint8Array(e.codes.length + SLACK);
+    codes.set(e.codes);
+  } else {
+    // ragged last blocks or codes narrower than a byte the kernel cannot read packed: one row of nb·kp codes per W row
+    const nat = f.bits === 8 ? e.codes : unpack(e.codes, f.bits, n * k);
+    const padded = new Uint8Array(n * rowCodes);
+    for (let j = 0; j < n; j++) padded.set(nat.subarray(j * k, (j + 1) * k), j * rowCodes);
+    const stored = pack4 ? pack(padded, 4) : padded;
+    codes = new Uint8Array(stored.length + SLACK);
+    codes.set(stored);
+  }
+  return { t: 'block', fmt: f, enc: e, bp: p, codes, scales: e.scales, nb, kp, pack4 };
+}
+
+/** y = a · Wᵀ: a [m, k], W [n, k] (f32, an encoding, or prepareWeights' result), y [m, n], all row-major f32. */
+export function matmul(a: Float32Array, w: Float32Array | BlockEncoding | ScaledEncoding | PreparedWeights, opts: MatmulOptions): Float32Array {
+  if (typeof opts !== 'object' || opts === null) fail('BAD_OPTION', `matmul needs options { m, n, k }, got ${show(opts)}`, opts);
+  for (const key of Object.keys(opts)) if (!OPTION_KEYS.has(key)) fail('BAD_OPTION', `unknown matmul option ${show(key)}; options are ${[...OPTION_KEYS].join(', ')}`, key);
+  const m = dim(opts.m, 'm');
+  const n = dim(opts.n, 'n');
+  const k = dim(opts.k, 'k');
+  if (opts.threads !== undefined && (typeof opts.threads !== 'number' || !Number.isSafeInteger(opts.threads) || opts.threads < 1))
+    fail('BAD_OPTION', `threads must be a positive integer, got ${show(opts.threads)}`, opts.threads);
+  const act = opts.activations ?? 'f32';
+  if (act !== 'f32' && act !== 'int8') fail('BAD_OPTION', `activations ${show(act)} not supported; supported: 'f32', 'int8'`, act);
+  if (!(a instanceof Float32Array)) fail('BAD_TYPE', `a must be a Float32Array, got ${show(a)}`, a);
+  if (a.length !== m * k) fail('BAD_LENGTH', `a holds ${a.length} values; [m, k] = [${m}, ${k}] needs ${m * k}`, a.length);
+  const out = opts.out;
+  if (out !== undefined && !(out instanceof Float32Array)) fail('BAD_TYPE', `out must be a Float32Array, got ${show(out)}`, out);
+  if (out !== undefined && out.length !== m * n) fail('BAD_LENGTH', `out holds ${out.length} values; [m, n] = [${m}, ${n}] needs ${m * n}`, out.length);
+  let pw: PreparedWeights;
+  if (isPrepared(w)) {
+    if (w.n !== n || w.k !== k) fail('BAD_SHAPE', `prepared weights are [${w.n}, ${w.k}]; matmul needs [n, k] = [${n}, ${k}]`, [w.n, w.k]);
+    pw = w;
+  } else if (w instanceof Float32Array && w.length !== n * k) {
+    fail('BAD_LENGTH', `weights hold ${w.length} values; [n, k] = [${n}, ${k}] needs ${n * k}`, w.length);
+  } else pw = prepareWeights(w, { n, k });
+  const y = out ?? new Float32Array(m * n);
+  if (m === 0 || n === 0) return y;
+  if (k === 0) return y.fill(0);
+  if (act === 'int8') runInt8(runtime(), a, pw!, m, n, k, y);
+  else run(runtime(), a, pw!, m, n, k, y);
+  return y;
+}
+
+function run(rt: Runtime, a: Float32Array, pw: PreparedWeights, m: number, n: number, k: number, y: Float32Array): void {
+  const kx = rt.exports as unknown as GemmKernels;
+  const pl = pw.plan;
+  const nw = Math.min(Math.ceil(n / 32) * 32, rowsPerChunk(k, 32)); // W rows per chunk
+  const ma = Math.min(m, Math.max(1, Math.floor(CHUNK_ELEMS / k)), Math.max(1, Math.floor(CHUNK_ELEMS / nw))); // a rows per chunk
+  rt.scoped(() => {
+    const pa = rt.alloc(ma * k * 4);
+    const py = rt.alloc(ma * nw * 4);
+    let pwBuf = 0, ps = 0, pz = 0, plut = 0;
+    if (pl.t === 'f32') pwBuf = rt.alloc(nw * k * 4);
+    else if (pl.t === 'scaled') {
+      pwBuf = rt.alloc(nw * k + SLACK);
+      ps = rt.alloc(nw * pl.gpr * 4);
+      if (pl.zps) pz = rt.alloc(nw * pl.gpr * 4);
+      plut = rt.alloc(256 * 4);
+      rt.f32(plut, 256).set(pl.lut);
+    } else {
+      const rowBytes = pl.pack4 ? (pl.nb * pl.kp) / 2 : pl.nb * pl.kp;
+      pwBuf = rt.alloc(nw * rowBytes + SLACK);
+      ps = rt.alloc(nw * pl.nb);
+      plut = rt.alloc(pl.fmt.lut.length * 4);
+      rt.f32(plut, pl.fmt.lut.length).set(pl.fmt.lut);
+    }
+    const aOnce = ma === m;
+    if (aOnce) rt.f32(pa, m * k).set(a);
+    for (let j0 = 0; j0 < n; j0 += nw) {
+      const nr = Math.min(nw, n - j0);
+      // this chunk's W rows into WASM memory
+      if (pl.t === 'f32') rt.f32(pwBuf, Math.ceil(nr / 8) * 8 * k).set(pl.panels.subarray(j0 * k, (j0 + Math.ceil(nr / 8) * 8) * k));
+      else if (pl.t === 'scaled') {
+        // panel order (mode 0 / 1): whole panels of 8 rows, the last one padded
+        const src = pl.mode < 2 ? (pl.panel ??= toPanelOrder(pl.codes, pl.scales, pl.zps, n, k, pl.gpr)) : pl;
+        const rows = pl.mode < 2 ? Math.ceil(nr / 8) * 8 : nr;
+        rt.u8(pwBuf, rows * k + SLACK).set(src.codes.subarray(j0 * k, (j0 + rows) * k + SLACK));
+        rt.f32(ps, rows * pl.gpr).set(src.scales.subarray(j0 * pl.gpr, (j0 + rows) * pl.gpr));
+        if (src.zps) rt.i32(pz, rows * pl.gpr).set(src.zps.subarray(j0 * pl.gpr, (j0 + rows) * pl.gpr));
+      } else {
+        const rowBytes = pl.pack4 ? (pl.nb * pl.kp) / 2 : pl.nb * pl.kp;
+        rt.u8(pwBuf, nr * rowBytes + SLACK).set(pl.codes.subarray(j0 * rowBytes, (j0 + nr) * rowBytes + SLACK));
+        rt.u8(ps, nr * pl.nb).set(pl.scales.subarray(j0 * pl.nb, (j0 + nr) * pl.nb));
+      }
+      for (let i0 = 0; i0 < m; i0 += ma) {
+        const mr = Math.min(ma, m - i0);
+        if (!aOnce) rt.f32(pa, mr * k).set(a.subarray(i0 * k, (i0 + mr) * k));
+        if (pl.t === 'f32') kx.gemm_f32_f32_4x8__wasmsimd(pa, mr, k, pwBuf, nr, py, nr);
+        else if (pl.t === 'scaled') kx.gemm_f32_scaled__wasmsimd(pa, mr, k, pwBuf, ps, pz, pl.gpr, pl.gs, pl.mode, pl.bits, plut, nr, py, nr);
+        else {
+          // descriptors live in fixed slots: written right before the call
+          const bd = pl.fmt.blockDescriptor(rt, null, pl.bp, pl.fmt.spec.scaleRule, pl.enc, pl.pack4);
+          const desc = pl.fmt.elementDescriptor(rt);
+          kx.gemm_f32_block__wasmsimd(pa, mr, k, bd, desc, plut, pwBuf, ps, pl.nb, pl.kp, pl.pack4 ? 1 : 0, nr, py, nr);
+        }
+        const yv = rt.f32(py, mr * nr);
+        if (nr === n) y.set(yv, i0 * n);
+        else for (let i = 0; i < mr; i++) y.set(yv.subarray(i * nr, (i + 1) * nr), (i0 + i) * n + j0);
+      }
+    }
+  });
+}
+
+/** Largest k of the int8 path: |d| ≤ k · 128 · 128 stays below 2^31. */
+export const INT8_MAX_K = 2 ** 17 - 1;
+
+/** Rows of b-bit two's-complement codes (one per byte, row length k) → int8 bytes, rows padded with zeros to kp. */
+function int8Rows(codes: Uint8Array, rows: number, k: number, kp: number, bits: number): Uint8Array {
+  const out = new Uint8Array(rows * kp);
+  const sh = 32 - bits;
+  for (let r = 0; r < rows; r++)
+    for (let t = 0; t < k; t++) out[r * kp + t] = ((codes[r * k + t] << sh) >> sh) & 0xff;
+  return out;
+}
+
+function runInt8(rt: Runtime, a: Float32Array, pw: PreparedWeights, m: number, n: number, k: number, y: Float32Array): void {
+  const pl = pw.plan;
+  if (pl.t !== 'scaled' || !pl.signedInt || pl.gpr !== 1 || pl.zps)
+    fail('FORMAT_MISMATCH', `activations 'int8' take weights as a ScaledEncoding of a signed INT format (int8, int4, …) with per-channel or per-tensor scales and no zero points; got ${pw.source}${pl.t === 'scaled' && pl.gpr !== 1 ? ' with group scales' : pl.t === 'scaled' && pl.zps ? ' with zero points' : ''}`, pw.source);
+  if (k > INT8_MAX_K) fail('BAD_SHAPE', `activations 'int8' need k ≤ ${INT8_MAX_K} (exact int32 sums), got ${k}`, k);
+  const kp = Math.ceil(k / 8) * 8;
+  const q8 = (pl.q8 ??= int8Rows(pl.codes, n, k, kp, pl.bits));
+  const qa = format('int8').encodeScaled(a, { shape: [m, k], axis: 0, granularity: 'channel' });
+  const qa8 = int8Rows(qa.codes as Uint8Array, m, k, kp, 8);
+  const kx = rt.exports as unknown as GemmKernels;
+  const nw = Math.min(n, Math.max(4, Math.floor(CHUNK_ELEMS / kp)));
+  const ma = Math.min(m, Math.max(1, Math.floor(CHUNK_ELEMS / kp)), Math.max(1, Math.floor(CHUNK_ELEMS / nw)));
+  rt.scoped(() => {
+    const pa = rt.alloc(ma * kp), pq = rt.alloc(nw * kp), psa = rt.alloc(ma * 4), psw = rt.alloc(nw * 4);
+    const pd = rt.alloc(ma * nw * 4), py = rt.alloc(ma * nw * 4);
+    for (let j0 = 0; j0 < n; j0 += nw) {
+      const nr = Math.min(nw, n - j0);
+      rt.u8(pq, nr * kp).set(q8.subarray(j0 * kp, (j0 + nr) * kp));
+      rt.f32(psw, nr).set(pl.scales.subarray(j0, j0 + nr));
+      for (let i0 = 0; i0 < m; i0 += ma) {
+        const mr = Math.min(ma, m - i0);
+        rt.u8(pa, mr * kp).set(qa8.subarray(i0 * kp, (i0 + mr) * kp));
+        rt.f32(psa, mr).set(qa.scales.subarray(i0, i0 + mr));
+        kx.gemm_i8_i8_2x4__wasmsimd(pa, mr, kp, pq, nr, psa, psw, pd, py, nr);
+        const yv = rt.f32(py, mr * nr);
+        if (nr === n) y.set(yv, i0 * n);
+        else for (let i = 0; i < mr; i++) y.set(yv.subarray(i * nr, (i + 1) * nr), (i0 + i) * n + j0);
+      }
+    }
+  });
+}

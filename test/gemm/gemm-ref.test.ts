@@ -1,0 +1,59 @@
+// The GEMM reference twins (src/gemm/gemm-ref.ts) on hand-worked cases: γ_k, the sequential f32
+// order (a sum the float64 GEMM rounds differently), signed zeros, the Σ|a||w| bound term, the
+// dequantization by the formats' reference decoders, and the int8 path's codes and epilogue.
+import { describe, expect, it } from 'vitest';
+import { dequantizeRef, gammaK, matmulF32SeqRef, matmulF64Ref, matmulInt8Ref } from '../../src/gemm/gemm-ref.js';
+import { format, type ElementFormat } from '../../src/index.js';
+
+const u = 2 ** -24;
+
+describe('gemm reference twins', () => {
+  it('γ_k = k·u/(1 − k·u), infinite once k·u ≥ 1', () => {
+    expect(gammaK(1)).toBe(u / (1 - u));
+    expect(gammaK(4096)).toBe((4096 * u) / (1 - 4096 * u));
+    expect(gammaK(2 ** 24)).toBe(Infinity);
+  });
+
+  it('sequential f32: 1 + 2^−24 + 2^−24 stays 1 (ties to even), float64 gives 1 + 2^−23, within γ_3·Σ|a||w|', () => {
+    const a = Float32Array.of(1, u, u), w = Float32Array.of(1, 1, 1);
+    expect(matmulF32SeqRef(a, w, 1, 1, 3)[0]).toBe(1);
+    const { y, abs } = matmulF64Ref(a, w, 1, 1, 3);
+    expect(y[0]).toBe(1 + 2 ** -23);
+    expect(abs[0]).toBe(1 + 2 ** -23);
+    expect(Math.abs(1 - y[0])).toBeLessThanOrEqual(gammaK(3) * abs[0]);
+    // the other order rounds differently: 2^−24 + 2^−24 + 1 = 1 + 2^−23 exactly
+    expect(matmulF32SeqRef(Float32Array.of(u, u, 1), w, 1, 1, 3)[0]).toBe(1 + 2 ** -23);
+  });
+
+  it('products are rounded to f32 before the sum; the sum starts at +0 (so −0 · 1 gives +0)', () => {
+    const a = Float32Array.of(1 + 2 ** -12), w = Float32Array.of(1 + 2 ** -12); // exact square needs 25 bits
+    expect(matmulF32SeqRef(a, w, 1, 1, 1)[0]).toBe(Math.fround((1 + 2 ** -12) ** 2));
+    expect(Math.fround((1 + 2 ** -12) ** 2)).not.toBe((1 + 2 ** -12) ** 2);
+    expect(Object.is(matmulF32SeqRef(Float32Array.of(-0), Float32Array.of(1), 1, 1, 1)[0], 0)).toBe(true);
+  });
+
+  it('row-major shapes: y[i, j] = Σ_t a[i, t] w[j, t]', () => {
+    const a = Float32Array.of(1, 2, 3, 4, 5, 6); // [2, 3]
+    const w = Float32Array.of(1, 0, -1, 2, 2, 2); // [2, 3]
+    expect(Array.from(matmulF32SeqRef(a, w, 2, 2, 3))).toEqual([-2, 12, -2, 30]);
+    expect(Array.from(matmulF64Ref(a, w, 2, 2, 3).abs)).toEqual([4, 12, 10, 30]);
+  });
+
+  it('dequantizeRef: the formats\' reference decoders', () => {
+    const x = Float32Array.from({ length: 64 }, (_, i) => Math.sin(i));
+    const s = (format('int4') as ElementFormat).encodeScaled(x, { shape: [2, 32], axis: 1, groupSize: 16 });
+    expect(Array.from(dequantizeRef(s))).toEqual(Array.from(format('int4').decodeScaled(s)));
+    const b = format('mxfp4').encode(x, { shape: [2, 32] });
+    expect(Array.from(dequantizeRef(b))).toEqual(Array.from(format('mxfp4').decode(b)));
+  });
+
+  it('int8 twin: codes rne(a / f32(amax/127)), exact integer sum, y = f32(f32(d) · f32(sa · sw))', () => {
+    // a row [1, −0.5]: sa = f32(1/127), codes 127 and rne(−63.5) = −64; W row [1, 1] per channel: sw = f32(1/127), codes 127, 127
+    const a = Float32Array.of(1, -0.5);
+    const w = (format('int8') as ElementFormat).encodeScaled(Float32Array.of(1, 1), { shape: [1, 2], axis: 0, granularity: 'channel' });
+    expect(Array.from(w.codes)).toEqual([127, 127]);
+    const f = Math.fround;
+    const d = 127 * 127 + -64 * 127;
+    expect(matmulInt8Ref(a, w, 1, 1, 2)[0]).toBe(f(f(d) * f(f(1 / 127) * f(1 / 127))));
+  });
+});

@@ -1,0 +1,277 @@
+// matmul / prepareWeights (src/gemm/gemm.ts over assembly/gemm/) against the reference twins
+// (src/gemm/gemm-ref.ts): bit for bit against the sequential-f32 twin (raw f32 bit patterns included),
+// and within |y − y64| ≤ γ_k · Σ|a||ŵ| (γ_k = k·u/(1 − k·u), u = 2^−24) of the float64 GEMM; low-bit
+// weights against decode-by-the-format's-reference-twin then the same twins. Shapes from fast-check:
+// degenerate, primes, non-multiples of the 4×8 tile, the 32-row panel groups and the 256-step k chunks.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { dequantizeRef, gammaK, matmulF32SeqRef, matmulF64Ref, matmulInt8Ref } from '../../src/gemm/gemm-ref.js';
+import { CHUNK_ELEMS, INT8_MAX_K } from '../../src/gemm/gemm.js';
+import { format, matmul, prepareWeights, type BlockEncoding, type ElementFormat, type ScaledEncoding, type ScaledOptions } from '../../src/index.js';
+import { thrown } from '../helpers/errors.js';
+import { f32bits } from '../helpers/f32.js';
+
+const RUNS = Number(process.env.NUMLAB_GEMM_RUNS ?? 60);
+
+/** A seeded generator of uniform numbers in [0, 1). */
+function seeded(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => ((s = (Math.imul(s ^ (s >>> 15), 0x2c1b3c6d) + 0x6a09e667) >>> 0) / 2 ** 32);
+}
+
+type Mix = 'raw' | 'moderate' | 'outliers' | 'sparse';
+/** n values: raw f32 bit patterns, moderate (|x| < 4), moderate with rare ±1e4 outliers, or mostly zeros (±0). */
+function data(n: number, seed: number, mix: Mix): Float32Array {
+  const r = seeded(seed);
+  const x = new Float32Array(n);
+  const u = new Uint32Array(x.buffer);
+  for (let i = 0; i < n; i++) {
+    if (mix === 'raw') u[i] = (r() * 2 ** 32) >>> 0;
+    else if (mix === 'sparse') x[i] = r() < 0.8 ? (r() < 0.5 ? 0 : -0) : (r() - 0.5) * 8;
+    else x[i] = mix === 'outliers' && r() < 0.01 ? (r() < 0.5 ? -1e4 : 1e4) : (r() - 0.5) * 8;
+  }
+  return x;
+}
+
+/** Bits equal, or both NaN (NaN payloads are not part of the contract). */
+function sameBits(got: Float32Array, want: Float32Array, what: string): void {
+  expect(got.length, what).toBe(want.length);
+  const g = f32bits(got), w = f32bits(want);
+  let i = 0;
+  while (i < g.length && (g[i] === w[i] || (Number.isNaN(got[i]) && Number.isNaN(want[i])))) i++;
+  expect(i === g.length ? null : { index: i, got: got[i], want: want[i] }, what).toBeNull();
+}
+
+/** |y − y64| ≤ γ_k Σ|a||w| wherever the float64 result is finite; NaN and ±Inf where it is. */
+function withinBound(y: Float32Array, a: Float32Array, w: Float32Array, m: number, n: number, k: number, what: string): void {
+  const { y: y64, abs } = matmulF64Ref(a, w, m, n, k);
+  const g = gammaK(k);
+  for (let i = 0; i < y.length; i++) {
+    if (!Number.isFinite(y64[i])) {
+      expect(Object.is(y[i], y64[i]) || (Number.isNaN(y[i]) && Number.isNaN(y64[i])), `${what} [${i}] ${y[i]} vs ${y64[i]}`).toBe(true);
+      continue;
+    }
+    const err = Math.abs(y[i] - y64[i]);
+    if (!(err <= g * abs[i])) expect({ index: i, y: y[i], y64: y64[i], err, bound: g * abs[i] }, what).toBeNull();
+  }
+}
+
+const shape = fc.record({
+  m: fc.oneof(fc.constantFrom(0, 1, 2, 3, 4, 5, 7, 8, 13), fc.integer({ min: 1, max: 20 })),
+  n: fc.oneof(fc.constantFrom(0, 1, 7, 8, 9, 31, 32, 33, 41), fc.integer({ min: 1, max: 72 })),
+  k: fc.oneof(fc.constantFrom(0, 1, 2, 3, 17, 255, 256, 257, 523), fc.integer({ min: 1, max: 600 })),
+  seed: fc.integer(),
+});
+
+describe('f32 GEMM', () => {
+  it('equals the sequential-f32 twin bit for bit and the float64 GEMM within γ_k·Σ|a||w| (fast-check)', () => {
+    fc.assert(
+      fc.property(shape, fc.constantFrom<Mix>('raw', 'moderate', 'outliers', 'sparse'), fc.boolean(), ({ m, n, k, seed }, mix, prep) => {
+        const a = data(m * k, seed, mix), w = data(n * k, seed ^ 0x5bd1e995, mix);
+        const what = `${m}×${n}×${k} ${mix}${prep ? ' prepared' : ''}`;
+        const y = matmul(a, prep ? prepareWeights(w, { n, k }) : w, { m, n, k });
+        sameBits(y, matmulF32SeqRef(a, w, m, n, k), what);
+        if (mix !== 'raw') withinBound(y, a, w, m, n, k, what);
+        expect(y.length).toBe(m * n);
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
+  it('streams a, W and y through WASM memory in chunks (k past CHUNK_ELEMS / 32 rows)', () => {
+    const k = Math.floor(CHUNK_ELEMS / 31) + 5; // 32 W rows and 31 a rows per chunk
+    const m = 40, n = 70;
+    const a = data(m * k, 1, 'moderate'), w = data(n * k, 2, 'moderate');
+    const y = matmul(a, w, { m, n, k });
+    sameBits(y, matmulF32SeqRef(a, w, m, n, k), 'chunked');
+    withinBound(y, a, w, m, n, k, 'chunked');
+  });
+
+  it('a NaN in a gives NaN in exactly that row; ±Inf as the float64 GEMM gives it (fast-check)', () => {
+    fc.assert(
+      fc.property(shape.filter((s) => s.m > 0 && s.k > 0 && s.n > 0), fc.constantFrom(NaN, Infinity, -Infinity), fc.nat(), ({ m, n, k, seed }, v, at) => {
+        const a = data(m * k, seed, 'moderate'), w = data(n * k, ~seed, 'moderate');
+        const pos = at % (m * k), row = Math.floor(pos / k);
+        a[pos] = v;
+        const y = matmul(a, w, { m, n, k });
+        for (let i = 0; i < m; i++)
+          for (let j = 0; j < n; j++) {
+            const yij = y[i * n + j];
+            if (Number.isNaN(v)) expect(Number.isNaN(yij), `y[${i},${j}] = ${yij} (NaN at row ${row})`).toBe(i === row);
+            else if (i !== row) expect(Number.isFinite(yij), `y[${i},${j}] = ${yij}`).toBe(true);
+          }
+        withinBound(y, a, w, m, n, k, `${v} at ${pos}`);
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
+  it('out: writes into the given array and returns it', () => {
+    const m = 3, n = 10, k = 7;
+    const a = data(m * k, 3, 'moderate'), w = data(n * k, 4, 'moderate');
+    const out = new Float32Array(m * n).fill(NaN);
+    const y = matmul(a, w, { m, n, k, out });
+    expect(y).toBe(out);
+    sameBits(out, matmulF32SeqRef(a, w, m, n, k), 'out');
+    expect(Array.from(matmul(new Float32Array(0), new Float32Array(0), { m: 2, n: 3, k: 0, out: new Float32Array(6).fill(7) }))).toEqual([0, 0, 0, 0, 0, 0]);
+  });
+
+  it('threads: any positive integer, same bits', () => {
+    const m = 9, n = 17, k = 300;
+    const a = data(m * k, 5, 'moderate'), w = data(n * k, 6, 'moderate');
+    const y1 = matmul(a, w, { m, n, k, threads: 1 });
+    sameBits(matmul(a, w, { m, n, k, threads: 2 }), y1, 'threads 2');
+    sameBits(matmul(a, w, { m, n, k, threads: 7 }), y1, 'threads 7');
+  });
+});
+
+/** Scaled encodings of W [n, k] the tests run through the fused kernels; group rows need k a multiple of their group. */
+const SCALED: { id: string; group: number; opts: (n: number, k: number) => ScaledOptions }[] = [
+  { id: 'int4', group: 1, opts: (n, k) => ({ shape: [n, k], axis: 0, granularity: 'channel' }) },
+  { id: 'int8', group: 1, opts: (n, k) => ({ shape: [n, k], axis: 0, granularity: 'channel' }) },
+  { id: 'int4', group: 32, opts: (n, k) => ({ shape: [n, k], axis: 1, granularity: 'group', groupSize: 32 }) },
+  { id: 'int8', group: 16, opts: (n, k) => ({ shape: [n, k], axis: 1, granularity: 'group', groupSize: 16 }) },
+  { id: 'int4', group: 2, opts: (n, k) => ({ shape: [n, k], axis: 1, granularity: 'group', groupSize: 2 }) },
+  { id: 'int4', group: 3, opts: (n, k) => ({ shape: [n, k], axis: 1, granularity: 'group', groupSize: 3 }) }, // value-table path
+  { id: 'uint4', group: 1, opts: (n, k) => ({ shape: [n, k], axis: 0, granularity: 'channel' }) }, // zero points
+  { id: 'uint8', group: 16, opts: (n, k) => ({ shape: [n, k], axis: 1, groupSize: 16 }) },
+  { id: 'int4', group: 1, opts: (n, k) => ({ shape: [n, k], granularity: 'tensor' }) },
+  { id: 'fp8_e4m3fn', group: 1, opts: (n, k) => ({ shape: [n, k], axis: 0, granularity: 'channel' }) },
+  { id: 'fp4_e2m1fn', group: 16, opts: (n, k) => ({ shape: [n, k], axis: 1, groupSize: 16 }) },
+];
+const BLOCKS = ['mxfp4', 'mxint8', 'nvfp4', 'mxfp8_e4m3', 'mxint4', 'mxfp6_e2m3', 'nvint4', 'bfp12'];
+
+function lowBitCase(e: BlockEncoding | ScaledEncoding, a: Float32Array, m: number, n: number, k: number, what: string): void {
+  const wd = dequantizeRef(e);
+  const y = matmul(a, e, { m, n, k });
+  sameBits(y, matmulF32SeqRef(a, wd, m, n, k), what);
+  withinBound(y, a, wd, m, n, k, what);
+  sameBits(matmul(a, prepareWeights(e, { n, k }), { m, n, k }), y, `${what} prepared`);
+}
+
+describe('low-bit weights decoded inside the kernel', () => {
+  it('scaled INT / minifloat weights = decode (reference twin) then GEMM, bit for bit and within the bound (fast-check)', () => {
+    fc.assert(
+      fc.property(shape.filter((s) => s.n > 0 && s.k > 0), fc.constantFrom(...SCALED.keys()), fc.constantFrom<Mix>('moderate', 'outliers', 'sparse'),
+        ({ m, n, k: k0, seed }, ci, mix) => {
+          const c = SCALED[ci];
+          const k = Math.ceil(k0 / c.group) * c.group;
+          const o = c.opts(n, k);
+          const e = (format(c.id) as ElementFormat).encodeScaled(data(n * k, seed, mix), o);
+          lowBitCase(e, data(m * k, ~seed, mix), m, n, k, `${c.id} ${JSON.stringify(o)} ${m}×${n}×${k} ${mix}`);
+        }),
+      { numRuns: RUNS * 2 },
+    );
+  });
+
+  it('block weights (MX, NV, BFP; ragged last blocks) = decode (reference twin) then GEMM (fast-check)', () => {
+    fc.assert(
+      fc.property(shape.filter((s) => s.n > 0 && s.k > 0), fc.constantFrom(...BLOCKS), fc.constantFrom<Mix>('moderate', 'outliers', 'sparse'),
+        ({ m, n, k, seed }, id, mix) => {
+          const e = format(id).encode(data(n * k, seed, mix), { shape: [n, k] }) as BlockEncoding;
+          lowBitCase(e, data(m * k, ~seed, mix), m, n, k, `${id} ${m}×${n}×${k} ${mix}`);
+        }),
+      { numRuns: RUNS * 2 },
+    );
+  });
+
+  it('a NaN block scale gives NaN in exactly the column of its W row', () => {
+    for (const id of ['mxfp4', 'mxint8', 'nvfp4']) {
+      const m = 7, n = 37, k = 100;
+      const e = format(id).encode(data(n * k, 9, 'moderate'), { shape: [n, k] }) as BlockEncoding;
+      const nb = Math.ceil(k / 32) * (id === 'nvfp4' ? 2 : 1);
+      const row = 33;
+      e.scales[row * (e.scales.length / n) + 1] = id === 'nvfp4' ? 0x7f : 0xff; // E8M0 / UE4M3 NaN
+      expect(e.scales.length).toBe(n * (id === 'nvfp4' ? Math.ceil(k / 16) : nb));
+      const y = matmul(data(m * k, 10, 'moderate'), e, { m, n, k });
+      for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) expect(Number.isNaN(y[i * n + j]), `${id} y[${i},${j}]`).toBe(j === row);
+    }
+  });
+
+  it('GEMV (m = 1) and a 128-row GEMM on 4-bit weights over several k chunks', () => {
+    const n = 96, k = 1024;
+    const w = data(n * k, 11, 'outliers');
+    for (const m of [1, 128]) {
+      const a = data(m * k, 12 + m, 'moderate');
+      lowBitCase(format('int4').encodeScaled(w, { shape: [n, k], axis: 1, granularity: 'group', groupSize: 32 }), a, m, n, k, `int4 g32 ${m}`);
+      lowBitCase(format('mxfp4').encode(w, { shape: [n, k] }), a, m, n, k, `mxfp4 ${m}`);
+    }
+    // groups of 3 (value-table path), 18 and 48 (SIMD path) straddling the k chunks (256 for m ≥ 4, 1024 below), with zero points
+    const k3 = 2160;
+    const w3 = data(n * k3, 13, 'moderate');
+    for (const m3 of [2, 5]) {
+      const a3 = data(m3 * k3, 14, 'moderate');
+      for (const [id, g] of [['int4', 3], ['uint4', 3], ['int8', 48], ['uint8', 18]] as const)
+        lowBitCase((format(id) as ElementFormat).encodeScaled(w3, { shape: [n, k3], axis: 1, groupSize: g }), a3, m3, n, k3, `${id} g${g} m ${m3}`);
+      lowBitCase(format('mxfp4').encode(w3, { shape: [n, k3] }), a3, m3, n, k3, `mxfp4 ragged m ${m3}`);
+      lowBitCase(format('nvfp4').encode(w3, { shape: [n, k3] }), a3, m3, n, k3, `nvfp4 m ${m3}`);
+    }
+  });
+});
+
+describe("activations 'int8': exact int8 × int8 → int32 kernel", () => {
+  it('equals the exact twin (int8 reference codec per row, integer sums, the epilogue) bit for bit (fast-check)', () => {
+    fc.assert(
+      fc.property(shape.filter((s) => s.n > 0 && s.k > 0), fc.constantFrom('int8', 'int4', 'int2'), fc.constantFrom('channel', 'tensor'), fc.constantFrom<Mix>('moderate', 'outliers', 'sparse'),
+        ({ m, n, k, seed }, id, gran, mix) => {
+          const a = data(m * k, seed, mix);
+          const e = (format(id) as ElementFormat).encodeScaled(data(n * k, ~seed, mix), { shape: [n, k], axis: 0, granularity: gran as 'channel' });
+          const y = matmul(a, e, { m, n, k, activations: 'int8' });
+          sameBits(y, matmulInt8Ref(a, e, m, n, k), `${id} ${gran} ${m}×${n}×${k} ${mix}`);
+          sameBits(matmul(a, prepareWeights(e, { n, k }), { m, n, k, activations: 'int8' }), y, 'prepared');
+        }),
+      { numRuns: RUNS },
+    );
+  });
+
+  it('extreme codes (−128 · −128 over several k chunks) stay exact', () => {
+    const m = 3, n = 5, k = 3000;
+    const a = new Float32Array(m * k).fill(-1);
+    const w = new Float32Array(n * k).fill(-1);
+    a[0] = 1e-3; // row 0: one value far below the row's amax (code 0)
+    const e = format('int8').encodeScaled(w, { shape: [n, k], axis: 0, granularity: 'channel', scale: Math.fround(1 / 128) });
+    expect(e.codes[0]).toBe(0x80); // −128
+    const y = matmul(a, e, { m, n, k, activations: 'int8' });
+    sameBits(y, matmulInt8Ref(a, e, m, n, k), 'extremes');
+    expect(y[n]).toBe(k); // (−127)(−128) · k · (1/127)(1/128)
+  });
+});
+
+describe('bad input: typed errors naming the value', () => {
+  const a = new Float32Array(6), w = new Float32Array(12);
+  const e4 = format('int4').encodeScaled(w, { shape: [4, 3], axis: 0, granularity: 'channel' });
+  it.each([
+    ['a length', () => matmul(a, w, { m: 3, n: 4, k: 3 }), 'BAD_LENGTH', 6],
+    ['w length', () => matmul(a, w, { m: 2, n: 5, k: 3 }), 'BAD_LENGTH', 12],
+    ['m not an integer', () => matmul(a, w, { m: 1.5, n: 4, k: 3 }), 'BAD_SHAPE', 1.5],
+    ['k negative', () => matmul(a, w, { m: 2, n: 4, k: -3 }), 'BAD_SHAPE', -3],
+    ['threads 0', () => matmul(a, w, { m: 2, n: 4, k: 3, threads: 0 }), 'BAD_OPTION', 0],
+    ['threads 1.5', () => matmul(a, w, { m: 2, n: 4, k: 3, threads: 1.5 }), 'BAD_OPTION', 1.5],
+    ['threads "2"', () => matmul(a, w, { m: 2, n: 4, k: 3, threads: '2' as unknown as number }), 'BAD_OPTION', '2'],
+    ['out length', () => matmul(a, w, { m: 2, n: 4, k: 3, out: new Float32Array(7) }), 'BAD_LENGTH', 7],
+    ['out type', () => matmul(a, w, { m: 2, n: 4, k: 3, out: new Float64Array(8) as unknown as Float32Array }), 'BAD_TYPE', undefined],
+    ['unknown option', () => matmul(a, w, { m: 2, n: 4, k: 3, tile: 8 } as never), 'BAD_OPTION', 'tile'],
+    ['activations', () => matmul(a, w, { m: 2, n: 4, k: 3, activations: 'mxfp8_e4m3' as never }), 'BAD_OPTION', 'mxfp8_e4m3'],
+    ['int8 × f32 weights', () => matmul(a, w, { m: 2, n: 4, k: 3, activations: 'int8' }), 'FORMAT_MISMATCH', 'f32'],
+    ['int8 × block weights', () => matmul(new Float32Array(64), format('mxint8').encode(new Float32Array(64), { shape: [2, 32] }), { m: 2, n: 2, k: 32, activations: 'int8' }), 'FORMAT_MISMATCH', 'mxint8'],
+    ['int8 × group scales', () => matmul(new Float32Array(8), format('int4').encodeScaled(new Float32Array(16), { shape: [4, 4], axis: 1, groupSize: 2 }), { m: 2, n: 4, k: 4, activations: 'int8' }), 'FORMAT_MISMATCH', 'int4'],
+    ['int8 × zero points', () => matmul(a, format('uint8').encodeScaled(w, { shape: [4, 3], axis: 0, granularity: 'channel' }), { m: 2, n: 4, k: 3, activations: 'int8' }), 'FORMAT_MISMATCH', 'uint8'],
+    ['int8 × fp8 weights', () => matmul(a, format('fp8_e4m3fn').encodeScaled(w, { shape: [4, 3], axis: 0, granularity: 'channel' }), { m: 2, n: 4, k: 3, activations: 'int8' }), 'FORMAT_MISMATCH', 'fp8_e4m3fn'],
+    ['int8 with NaN in a', () => matmul(Float32Array.of(0, NaN, 1, 2, 3, 4), e4, { m: 2, n: 4, k: 3, activations: 'int8' }), 'NONFINITE_INPUT', 1],
+    ['int8 k too large', () => matmul(new Float32Array(INT8_MAX_K + 1), prepareWeights(format('int8').encodeScaled(new Float32Array(INT8_MAX_K + 1), { shape: [1, INT8_MAX_K + 1], axis: 0, granularity: 'channel' }), { n: 1, k: INT8_MAX_K + 1 }), { m: 1, n: 1, k: INT8_MAX_K + 1, activations: 'int8' }), 'BAD_SHAPE', INT8_MAX_K + 1],
+    ['a type', () => matmul(Array.from(a) as never, w, { m: 2, n: 4, k: 3 }), 'BAD_TYPE', undefined],
+    ['encoding shape', () => matmul(new Float32Array(8), e4, { m: 2, n: 3, k: 4 }), 'BAD_SHAPE', [4, 3]],
+    ['group axis not k', () => matmul(new Float32Array(8), format('int4').encodeScaled(new Float32Array(16), { shape: [4, 4], axis: 0, groupSize: 2 }), { m: 2, n: 4, k: 4 }), 'BAD_SHAPE', 0],
+    ['channel axis not n', () => matmul(a, format('int4').encodeScaled(w, { shape: [4, 3], axis: 1, granularity: 'channel' }), { m: 2, n: 4, k: 3 }), 'BAD_SHAPE', 1],
+    ['block axis not k', () => matmul(new Float32Array(64), format('mxfp4').encode(new Float32Array(32 * 32), { shape: [32, 32], axis: 0 }), { m: 2, n: 32, k: 32 }), 'BAD_SHAPE', 0],
+    ['bipolar weights', () => matmul(a, format('bipolar4').encodeScaled(w, { shape: [4, 3], axis: 0, granularity: 'channel' }), { m: 2, n: 4, k: 3 }), 'FORMAT_MISMATCH', 'bipolar4'],
+    ['16-bit codes', () => matmul(a, format('bfloat16').encodeScaled(w, { shape: [4, 3], axis: 0, granularity: 'channel' }), { m: 2, n: 4, k: 3 }), 'FORMAT_MISMATCH', 'bf16'],
+    ['code out of range', () => matmul(a, { ...e4, codes: Uint8Array.from(e4.codes, (c, i) => (i === 5 ? 16 : c)) }, { m: 2, n: 4, k: 3 }), 'BAD_CODE', 16],
+    ['prepared dims', () => matmul(a, prepareWeights(w, { n: 3, k: 4 }), { m: 2, n: 4, k: 3 }), 'BAD_SHAPE', [3, 4]],
+    ['weights type', () => matmul(a, new Float64Array(12) as never, { m: 2, n: 4, k: 3 }), 'BAD_TYPE', undefined],
+  ])('%s', (_, fn, code, value) => {
+    const err = thrown(fn);
+    expect(err.code).toBe(code);
+    if (value !== undefined) expect(err.value).toEqual(value);
+  });
+});
