@@ -25,3 +25,7 @@ export type { ByteSource } from './io/source.js';
 export { selectTensors } from './io/select.js';
 export { writeSafetensors, writeNpy, encodeSafetensors, encodeNpy } from './io/write.js';
 export type { WriteTensor, WriteDtype } from './io/write.js';
+export { HessianAccumulator } from './ptq/hessian.js';
+export type { HessianAddOptions } from './ptq/hessian.js';
+export { gptq } from './ptq/gptq.js';
+export type { GptqOptions, GptqResult } from './ptq/gptq.js';
