@@ -25,6 +25,11 @@ export interface GptqOptions {
   actOrder?: boolean;
   /** Fit all group params before the loop on the unpermuted, dead-zeroed W. Default false. */
   staticGroups?: boolean;
+  /**
+   * Dynamic groups fit on the current values (the block's updated copy) instead of the reference's
+   * stale outer W (spec §1.5 "fresh"); needs groupSize dividing blockSize. Default false.
+   */
+  freshGroups?: boolean;
   /** Damping fraction of mean(diag H). Default 0.01. */
   percdamp?: number;
   /** Lazy-update block size B. Default 128. */
@@ -82,6 +87,7 @@ export function gptq(W: Float32Array | Float64Array, h: HessianAccumulator | Flo
   }
   const actOrder = bool(opts.actOrder, 'actOrder', false);
   const staticGroups = bool(opts.staticGroups, 'staticGroups', false);
+  const fresh = bool(opts.freshGroups, 'freshGroups', false);
   const percdamp = opts.percdamp ?? 0.01;
   if (typeof percdamp !== 'number' || !(percdamp >= 0) || !Number.isFinite(percdamp)) {
     fail('BAD_OPTION', `percdamp must be a finite number >= 0, got ${show(percdamp)}`, percdamp);
@@ -90,6 +96,9 @@ export function gptq(W: Float32Array | Float64Array, h: HessianAccumulator | Flo
   const qz: ColumnQuantizer = columnQuantizer({ opts, rows, cols, groupSize, W });
   const group = qz.groupSize; // block formats: their block size
   const slots = group === -1 ? 1 : cols / group;
+  if (fresh && (group === -1 || staticGroups || B % group !== 0)) {
+    fail('BAD_OPTION', `freshGroups needs dynamic groups whose size divides blockSize ${B} (groupSize ${groupSize}, staticGroups ${staticGroups})`, opts.freshGroups);
+  }
   // W column-major: column j of row r at j·rows + r (columns are the unit of work).
   const Wc = new Float64Array(rows * cols);
   for (let r = 0; r < rows; r++) for (let j = 0; j < cols; j++) Wc[j * rows + r] = W[r * cols + j];
@@ -143,7 +152,10 @@ export function gptq(W: Float32Array | Float64Array, h: HessianAccumulator | Flo
       let slot = 0;
       if (group !== -1) {
         if (!staticGroups) {
-          if (c % group === 0) qz.fit(Wp, c, c + group, c / group); // outer W: stale within the block
+          if (c % group === 0) {
+            if (fresh) qz.fit(W1, i, i + group, c / group);
+            else qz.fit(Wp, c, c + group, c / group); // outer W: stale within the block (the reference)
+          }
           slot = Math.floor(c / group);
         } else {
           slot = Math.floor((perm ? perm[c] : c) / group);

@@ -71,6 +71,7 @@ describe('gptq: spec vectors (ptq.md §1.7, 8×64, bit-exact)', () => {
     ['4b sym, B=128', { bits: 4, sym: true }, 3.644504468292049, 'b681f920c0f5494f'],
     ['3b asym, B=16', { bits: 3, blockSize: 16 }, 33.42874382659267, '264b70a9d0d849b9'],
     ['4b asym, B=32, g=16 (stale)', { blockSize: 32, groupSize: 16 }, 3.9135212255664538, '6f2f051a29109179'],
+    ['4b asym, B=32, g=16, fresh params', { blockSize: 32, groupSize: 16, freshGroups: true }, 3.4299076763439187, '6693e6528f000341'],
     ['4b asym, B=32, g=16, act-order', { blockSize: 32, groupSize: 16, actOrder: true }, 0.9479321868485103, '24d48403d7cb3d9d'],
     ['4b asym, B=32, g=16, act-order, static', { blockSize: 32, groupSize: 16, actOrder: true, staticGroups: true }, 2.0088934664196234, 'd3130538e9588781'],
   ];
@@ -78,6 +79,13 @@ describe('gptq: spec vectors (ptq.md §1.7, 8×64, bit-exact)', () => {
     const r = gptq(specW(), specHessian(), { shape: [ROWS, COLS], ...o });
     expect(r.loss).toBe(loss);
     expect(hash16(decode64(r, ROWS, COLS))).toBe(hash);
+  });
+
+  it('fresh params with B=32 give the codes of B=16 (group starts = block starts, spec §1.5)', () => {
+    const fresh = gptq(specW(), specHessian(), { shape: [ROWS, COLS], blockSize: 32, groupSize: 16, freshGroups: true });
+    const b16 = gptq(specW(), specHessian(), { shape: [ROWS, COLS], blockSize: 16, groupSize: 16 });
+    expect(fresh.codes).toEqual(b16.codes);
+    expect(Math.abs(fresh.loss - b16.loss)).toBeLessThan(1e-12);
   });
 
   it('weight is the f32 of scale·(code − zero), codes within [0, maxq]', () => {
@@ -244,6 +252,7 @@ describe('gptq / HessianAccumulator: bad input is a typed error', () => {
     ['empty accumulator', () => gptq(W, new HessianAccumulator(4), { shape: [2, 4] }), 'BAD_OPTION'],
     ['bad shape', () => gptq(W, h, { shape: [8] as unknown as [number, number] }), 'BAD_SHAPE'],
     ['groupSize not dividing cols', () => gptq(W, h, { shape: [2, 4], groupSize: 3 }), 'BAD_OPTION'],
+    ['freshGroups with groups straddling blocks', () => gptq(W, h, { shape: [2, 4], groupSize: 4, blockSize: 2, freshGroups: true }), 'BAD_OPTION'],
     ['bits 0', () => gptq(W, h, { shape: [2, 4], bits: 0 }), 'BAD_OPTION'],
     ['unknown format', () => gptq(W, h, { shape: [2, 4], format: 'int4x' }), 'UNKNOWN_FORMAT'],
     ['not symmetric', () => gptq(W, Float64Array.from([1, 0, 0, 0, 0.5, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1]), { shape: [2, 4] }), 'BAD_OPTION'],
