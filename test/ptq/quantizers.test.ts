@@ -1,7 +1,8 @@
 // GPTQ with numlab formats (spec ptq.md §1.8): the codes and scales GPTQ returns are the format's
 // own payload (its decoder maps them to `weight` bit for bit), and with H = I GPTQ is the format's RTN.
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { format, gptq, type BlockFormat, type ElementFormat } from '../../src/index.js';
+import { format, gptq, HessianAccumulator, type BlockFormat, type ElementFormat } from '../../src/index.js';
 import type { BlockEncoding, ScaledEncoding } from '../../src/index.js';
 import { thrown } from '../helpers/errors.js';
 import { hessianOf, randMatrix } from '../helpers/ptq.js';
@@ -56,6 +57,28 @@ describe('gptq with block formats (blocks along cols)', () => {
       };
       expect(err(g.weight)).toBeLessThan(err(n.weight));
     }
+  });
+});
+
+describe('gptq with formats: fast-check over small random layers', () => {
+  it('the format decodes r.encoding to r.weight bit for bit; weights finite', () => {
+    const arb = fc.record({
+      id: fc.constantFrom(...ELEMENT, 'mxfp4', 'nvfp4', 'mxint8', 'nvint4', 'mxfp6_e2m3'),
+      rows: fc.integer({ min: 1, max: 3 }), blocks: fc.integer({ min: 1, max: 2 }), tokens: fc.integer({ min: 1, max: 12 }),
+      B: fc.integer({ min: 1, max: 40 }), mode: fc.constantFrom('plain', 'static-act', 'group'), seed: fc.nat(), spread: fc.integer({ min: -20, max: 20 }),
+    });
+    fc.assert(fc.property(arb, (p) => {
+      const f = format(p.id);
+      const cols = 32 * p.blocks;
+      const Wp = Float32Array.from(randMatrix(p.rows * cols, p.seed), (v, i) => (i % 7 === 0 ? 0 : v * 2 ** (i % 5 === 0 ? p.spread : 0)));
+      const hp = new HessianAccumulator(cols).add(randMatrix(p.tokens * cols, p.seed + 1), { rows: p.tokens });
+      const g = f.kind === 'block' ? -1 : 16;
+      const o = p.mode === 'static-act' ? { actOrder: true, staticGroups: true, groupSize: g } : p.mode === 'group' ? { groupSize: g } : {};
+      const r = gptq(Wp, hp, { shape: [p.rows, cols], format: p.id, blockSize: p.B, ...o });
+      const d = f.kind === 'block' ? f.decode(r.encoding as BlockEncoding) : f.decodeScaled(r.encoding as ScaledEncoding);
+      expect(bits(d)).toEqual(bits(r.weight));
+      for (const v of r.weight) expect(Number.isFinite(v)).toBe(true);
+    }), { numRuns: 120 });
   });
 });
 
