@@ -108,7 +108,8 @@ function elementQuantizer(f: ElementFormat, { rows, cols, groupSize }: Quantizer
         colScale[r] = sc32[r * slots + slot];
         if (zps) colZp[r] = zps[r * slots + slot];
       }
-      const o: ScaledOptions = { shape: [rows], axis: 0, granularity: 'channel', scale: colScale };
+      // saturate: GPTQ updates can push later columns past the range the scales were fitted on
+      const o: ScaledOptions = { shape: [rows], axis: 0, granularity: 'channel', scale: colScale, saturate: true };
       if (zps) Object.assign(o, { scheme: 'asymmetric', zeroPoint: colZp });
       const e = encodeScaledRef(f.spec, col, o);
       const v = decodeScaledRef(f.spec, e);

@@ -78,7 +78,11 @@ describe('gptq with formats: fast-check over small random layers', () => {
       const d = f.kind === 'block' ? f.decode(r.encoding as BlockEncoding) : f.decodeScaled(r.encoding as ScaledEncoding);
       expect(bits(d)).toEqual(bits(r.weight));
       for (const v of r.weight) expect(Number.isFinite(v)).toBe(true);
-    }), { numRuns: 120 });
+    }), {
+      numRuns: 120,
+      // found by this property: updates pushed a column past the fitted fp8 range (NaN before saturating)
+      examples: [[{ id: 'fp8_e4m3fn', rows: 1, blocks: 1, tokens: 9, B: 1, mode: 'plain', seed: 2, spread: -1 }]],
+    });
   });
 });
 
