@@ -32,24 +32,29 @@ export function choleskyLower(a: Float64Array, n: number, what: string): Float64
 
 /** (L Lᵀ)⁻¹ = L⁻ᵀ L⁻¹ from a lower Cholesky factor (torch.cholesky_inverse). */
 export function choleskyInverse(l: Float64Array, n: number): Float64Array {
-  // Y = L⁻¹ (lower) by forward substitution, column by column.
-  const y = new Float64Array(n * n);
+  // Y = L⁻¹ (lower) by forward substitution, column by column; stored transposed (yt[c][k] = Y[k][c])
+  // so both sums below run over contiguous memory, k ascending.
+  const yt = new Float64Array(n * n);
   for (let c = 0; c < n; c++) {
-    y[c * n + c] = 1 / l[c * n + c];
+    const oc = c * n;
+    yt[oc + c] = 1 / l[c * n + c];
     for (let i = c + 1; i < n; i++) {
+      const oi = i * n;
       let s = 0;
-      for (let k = c; k < i; k++) s += l[i * n + k] * y[k * n + c];
-      y[i * n + c] = -s / l[i * n + i];
+      for (let k = c; k < i; k++) s += l[oi + k] * yt[oc + k];
+      yt[oc + i] = -s / l[oi + i];
     }
   }
   // A⁻¹[i][j] = Σ_{k ≥ max(i,j)} Y[k][i] Y[k][j]; symmetric, computed once for j ≤ i.
   const inv = new Float64Array(n * n);
   for (let i = 0; i < n; i++) {
+    const oi = i * n;
     for (let j = 0; j <= i; j++) {
+      const oj = j * n;
       let s = 0;
-      for (let k = i; k < n; k++) s += y[k * n + i] * y[k * n + j];
-      inv[i * n + j] = s;
-      inv[j * n + i] = s;
+      for (let k = i; k < n; k++) s += yt[oi + k] * yt[oj + k];
+      inv[oi + j] = s;
+      inv[oj + i] = s;
     }
   }
   return inv;
