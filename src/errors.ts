@@ -14,7 +14,8 @@ export type NumlabErrorCode =
   | 'MALFORMED_FILE'
   | 'FILE_NOT_FOUND'
   | 'UNSUPPORTED_TENSOR'
-  | 'BAD_CODE';
+  | 'BAD_CODE'
+  | 'NOT_POSITIVE_DEFINITE';
 
 export class NumlabError extends Error {
   readonly code: NumlabErrorCode;

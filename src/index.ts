@@ -27,3 +27,13 @@ export { writeSafetensors, writeNpy, encodeSafetensors, encodeNpy } from './io/w
 export type { WriteTensor, WriteDtype } from './io/write.js';
 export { matmul, prepareWeights } from './gemm/gemm.js';
 export type { MatmulOptions, PreparedWeights } from './gemm/gemm.js';
+export { HessianAccumulator } from './ptq/hessian.js';
+export type { HessianAddOptions } from './ptq/hessian.js';
+export { gptq } from './ptq/gptq.js';
+export type { GptqOptions, GptqResult } from './ptq/gptq.js';
+export { hadamard } from './ptq/hadamard.js';
+export type { HadamardOptions } from './ptq/hadamard.js';
+export { smoothquant, ActivationAbsMax } from './ptq/smoothquant.js';
+export type { SmoothQuantOptions, SmoothQuantResult, SmoothLinear } from './ptq/smoothquant.js';
+export { layerError } from './ptq/layer-error.js';
+export type { LayerErrorOptions } from './ptq/layer-error.js';

@@ -60,7 +60,7 @@ function elementOptions(rounding: RoundingMode): EncodeRefOptions {
 }
 
 /** Element code of a value y already divided by the block scale (finite; exactly an f32 value for INT). */
-function elementCode(el: BlockElementInfo, y: number, idx: number, rounding: RoundingMode): number {
+export function elementCode(el: BlockElementInfo, y: number, idx: number, rounding: RoundingMode): number {
   if (el.kind === 'int') return intCodeRef(el.spec as IntSpec, y * 2 ** -el.intExp, 0, idx, { rounding, seedA: 0, seedB: 0 });
   // saturate 'finite': Inf (NV: x · FLT_MAX overflowing f32) clamps to ±max like a finite overflow
   const c = encodeRef(el.spec as MinifloatSpec, y, idx, { ...elementOptions(rounding), saturate: 'finite' });
@@ -68,7 +68,7 @@ function elementCode(el: BlockElementInfo, y: number, idx: number, rounding: Rou
 }
 
 /** Exact value of an element code on its grid (INT: k · 2^intExp; minifloat: the row's value, NaN/Inf included). */
-function elementValue(el: BlockElementInfo, code: number): number {
+export function elementValue(el: BlockElementInfo, code: number): number {
   if (el.kind === 'int') return intValueRef(el.spec as IntSpec, code, 0) * 2 ** el.intExp;
   return decodeRef(el.spec as MinifloatSpec, code);
 }

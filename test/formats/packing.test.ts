@@ -11,20 +11,11 @@ import { packWordsRef, unpackWordsRef } from '../../src/formats/block-ref.js';
 import { CHUNK } from '../../src/runtime/wasm.js';
 import { firstBitDiff } from '../helpers/f32.js';
 import { thrown as errorOf } from '../helpers/errors.js';
+import { mulberry32 } from '../helpers/rng.js';
 
 const BITS = [1, 2, 3, 4, 5, 6, 7, 8] as const;
 
-/** mulberry32: a small deterministic PRNG for bulk test data. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (t ^ (t >>> 14)) >>> 0;
-  };
-}
+const rng = mulberry32;
 
 function randomCodes(n: number, bits: number, seed: number): Uint8Array {
   const r = rng(seed);

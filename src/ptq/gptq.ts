@@ -1,0 +1,221 @@
+/**
+ * GPTQ (Frantar et al.) in float64 with the exact order of operations of IST-DASLab/gptq
+ * fasterquant (spec ptq.md §1.4–§1.5): params on the full W before the dead-column fix, dead
+ * columns, static groups before the permutation, act-order, damping, Cholesky → inverse → upper
+ * Cholesky, lazy block updates, dynamic group params from the outer (stale) W, Losses / 2.
+ */
+import { fail, show } from '../errors.js';
+import { checkInt, checkMatrix, checkShape, isReal } from './check.js';
+import { HessianAccumulator } from './hessian.js';
+import { choleskyInverse, choleskyLower, choleskyUpper } from './linalg.js';
+import { columnQuantizer, type ColumnQuantizer } from './quantizers.js';
+import type { BlockEncoding } from '../formats/block-ref.js';
+import type { ScaledEncoding } from '../formats/scaled.js';
+
+export interface GptqOptions {
+  /** [rows, cols] = [output channels, input channels] of W (row-major). */
+  shape: [number, number];
+  /** INT bits of the reference quantizer (ignored with `format`). Default 4. */
+  bits?: number;
+  /** Reference symmetric mode: zero = (maxq+1)/2. Default false (asymmetric). */
+  sym?: boolean;
+  /** Columns per group, -1 = one group per row. Must divide cols. Default -1. */
+  groupSize?: number;
+  /** Process columns in order of decreasing diag(H) (desc_act). Default false. */
+  actOrder?: boolean;
+  /** Fit all group params before the loop on the unpermuted, dead-zeroed W. Default false. */
+  staticGroups?: boolean;
+  /**
+   * Dynamic groups fit on the current values (the block's updated copy) instead of the reference's
+   * stale outer W (spec §1.5 "fresh"); needs groupSize dividing blockSize. Default false.
+   */
+  freshGroups?: boolean;
+  /** Damping fraction of mean(diag H). Default 0.01. */
+  percdamp?: number;
+  /** Lazy-update block size B. Default 128. */
+  blockSize?: number;
+  /** Quantize with a numlab format (element or block id) instead of the reference INT quantizer. */
+  format?: string;
+}
+
+export interface GptqResult {
+  /** Quantized (dequantized) weight, [rows, cols] row-major, original column order. */
+  weight: Float32Array;
+  /** Codes [rows, cols] row-major, original column order (the format's code type with `format`). */
+  codes: Uint8Array | Uint16Array;
+  /**
+   * Per-row per-group params [rows, groups] (groups = 1 without grouping): value = scale·(code − zero)
+   * for the INT quantizer; with `format` the element scale (and zero point) or the block's decode factor.
+   */
+  scales: Float64Array;
+  zeros: Float64Array;
+  /** Group of each original column (params column in scales/zeros). */
+  groupIndex: Int32Array;
+  /** Processing order (perm[c] = original column processed c-th), null without actOrder. */
+  perm: Int32Array | null;
+  /** Σ over rows and columns of (w − q)² / U_cc² / 2, as the reference's Losses. */
+  loss: number;
+  /**
+   * With `format`: the format's own payload, which its decoder maps to `weight` exactly — element
+   * formats a ScaledEncoding (format(id).decodeScaled), block formats a BlockEncoding (format(id).decode).
+   * Null for the reference INT quantizer (decode: scale·(code − zero)).
+   */
+  encoding: ScaledEncoding | BlockEncoding | null;
+}
+
+function bool(v: unknown, what: string, dflt: boolean): boolean {
+  if (v === undefined) return dflt;
+  if (typeof v !== 'boolean') fail('BAD_OPTION', `${what} must be a boolean, got ${show(v)}`, v);
+  return v;
+}
+
+/** Descending diag(H), ties by ascending index (torch.argsort is not stable; this tie-break is documented). */
+export function actOrderPerm(H: Float64Array, n: number): Int32Array {
+  const idx = Array.from({ length: n }, (_, i) => i);
+  idx.sort((a, b) => H[b * n + b] - H[a * n + a] || a - b);
+  return Int32Array.from(idx);
+}
+
+export function gptq(W: Float32Array | Float64Array, h: HessianAccumulator | Float64Array, opts: GptqOptions): GptqResult {
+  const [rows, cols] = checkShape(opts?.shape, 'gptq weight');
+  checkMatrix(W, rows * cols, 'gptq weight W', `[${rows}, ${cols}]`);
+  const H = readHessian(h, cols);
+  const groupSize = opts.groupSize ?? -1;
+  if (groupSize !== -1) {
+    checkInt(groupSize, 'groupSize', 1, cols);
+    if (cols % groupSize !== 0) fail('BAD_OPTION', `groupSize ${groupSize} does not divide cols ${cols}`, groupSize);
+  }
+  const actOrder = bool(opts.actOrder, 'actOrder', false);
+  const staticGroups = bool(opts.staticGroups, 'staticGroups', false);
+  const fresh = bool(opts.freshGroups, 'freshGroups', false);
+  const percdamp = opts.percdamp ?? 0.01;
+  if (typeof percdamp !== 'number' || !(percdamp >= 0) || !Number.isFinite(percdamp)) {
+    fail('BAD_OPTION', `percdamp must be a finite number >= 0, got ${show(percdamp)}`, percdamp);
+  }
+  const B = checkInt(opts.blockSize ?? 128, 'blockSize', 1, 1 << 20);
+  const qz: ColumnQuantizer = columnQuantizer({ opts, rows, cols, groupSize, W });
+  const group = qz.groupSize; // block formats: their block size
+  const slots = group === -1 ? 1 : cols / group;
+  if (fresh && (group === -1 || staticGroups || B % group !== 0)) {
+    fail('BAD_OPTION', `freshGroups needs dynamic groups whose size divides blockSize ${B} (groupSize ${groupSize}, staticGroups ${staticGroups})`, opts.freshGroups);
+  }
+  // W column-major: column j of row r at j·rows + r (columns are the unit of work).
+  const Wc = new Float64Array(rows * cols);
+  for (let r = 0; r < rows; r++) for (let j = 0; j < cols; j++) Wc[j * rows + r] = W[r * cols + j];
+
+  if (group === -1) qz.fit(Wc, 0, cols, 0); // on the full W, before the dead fix
+
+  for (let j = 0; j < cols; j++) {
+    if (H[j * cols + j] === 0) {
+      H[j * cols + j] = 1;
+      Wc.fill(0, j * rows, (j + 1) * rows);
+    }
+  }
+  if (group !== -1 && staticGroups) for (let g = 0; g < slots; g++) qz.fit(Wc, g * group, (g + 1) * group, g);
+
+  let perm: Int32Array | null = null;
+  let Hp = H;
+  let Wp = Wc;
+  if (actOrder) {
+    perm = actOrderPerm(H, cols);
+    Hp = new Float64Array(cols * cols);
+    Wp = new Float64Array(rows * cols);
+    for (let a = 0; a < cols; a++) {
+      const pa = perm[a];
+      for (let b = 0; b < cols; b++) Hp[a * cols + b] = H[pa * cols + perm[b]];
+      Wp.set(Wc.subarray(pa * rows, (pa + 1) * rows), a * rows);
+    }
+  }
+
+  let dsum = 0;
+  for (let j = 0; j < cols; j++) dsum += Hp[j * cols + j];
+  const damp = percdamp * (dsum / cols);
+  for (let j = 0; j < cols; j++) Hp[j * cols + j] += damp;
+  const L = choleskyLower(Hp, cols, 'H after damping');
+  const U = choleskyUpper(choleskyInverse(L, cols), cols, 'H⁻¹');
+
+  const codes = qz.newCodes(rows * cols);
+  const weight = new Float32Array(rows * cols);
+  const W1 = new Float64Array(rows * Math.min(B, cols));
+  const Err1 = new Float64Array(rows * Math.min(B, cols));
+  const acc = new Float64Array(rows);
+  const q = new Float64Array(rows);
+  let loss = 0;
+  for (let i1 = 0; i1 < cols; i1 += B) {
+    const i2 = Math.min(i1 + B, cols);
+    const n = i2 - i1;
+    W1.set(Wp.subarray(i1 * rows, i2 * rows));
+    for (let i = 0; i < n; i++) {
+      const c = i1 + i;
+      const w = i * rows;
+      const d = U[c * cols + c];
+      let slot = 0;
+      if (group !== -1) {
+        if (!staticGroups) {
+          if (c % group === 0) {
+            if (fresh) qz.fit(W1, i, i + group, c / group);
+            else qz.fit(Wp, c, c + group, c / group); // outer W: stale within the block (the reference)
+          }
+          slot = Math.floor(c / group);
+        } else {
+          slot = Math.floor((perm ? perm[c] : c) / group);
+        }
+      }
+      const oc = perm ? perm[c] : c;
+      qz.quantize(W1, w, slot, q, codes, oc);
+      for (let r = 0; r < rows; r++) {
+        const dw = W1[w + r] - q[r];
+        loss += (dw * dw) / (d * d) / 2;
+        Err1[w + r] = dw / d;
+        weight[r * cols + oc] = q[r];
+      }
+      for (let j = i; j < n; j++) {
+        const u = U[c * cols + i1 + j];
+        const o = j * rows;
+        for (let r = 0; r < rows; r++) W1[o + r] -= Err1[w + r] * u;
+      }
+    }
+    for (let j = i2; j < cols; j++) {
+      acc.fill(0);
+      for (let k = 0; k < n; k++) {
+        const u = U[(i1 + k) * cols + j];
+        const o = k * rows;
+        for (let r = 0; r < rows; r++) acc[r] += Err1[o + r] * u;
+      }
+      const o = j * rows;
+      for (let r = 0; r < rows; r++) Wp[o + r] -= acc[r];
+    }
+  }
+
+  const groupIndex = new Int32Array(cols);
+  if (group !== -1) {
+    for (let c = 0; c < cols; c++) {
+      const oc = perm ? perm[c] : c;
+      groupIndex[oc] = Math.floor((staticGroups ? oc : c) / group);
+    }
+  }
+  return { weight, codes, scales: qz.scales(), zeros: qz.zeros(), groupIndex, perm, loss, encoding: qz.encoding(codes) };
+}
+
+/** A private float64 copy of H (from an accumulator or a row-major cols×cols array), checked. */
+function readHessian(h: HessianAccumulator | Float64Array, cols: number): Float64Array {
+  let src: Float64Array;
+  if (h instanceof HessianAccumulator) {
+    if (h.cols !== cols) fail('BAD_SHAPE', `Hessian accumulator has ${h.cols} cols, W has ${cols}`, h.cols);
+    if (h.n === 0) fail('BAD_OPTION', 'Hessian accumulator is empty (add calibration batches first)', h.n);
+    src = h.H;
+  } else {
+    if (!isReal(h)) fail('BAD_TYPE', `H must be a HessianAccumulator or a Float64Array, got ${show(h)}`, h);
+    src = checkMatrix(h, cols * cols, 'H', `[${cols}, ${cols}]`) as Float64Array;
+  }
+  for (let i = 0; i < cols; i++) {
+    for (let j = 0; j < i; j++) {
+      const a = src[i * cols + j];
+      const b = src[j * cols + i];
+      if (Math.abs(a - b) > 1e-9 * Math.max(Math.abs(a), Math.abs(b))) {
+        fail('BAD_OPTION', `H is not symmetric: H[${i}][${j}] = ${a} but H[${j}][${i}] = ${b}`, { i, j });
+      }
+    }
+  }
+  return Float64Array.from(src);
+}
