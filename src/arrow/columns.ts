@@ -1,0 +1,139 @@
+/**
+ * Which columns of a record batch hold tensors, and their values as float32.
+ *
+ * - `FixedSizeList<float32 | float16>` tagged `arrow.fixed_shape_tensor`: each row is a tensor of the
+ *   extension's `shape` (the physical, row-major storage shape; `dim_names` / `permutation` are checked
+ *   and carried along, never applied);
+ * - `FixedSizeList<float32 | float16>` without the extension: each row is a 1-D tensor [listSize];
+ * - a bare `float32 | float16` column: the whole column of a batch is one 1-D tensor [numRows].
+ *
+ * float16 is widened exactly by numlab's own table (src/io/half.ts), not by Arrow JS.
+ */
+import { DataType, Precision, type Data, type Field, type Schema } from 'apache-arrow';
+import { fail, show } from '../errors.js';
+import { f16Table } from '../io/half.js';
+
+export const EXT_NAME = 'ARROW:extension:name';
+export const EXT_META = 'ARROW:extension:metadata';
+export const TENSOR_EXT = 'arrow.fixed_shape_tensor';
+
+export interface TensorExtension {
+  shape: number[];
+  dim_names?: string[];
+  permutation?: number[];
+}
+
+export interface TensorColumn {
+  index: number;
+  name: string;
+  /** 'rows': one tensor per row (FixedSizeList); 'column': the batch's whole column is one 1-D tensor. */
+  mode: 'rows' | 'column';
+  /** Element type of the input. */
+  source: 'float32' | 'float16';
+  /** Per-row tensor shape ('rows' mode); null in 'column' mode. */
+  shape: number[] | null;
+  /** The fixed_shape_tensor metadata when the input had it. */
+  extension: TensorExtension | null;
+}
+
+const isFloat = (t: DataType) => DataType.isFloat(t) && (t.precision === Precision.SINGLE || t.precision === Precision.HALF);
+const precisionName = (t: DataType): 'float32' | 'float16' => (t as unknown as { precision: Precision }).precision === Precision.HALF ? 'float16' : 'float32';
+
+function isIntList(v: unknown, rank: number | null): v is number[] {
+  return Array.isArray(v) && (rank === null || v.length === rank) && v.every((d) => Number.isSafeInteger(d) && d >= 0);
+}
+
+/** Parses and checks `arrow.fixed_shape_tensor` metadata against the storage list size. */
+export function parseTensorExtension(field: string, json: string | undefined, listSize: number): TensorExtension {
+  if (json === undefined) fail('MALFORMED_FILE', `column ${show(field)}: ${TENSOR_EXT} without ${EXT_META}`, field);
+  let m: unknown;
+  try {
+    m = JSON.parse(json);
+  } catch {
+    fail('MALFORMED_FILE', `column ${show(field)}: ${EXT_META} is not JSON: ${show(json)}`, json);
+  }
+  if (typeof m !== 'object' || m === null || Array.isArray(m)) fail('MALFORMED_FILE', `column ${show(field)}: ${EXT_META} must be a JSON object, got ${show(json)}`, json);
+  const o = m as Record<string, unknown>;
+  if (!isIntList(o.shape, null)) fail('MALFORMED_FILE', `column ${show(field)}: tensor shape must be a list of non-negative integers, got ${show(o.shape)}`, o.shape);
+  const shape = o.shape;
+  const n = shape.reduce((a, b) => a * b, 1);
+  if (n !== listSize) fail('MALFORMED_FILE', `column ${show(field)}: tensor shape ${show(shape)} has ${n} elements but the list size is ${listSize}`, shape);
+  const ext: TensorExtension = { shape };
+  if (o.dim_names !== undefined) {
+    const d = o.dim_names;
+    if (!Array.isArray(d) || d.length !== shape.length || !d.every((s) => typeof s === 'string'))
+      fail('MALFORMED_FILE', `column ${show(field)}: dim_names must be ${shape.length} strings, got ${show(d)}`, d);
+    ext.dim_names = d as string[];
+  }
+  if (o.permutation !== undefined) {
+    const p = o.permutation;
+    const ok = isIntList(p, shape.length) && [...p].sort((a, b) => a - b).every((v, k) => v === k);
+    if (!ok) fail('MALFORMED_FILE', `column ${show(field)}: permutation must be a permutation of 0..${shape.length - 1}, got ${show(p)}`, p);
+    ext.permutation = p as number[];
+  }
+  return ext;
+}
+
+/** The tensor column `field` describes, or null when it is not a float tensor column. */
+export function tensorColumn(field: Field, index: number): TensorColumn | null {
+  const t = field.type;
+  const extName = field.metadata.get(EXT_NAME);
+  if (DataType.isFixedSizeList(t)) {
+    const child = t.children[0].type;
+    if (!isFloat(child)) {
+      if (extName === TENSOR_EXT) fail('BAD_TYPE', `column ${show(field.name)}: ${TENSOR_EXT} of ${child}; numlab reads float32 and float16 tensors`, String(child));
+      return null;
+    }
+    const size = t.listSize;
+    if (extName === TENSOR_EXT) {
+      const extension = parseTensorExtension(field.name, field.metadata.get(EXT_META), size);
+      return { index, name: field.name, mode: 'rows', source: precisionName(child), shape: extension.shape, extension };
+    }
+    if (extName !== undefined) return null; // some other extension: not ours to read
+    return { index, name: field.name, mode: 'rows', source: precisionName(child), shape: [size], extension: null };
+  }
+  if (extName === TENSOR_EXT) fail('BAD_TYPE', `column ${show(field.name)}: ${TENSOR_EXT} must be stored as a FixedSizeList, not ${t}`, String(t));
+  if (isFloat(t) && extName === undefined) return { index, name: field.name, mode: 'column', source: precisionName(t), shape: null, extension: null };
+  return null;
+}
+
+/** The tensor columns of a schema: `names` when given (each must be one), else every float tensor column. */
+export function tensorColumns(schema: Schema, names?: readonly string[]): TensorColumn[] {
+  const all = schema.fields.map((f, i) => ({ f, c: tensorColumn(f, i) }));
+  let cols: TensorColumn[];
+  if (names !== undefined) {
+    cols = names.map((name) => {
+      const hit = all.find((a) => a.f.name === name);
+      if (!hit) fail('BAD_OPTION', `no column named ${show(name)} (columns: ${schema.fields.map((f) => show(f.name)).join(', ')})`, name);
+      if (!hit.c) fail('BAD_TYPE', `column ${show(name)} is ${hit.f.type}, not a float32/float16 tensor column`, String(hit.f.type));
+      return hit.c;
+    });
+  } else cols = all.flatMap((a) => (a.c ? [a.c] : []));
+  if (cols.length === 0)
+    fail('BAD_TYPE', `no float32/float16 tensor column (FixedSizeList or float) among ${show(schema.fields.map((f) => `${f.name}: ${f.type}`))}`, schema.fields.map((f) => String(f.type)));
+  return cols;
+}
+
+/** Float values of a primitive float Data (no nulls) as float32: a view for float32, a widened copy for float16. */
+function floatValues(d: Data, what: string, start: number, count: number): Float32Array {
+  if (d.nullCount > 0) fail('UNSUPPORTED_TENSOR', `${what} has ${d.nullCount} null values; numlab reads tensors without nulls`, d.nullCount);
+  const v = d.values as Float32Array | Uint16Array;
+  if (v.length < start + count) fail('MALFORMED_FILE', `${what} holds ${v.length} values, fewer than ${start + count}`, v.length);
+  if (v instanceof Float32Array) return v.subarray(start, start + count);
+  const table = f16Table();
+  const out = new Float32Array(count);
+  for (let k = 0; k < count; k++) out[k] = table[v[start + k]];
+  return out;
+}
+
+/** Row `r`'s tensor of a 'rows' column (a view or a copy: do not write to it). */
+export function rowTensor(col: TensorColumn, d: Data, r: number): Float32Array {
+  if (d.nullCount > 0) fail('UNSUPPORTED_TENSOR', `column ${show(col.name)} has ${d.nullCount} null rows; numlab reads tensors without nulls`, d.nullCount);
+  const size = (d.type as unknown as { listSize: number }).listSize;
+  return floatValues(d.children[0], `column ${show(col.name)}`, r * size, size);
+}
+
+/** The whole 'column' tensor of one batch. */
+export function columnTensor(col: TensorColumn, d: Data): Float32Array {
+  return floatValues(d, `column ${show(col.name)}`, 0, d.length);
+}
