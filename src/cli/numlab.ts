@@ -10,6 +10,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { NumlabError } from '../errors.js';
+import { addArrowCommands } from './arrow.js';
 import { registerCompare, runCompare } from './compare.js';
 import { KINDS, runFormats, type FormatsOptions } from './formats.js';
 import { addInspectCommand } from './inspect.js';
@@ -58,6 +59,7 @@ export function buildProgram(): Command {
 
   registerCompare(program, write);
   addInspectCommand(program, write);
+  addArrowCommands(program, write);
   return program;
 }
 

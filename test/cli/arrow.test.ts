@@ -1,0 +1,142 @@
+/**
+ * `numlab quantize` / `numlab dequantize`, run as a user runs them (the built dist/cli/numlab.js;
+ * `npm run build` first): round trips equal to the library, typed errors with exit 2 and no output
+ * file, and bounded memory on a stream much larger than the heap limit.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openArrowFile, writeArrowFile } from '../../src/arrow/ipc.js';
+import { format } from '../../src/formats/format.js';
+import { writeSafetensors } from '../../src/io/write.js';
+import { CLI, numlab } from '../helpers/cli.js';
+import { f32bits } from '../helpers/f32.js';
+import { collect, floatsAt, randomValues, tensorBatch } from '../helpers/arrow.js';
+
+const DIR = mkdtempSync(join(tmpdir(), 'numlab-cli-arrow-'));
+const IN = join(DIR, 'in.arrows');
+const batches = [0, 1].map((k) => tensorBatch([{ name: 'w', values: randomValues(3 * 64, k), size: 64, ext: '{"shape":[2,32],"dim_names":["r","c"]}' }], true));
+
+async function readAll(path: string) {
+  const src = await openArrowFile(path);
+  try {
+    return await collect(src.batches);
+  } finally {
+    await src.close();
+  }
+}
+
+const noOutput = (path: string) => {
+  expect(existsSync(path)).toBe(false);
+  expect(readdirSync(DIR).filter((f) => f.includes('.tmp-'))).toEqual([]);
+};
+
+beforeAll(async () => {
+  await writeArrowFile(IN, batches[0].schema, (async function* () { yield* batches; })());
+});
+afterAll(() => rmSync(DIR, { recursive: true, force: true }));
+
+describe('numlab quantize / dequantize', () => {
+  it.each([
+    ['mxfp4', [], 'q.arrow'],
+    ['int4', ['--granularity', 'channel', '--axis', '0'], 'q.arrows'],
+    ['fp8_e4m3fn', ['--granularity', 'group', '--group-size', '8'], 'q2.arrow'],
+  ] as [string, string[], string][])('%s %j: a stream in, the library decode out', async (id, opts, name) => {
+    const q = join(DIR, name);
+    const back = join(DIR, `back-${name}`);
+    const r = numlab('quantize', '--format', id, ...opts, IN, q);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('2 batches quantized');
+    expect(numlab('dequantize', q, back).status).toBe(0);
+    const out = await readAll(back);
+    expect(out.length).toBe(2);
+    const f = format(id);
+    const axis = opts.includes('--axis') ? 0 : undefined;
+    for (let k = 0; k < 2; k++)
+      for (let r = 0; r < 3; r++) {
+        const x = floatsAt(batches[k], 'w', r);
+        const want = f.kind === 'block' ? f.decode(f.encode(x, { shape: [2, 32] })) : f.decodeScaled(f.encodeScaled(x, { shape: [2, 32], axis, granularity: opts[1] as 'channel' | 'group', groupSize: opts.includes('--group-size') ? 8 : undefined }));
+        expect(f32bits(floatsAt(out[k], 'w', r))).toEqual(f32bits(want));
+      }
+    expect(out[0].schema.fields.map((f) => f.name)).toEqual(['id', 'w']);
+  });
+
+  it('accepts safetensors input', async () => {
+    const st = join(DIR, 'm.safetensors');
+    const w = randomValues(64, 5);
+    await writeSafetensors(st, [{ name: 'layer.w', data: w, shape: [2, 32] }]);
+    const q = join(DIR, 'st.arrows');
+    expect(numlab('quantize', '--format', 'nvfp4', st, q).status).toBe(0);
+    const back = join(DIR, 'st-back.arrow');
+    expect(numlab('dequantize', q, back).status).toBe(0);
+    const [b] = await readAll(back);
+    const f = format('nvfp4');
+    expect(f32bits(floatsAt(b, 'layer.w', 0))).toEqual(f32bits(f.decode(f.encode(w, { shape: [2, 32] }))));
+  });
+
+  it.each([
+    ['truncated stream', 'cut.arrows', /not a valid Arrow IPC/],
+    ['garbage file', 'junk.arrow', /not a valid Arrow IPC/],
+    ['missing file', 'nothing.arrows', /no such file/],
+  ])('%s: exit 2, a typed message, no output', async (_label, name, message) => {
+    const path = join(DIR, name);
+    if (name === 'cut.arrows') writeFileSync(path, (await import('node:fs')).readFileSync(IN).subarray(0, statSync(IN).size - 200));
+    if (name === 'junk.arrow') writeFileSync(path, 'ARROW1 and then nonsense '.repeat(20));
+    const out = join(DIR, `bad-${name}.arrows`);
+    const r = numlab('quantize', '--format', 'int8', path, out);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(message);
+    noOutput(out);
+  });
+
+  it('bad options and a non-numlab input to dequantize: exit 2, no output', () => {
+    const out = join(DIR, 'bad.arrows');
+    for (const args of [
+      ['quantize', '--format', 'fp9_nope', IN, out],
+      ['quantize', '--format', 'mxfp4', '--granularity', 'channel', IN, out],
+      ['quantize', '--format', 'int8', '--axis', 'x', IN, out],
+      ['quantize', '--format', 'int8', '--column', 'id', IN, out],
+      ['quantize', '--format', 'int8', IN, join(DIR, 'bad.csv')],
+      ['dequantize', IN, out],
+    ]) {
+      const r = numlab(...args);
+      expect(r.status, args.join(' ')).toBe(2);
+      expect(r.stderr).toMatch(/^numlab: /);
+      noOutput(out);
+    }
+  });
+});
+
+describe('memory', () => {
+  it('quantizes a stream far larger than the heap limit batch by batch: peak RSS does not grow with the stream', async () => {
+    // batches of 256 rows × 1024 f32 (1 MiB); the CLI runs with a 32 MiB old space. 20 batches, then 200
+    // (200 MiB): the peak RSS of the two runs must stay within 16 MiB of each other and under 160 MiB.
+    const one = tensorBatch([{ name: 't', values: randomValues(256 * 1024, 11), size: 1024, ext: '{"shape":[32,32]}' }]);
+    const wrapper = join(DIR, 'measure.mjs');
+    writeFileSync(wrapper, `process.on('exit', () => process.stderr.write('MAXRSS ' + process.resourceUsage().maxRSS + '\\n'));\nawait import(${JSON.stringify(pathToFileURL(CLI).href)});\n`);
+    const peak = async (count: number) => {
+      const big = join(DIR, `big${count}.arrows`);
+      await writeArrowFile(big, one.schema, (async function* () { for (let k = 0; k < count; k++) yield one; })());
+      expect(statSync(big).size).toBeGreaterThan(count * 2 ** 20);
+      const out = join(DIR, `big${count}-q.arrows`);
+      const r = spawnSync(process.execPath, ['--max-old-space-size=32', wrapper, 'quantize', '--format', 'mxfp8_e4m3', big, out], { encoding: 'utf8', timeout: 300_000 });
+      expect(r.status, r.stderr).toBe(0);
+      const q = await openArrowFile(out);
+      let rows = 0;
+      for await (const b of q.batches) rows += b.numRows;
+      await q.close();
+      expect(rows).toBe(count * 256);
+      rmSync(big);
+      rmSync(out);
+      return Number(/MAXRSS (\d+)/.exec(r.stderr)![1]) * 1024;
+    };
+    const small = await peak(20);
+    const large = await peak(200);
+    expect(large).toBeLessThan(160 * 2 ** 20);
+    expect(Math.abs(large - small)).toBeLessThan(16 * 2 ** 20);
+  });
+});
