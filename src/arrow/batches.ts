@@ -5,7 +5,7 @@
  */
 import { DataType, Field, Float32, Int32, List, RecordBatch, Schema, Struct, Uint8, FixedSizeList, makeData, type Data } from 'apache-arrow';
 import { fail, show } from '../errors.js';
-import { format, type Format } from '../formats/format.js';
+import { format, type ElementFormat, type Format } from '../formats/format.js';
 import type { BlockFormat } from '../formats/block.js';
 import type { BlockScaleRule } from '../formats/block-spec.js';
 import type { BlockRounding } from '../formats/block-layout.js';
@@ -203,10 +203,11 @@ function encodeTensor(x: Float32Array, shape: number[], axis: number, c: Codec, 
     return { codes: e.codes, scales: e.scales, zeroPoints: null, tensorScale: e.tensorScale ?? null };
   }
   const g = meta.get(K.granularity) as Granularity;
-  const e = c.fmt.kind === 'block' ? null! : c.fmt.encodeScaled(x, {
+  const f = c.fmt as ElementFormat; // c.block is null: an element format
+  const e = f.encodeScaled(x, {
     shape, axis, granularity: g, groupSize: g === 'group' ? o.groupSize : undefined, scale: o.scale, scheme: c.scheme!, rounding: o.rounding,
   });
-  const codes = e.codes instanceof Uint8Array ? (c.fmt.bits === 8 ? e.codes : pack(e.codes, c.fmt.bits)) : leBytes(e.codes);
+  const codes = e.codes instanceof Uint8Array ? (f.bits === 8 ? e.codes : pack(e.codes, f.bits)) : leBytes(e.codes);
   return { codes, scales: leBytes(e.scales), zeroPoints: e.zeroPoints ? leBytes(e.zeroPoints) : null, tensorScale: null };
 }
 
