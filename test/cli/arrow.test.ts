@@ -112,7 +112,7 @@ describe('numlab quantize / dequantize', () => {
 });
 
 describe('memory', () => {
-  it('quantizes a stream far larger than the heap limit batch by batch: peak RSS does not grow with the stream', async () => {
+  it('quantizes and dequantizes a stream far larger than the heap limit batch by batch: peak RSS does not grow with the stream', async () => {
     // batches of 256 rows × 1024 f32 (1 MiB); the CLI runs with a 32 MiB old space. 20 batches, then 200
     // (200 MiB): the peak RSS of the two runs must stay within 16 MiB of each other and under 160 MiB.
     const one = tensorBatch([{ name: 't', values: randomValues(256 * 1024, 11), size: 1024, ext: '{"shape":[32,32]}' }]);
@@ -123,20 +123,27 @@ describe('memory', () => {
       await writeArrowFile(big, one.schema, (async function* () { for (let k = 0; k < count; k++) yield one; })());
       expect(statSync(big).size).toBeGreaterThan(count * 2 ** 20);
       const out = join(DIR, `big${count}-q.arrows`);
-      const r = spawnSync(process.execPath, ['--max-old-space-size=32', wrapper, 'quantize', '--format', 'mxfp8_e4m3', big, out], { encoding: 'utf8', timeout: 300_000 });
-      expect(r.status, r.stderr).toBe(0);
-      const q = await openArrowFile(out);
+      const run = (...args: string[]) => {
+        const r = spawnSync(process.execPath, ['--max-old-space-size=32', wrapper, ...args], { encoding: 'utf8', timeout: 300_000 });
+        expect(r.status, r.stderr).toBe(0);
+        return Number(/MAXRSS (\d+)/.exec(r.stderr)![1]) * 1024;
+      };
+      const q = run('quantize', '--format', 'mxfp8_e4m3', big, out);
+      const back = join(DIR, `big${count}-back.arrow`);
+      const d = run('dequantize', out, back); // back to float32: as large as the input
+      const src = await openArrowFile(back);
       let rows = 0;
-      for await (const b of q.batches) rows += b.numRows;
-      await q.close();
+      for await (const b of src.batches) rows += b.numRows;
+      await src.close();
       expect(rows).toBe(count * 256);
-      rmSync(big);
-      rmSync(out);
-      return Number(/MAXRSS (\d+)/.exec(r.stderr)![1]) * 1024;
+      for (const f of [big, out, back]) rmSync(f);
+      return { q, d };
     };
     const small = await peak(20);
     const large = await peak(200);
-    expect(large).toBeLessThan(160 * 2 ** 20);
-    expect(Math.abs(large - small)).toBeLessThan(16 * 2 ** 20);
+    for (const k of ['q', 'd'] as const) {
+      expect(large[k], k).toBeLessThan(160 * 2 ** 20);
+      expect(Math.abs(large[k] - small[k]), k).toBeLessThan(16 * 2 ** 20);
+    }
   });
 });
