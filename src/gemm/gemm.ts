@@ -27,7 +27,10 @@ export interface MatmulOptions {
   m: number;
   n: number;
   k: number;
-  /** Positive integer. This slice runs on one thread whatever the value (results never depend on it). */
+  /**
+   * Positive integer. matmul runs on the calling thread whatever the value; matmulAsync splits the rows
+   * of a over this many workers (default: all cores when m·n·k ≥ 2^24, else 1). Results never depend on it.
+   */
   threads?: number;
   /** Write y here (a Float32Array of m·n) instead of a new array. */
   out?: Float32Array;
@@ -49,6 +52,8 @@ export interface PreparedWeights {
   readonly source: string;
   /** @internal */
   readonly plan: WeightPlan;
+  /** @internal the weights as given (posted once to matmulAsync's workers, which prepare their own) */
+  readonly given: Float32Array | BlockEncoding | ScaledEncoding;
 }
 
 type WeightPlan =
@@ -96,13 +101,13 @@ export function prepareWeights(w: Float32Array | BlockEncoding | ScaledEncoding,
   const k = dim(dims.k, 'k');
   if (w instanceof Float32Array) {
     if (w.length !== n * k) fail('BAD_LENGTH', `weights hold ${w.length} values; [n, k] = [${n}, ${k}] needs ${n * k}`, w.length);
-    return { kind: 'prepared', n, k, source: 'f32', plan: { t: 'f32', panels: packPanels(w, n, k) } };
+    return { kind: 'prepared', n, k, source: 'f32', plan: { t: 'f32', panels: packPanels(w, n, k) }, given: w };
   }
   if (typeof w !== 'object' || w === null || typeof (w as { format?: unknown }).format !== 'string')
     fail('BAD_TYPE', `weights must be a ${WEIGHT_FORMATS}; got ${show(w)}`, w);
   const f = format((w as { format: string }).format);
-  if (f instanceof BlockFormat) return { kind: 'prepared', n, k, source: f.id, plan: blockPlanOf(f, w as BlockEncoding, n, k) };
-  return { kind: 'prepared', n, k, source: f.id, plan: scaledPlanOf(f, w as ScaledEncoding, n, k) };
+  if (f instanceof BlockFormat) return { kind: 'prepared', n, k, source: f.id, plan: blockPlanOf(f, w as BlockEncoding, n, k), given: w as BlockEncoding };
+  return { kind: 'prepared', n, k, source: f.id, plan: scaledPlanOf(f, w as ScaledEncoding, n, k), given: w as ScaledEncoding };
 }
 
 /** f32 W [n, k] → ⌈n/8⌉ panels [k][8] (rows past n zero), through the packing kernel in chunks. */
@@ -222,8 +227,19 @@ function blockPlanOf(f: BlockFormat, e: BlockEncoding, n: number, k: number): We
   return { t: 'block', fmt: f, enc: e, bp: p, codes, scales: e.scales, nb, kp, pack4 };
 }
 
-/** y = a · Wᵀ: a [m, k], W [n, k] (f32, an encoding, or prepareWeights' result), y [m, n], all row-major f32. */
-export function matmul(a: Float32Array, w: Float32Array | BlockEncoding | ScaledEncoding | PreparedWeights, opts: MatmulOptions): Float32Array {
+/** matmul's checked arguments (shared with matmulAsync, gemm-threads.ts). */
+export interface MatmulCall {
+  m: number;
+  n: number;
+  k: number;
+  act: 'f32' | 'int8';
+  threads: number | undefined;
+  pw: PreparedWeights;
+  y: Float32Array;
+}
+
+/** Check matmul's arguments (typed errors before any work) and prepare the weights. */
+export function checkMatmul(a: Float32Array, w: Float32Array | BlockEncoding | ScaledEncoding | PreparedWeights, opts: MatmulOptions): MatmulCall {
   if (typeof opts !== 'object' || opts === null) fail('BAD_OPTION', `matmul needs options { m, n, k }, got ${show(opts)}`, opts);
   for (const key of Object.keys(opts)) if (!OPTION_KEYS.has(key)) fail('BAD_OPTION', `unknown matmul option ${show(key)}; options are ${[...OPTION_KEYS].join(', ')}`, key);
   const m = dim(opts.m, 'm');
@@ -245,12 +261,25 @@ export function matmul(a: Float32Array, w: Float32Array | BlockEncoding | Scaled
   } else if (w instanceof Float32Array && w.length !== n * k) {
     fail('BAD_LENGTH', `weights hold ${w.length} values; [n, k] = [${n}, ${k}] needs ${n * k}`, w.length);
   } else pw = prepareWeights(w, { n, k });
-  const y = out ?? new Float32Array(m * n);
+  return { m, n, k, act, threads: opts.threads, pw: pw!, y: out ?? new Float32Array(m * n) };
+}
+
+/** The work of matmul once checked, on this thread. */
+export function matmulChecked(a: Float32Array, c: MatmulCall): Float32Array {
+  const { m, n, k, y, pw } = c;
   if (m === 0 || n === 0) return y;
   if (k === 0) return y.fill(0);
-  if (act === 'int8') runInt8(runtime(), a, pw!, m, n, k, y);
-  else run(runtime(), a, pw!, m, n, k, y);
+  if (c.act === 'int8') runInt8(runtime(), a, pw, m, n, k, y);
+  else run(runtime(), a, pw, m, n, k, y);
   return y;
+}
+
+/**
+ * y = a · Wᵀ: a [m, k], W [n, k] (f32, an encoding, or prepareWeights' result), y [m, n], all row-major f32.
+ * Synchronous, on the calling thread whatever `threads` says; matmulAsync (gemm-threads.ts) runs on workers.
+ */
+export function matmul(a: Float32Array, w: Float32Array | BlockEncoding | ScaledEncoding | PreparedWeights, opts: MatmulOptions): Float32Array {
+  return matmulChecked(a, checkMatmul(a, w, opts));
 }
 
 function run(rt: Runtime, a: Float32Array, pw: PreparedWeights, m: number, n: number, k: number, y: Float32Array): void {
