@@ -28,7 +28,7 @@ interface Job {
   k: number;
   a: Float32Array;
   m: number;
-  activations: 'f32' | 'int8';
+  activations: string;
 }
 
 interface Reply {
@@ -146,7 +146,7 @@ export async function matmulAsync(a: Float32Array, w: Float32Array | BlockEncodi
     const first = !worker.seen.has(wid);
     if (cached) worker.seen.add(wid);
     const rows = a.slice(i0 * k, i1 * k);
-    const job: Job = { id: nextJob++, wid: cached ? wid : -1, n, k, a: rows, m: i1 - i0, activations: c.act };
+    const job: Job = { id: nextJob++, wid: cached ? wid : -1, n, k, a: rows, m: i1 - i0, activations: typeof c.act === 'string' ? c.act : c.act.id };
     if (first || !cached) job.w = c.pw.given;
     const jobId = job.id;
     parts.push(

@@ -13,6 +13,7 @@
 import { fail, show } from '../errors.js';
 import { BlockFormat } from '../formats/block.js';
 import { checkBlockPayload, type BlockEncoding, type BlockPlan } from '../formats/block-ref.js';
+import { expScale } from '../formats/block-layout.js';
 import { format } from '../formats/format.js';
 import { IntFormat } from '../formats/int.js';
 import { intValueRef } from '../formats/int-ref.js';
@@ -38,9 +39,12 @@ export interface MatmulOptions {
    * 'f32' (default), or 'int8': a quantized per row (symmetric, scale amax/127, as
    * format('int8').encodeScaled(a, { shape: [m, k], axis: 0, granularity: 'channel' })), then an exact
    * int8 × int8 → int32 kernel; weights: a ScaledEncoding of a signed INT of ≤ 8 bits with per-channel or
-   * per-tensor scales and no zero points; y = f32(f32(d) · f32(sa[i] · sw[j])). MX activations: not built yet.
+   * per-tensor scales and no zero points; y = f32(f32(d) · f32(sa[i] · sw[j])). Or a block format id with a
+   * power-of-two scale ('mxfp8_e4m3', 'mxint8', 'mxfp4', BFP rows, …): MX × MX — a encoded along k by that
+   * block codec, weights a BlockEncoding of such a format with the same block size; per-block dot products
+   * of the elements times the product of the two scales (OCP MX §6), summed in float64 (docs/gemm.md).
    */
-  activations?: 'f32' | 'int8';
+  activations?: string;
 }
 
 /** Weights repacked once into the kernels' layout (prepareWeights); reusable across matmul calls. */
@@ -60,7 +64,13 @@ type WeightPlan =
   | { t: 'f32'; panels: Float32Array }
   | { t: 'scaled'; codes: Uint8Array; scales: Float32Array; zps: Int32Array | null; gpr: number; gs: number; mode: number; bits: number; lut: Float32Array;
       signedInt: boolean; panel?: PanelOrder; q8?: Uint8Array }
-  | { t: 'block'; fmt: BlockFormat; enc: BlockEncoding; bp: BlockPlan; codes: Uint8Array; scales: Uint8Array; nb: number; kp: number; pack4: boolean };
+  | { t: 'block'; fmt: BlockFormat; enc: BlockEncoding; bp: BlockPlan; codes: Uint8Array; scales: Uint8Array; nb: number; kp: number; pack4: boolean; mx?: MxRows };
+
+/** Rows of blocks for the MX × MX kernel: element values [rows][nb·bsp] (blocks padded with zeros to bsp), scale exponents [rows][nb]. */
+interface MxRows {
+  vals: Float32Array;
+  exps: Int32Array;
+}
 
 /** Scaled INT weights in the kernels' panel order: codes [⌈n/8⌉][k][8], scales and zero points [⌈n/8⌉][gpr][8]. */
 interface PanelOrder {
@@ -77,6 +87,7 @@ interface GemmKernels {
   gemm_i8_i8_2x4__wasmsimd(qa: number, m: number, kp: number, qw: number, n: number, sa: number, sw: number, d: number, y: number, ldy: number): void;
   gemm_f32_block__wasmsimd(a: number, m: number, k: number, bd: number, desc: number, lut: number, codes: number, scales: number,
     nb: number, kp: number, pack4: number, n: number, y: number, ldy: number): void;
+  gemm_mx_mx_f64acc__wasmsimd(av: number, ea: number, m: number, wv: number, ew: number, n: number, nb: number, bsp: number, y: number, ldy: number): void;
 }
 
 /** Largest a, W or y chunk in WASM memory, in f32 elements (8 MiB each). */
@@ -232,7 +243,8 @@ export interface MatmulCall {
   m: number;
   n: number;
   k: number;
-  act: 'f32' | 'int8';
+  /** 'f32', 'int8', or the activations' block format (MX × MX). */
+  act: 'f32' | 'int8' | BlockFormat;
   threads: number | undefined;
   pw: PreparedWeights;
   y: Float32Array;
@@ -247,8 +259,7 @@ export function checkMatmul(a: Float32Array, w: Float32Array | BlockEncoding | S
   const k = dim(opts.k, 'k');
   if (opts.threads !== undefined && (typeof opts.threads !== 'number' || !Number.isSafeInteger(opts.threads) || opts.threads < 1))
     fail('BAD_OPTION', `threads must be a positive integer, got ${show(opts.threads)}`, opts.threads);
-  const act = opts.activations ?? 'f32';
-  if (act !== 'f32' && act !== 'int8') fail('BAD_OPTION', `activations ${show(act)} not supported; supported: 'f32', 'int8'`, act);
+  const act = activationsOf(opts.activations);
   if (!(a instanceof Float32Array)) fail('BAD_TYPE', `a must be a Float32Array, got ${show(a)}`, a);
   if (a.length !== m * k) fail('BAD_LENGTH', `a holds ${a.length} values; [m, k] = [${m}, ${k}] needs ${m * k}`, a.length);
   const out = opts.out;
@@ -270,6 +281,7 @@ export function matmulChecked(a: Float32Array, c: MatmulCall): Float32Array {
   if (m === 0 || n === 0) return y;
   if (k === 0) return y.fill(0);
   if (c.act === 'int8') runInt8(runtime(), a, pw, m, n, k, y);
+  else if (c.act instanceof BlockFormat) runMx(runtime(), a, c.act, pw, m, n, k, y);
   else run(runtime(), a, pw, m, n, k, y);
   return y;
 }
@@ -334,6 +346,82 @@ function run(rt: Runtime, a: Float32Array, pw: PreparedWeights, m: number, n: nu
           const desc = pl.fmt.elementDescriptor(rt);
           kx.gemm_f32_block__wasmsimd(pa, mr, k, bd, desc, plut, pwBuf, ps, pl.nb, pl.kp, pl.pack4 ? 1 : 0, nr, py, nr);
         }
+        const yv = rt.f32(py, mr * nr);
+        if (nr === n) y.set(yv, i0 * n);
+        else for (let i = 0; i < mr; i++) y.set(yv.subarray(i * nr, (i + 1) * nr), (i0 + i) * n + j0);
+      }
+    }
+  });
+}
+
+const ACTIVATIONS = "'f32', 'int8', or a block format id with a power-of-two scale and ≤ 8-bit elements ('mxfp8_e4m3', 'mxint8', 'mxfp4', 'bfp12', …)";
+
+function activationsOf(v: unknown): 'f32' | 'int8' | BlockFormat {
+  if (v === undefined || v === 'f32') return 'f32';
+  if (v === 'int8') return 'int8';
+  let f: unknown = null;
+  if (typeof v === 'string')
+    try {
+      f = format(v);
+    } catch {
+      f = null;
+    }
+  if (!(f instanceof BlockFormat) || !mxCapable(f)) fail('BAD_OPTION', `activations ${show(v)} not supported; supported: ${ACTIVATIONS}`, v);
+  return f;
+}
+
+/** A block format the MX × MX kernel takes: power-of-two scale (E8M0 or a BFP exponent), no tensor scale, ≤ 8-bit elements. */
+function mxCapable(f: BlockFormat): boolean {
+  return f.spec.scale !== 'ue4m3' && f.spec.tensorScale === 'none' && f.bits <= 8;
+}
+
+/** Block rows (codes in natural order, one row of k per W / a row) → element values and scale exponents for the MX × MX kernel. */
+export function mxRows(f: BlockFormat, codes: Uint8Array, scales: Uint8Array, rows: number, k: number): MxRows {
+  const bs = f.spec.blockSize, bsp = Math.ceil(bs / 4) * 4, nb = Math.ceil(k / bs);
+  const nat = f.bits === 8 ? codes : unpack(codes, f.bits, rows * k);
+  const { bias, nan } = expScale(f.spec);
+  const vals = new Float32Array(rows * nb * bsp);
+  const exps = new Int32Array(rows * nb);
+  const lut = f.lut;
+  for (let r = 0; r < rows; r++) {
+    for (let t = 0; t < k; t++) {
+      const b = Math.floor(t / bs);
+      vals[(r * nb + b) * bsp + (t - b * bs)] = lut[nat[r * k + t]];
+    }
+    for (let b = 0; b < nb; b++) {
+      const c = scales[r * nb + b];
+      exps[r * nb + b] = c === nan ? MX_NAN_E : c - bias;
+    }
+  }
+  return { vals, exps };
+}
+
+/** The kernel's exponent of a NaN scale (assembly/gemm/gemm-mx-mx-f64acc-wasmsimd.ts NAN_E). */
+const MX_NAN_E = 0x4000;
+
+function runMx(rt: Runtime, a: Float32Array, fa: BlockFormat, pw: PreparedWeights, m: number, n: number, k: number, y: Float32Array): void {
+  const pl = pw.plan;
+  if (pl.t !== 'block' || !mxCapable(pl.fmt) || pl.fmt.spec.blockSize !== fa.spec.blockSize)
+    fail('FORMAT_MISMATCH', `activations ${show(fa.id)} take weights as a BlockEncoding of a block format with a power-of-two scale, ≤ 8-bit elements and blocks of ${fa.spec.blockSize} along k; got ${pw.source}${pl.t === 'block' ? ` (blocks of ${pl.fmt.spec.blockSize})` : ''}`, pw.source);
+  const bs = fa.spec.blockSize, bsp = Math.ceil(bs / 4) * 4, nb = Math.ceil(k / bs), kp = nb * bsp;
+  const wm = (pl.mx ??= mxRows(pl.fmt, pl.enc.codes, pl.enc.scales, n, k));
+  const kx = rt.exports as unknown as GemmKernels;
+  const nw = Math.min(n, Math.max(1, Math.floor(CHUNK_ELEMS / kp)));
+  const ma = Math.min(m, Math.max(1, Math.floor(CHUNK_ELEMS / kp)), Math.max(1, Math.floor(CHUNK_ELEMS / nw)));
+  rt.scoped(() => {
+    const pav = rt.alloc(ma * kp * 4), pea = rt.alloc(ma * nb * 4), pwv = rt.alloc(nw * kp * 4), pew = rt.alloc(nw * nb * 4), py = rt.alloc(ma * nw * 4);
+    for (let i0 = 0; i0 < m; i0 += ma) {
+      const mr = Math.min(ma, m - i0);
+      // this chunk of a, encoded along k by the activations' block codec
+      const ea = fa.encode(a.subarray(i0 * k, (i0 + mr) * k), { shape: [mr, k] });
+      const am = mxRows(fa, ea.codes, ea.scales, mr, k);
+      rt.f32(pav, mr * kp).set(am.vals);
+      rt.i32(pea, mr * nb).set(am.exps);
+      for (let j0 = 0; j0 < n; j0 += nw) {
+        const nr = Math.min(nw, n - j0);
+        rt.f32(pwv, nr * kp).set(wm.vals.subarray(j0 * kp, (j0 + nr) * kp));
+        rt.i32(pew, nr * nb).set(wm.exps.subarray(j0 * nb, (j0 + nr) * nb));
+        kx.gemm_mx_mx_f64acc__wasmsimd(pav, pea, mr, pwv, pew, nr, nb, bsp, py, nr);
         const yv = rt.f32(py, mr * nr);
         if (nr === n) y.set(yv, i0 * n);
         else for (let i = 0; i < mr; i++) y.set(yv.subarray(i * nr, (i + 1) * nr), (i0 + i) * n + j0);

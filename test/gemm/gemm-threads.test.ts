@@ -46,6 +46,18 @@ describe('matmulAsync: 1 vs 2 vs 3 threads, bit for bit', () => {
       sameBits(await matmulAsync(a, w, { m, n, k, threads, activations: 'int8' }), want, `int8 threads=${threads}`);
   });
 
+  it('MX × MX activations', async () => {
+    const w = format('mxfp4').encode(W, { shape: [n, k] });
+    const pw = prepareWeights(w, { n, k });
+    const m = 8;
+    const a = data(m * k, 6, 'outliers');
+    const want = matmul(a, w, { m, n, k, activations: 'mxfp8_e4m3' });
+    for (const threads of [1, 2, 3]) {
+      sameBits(await matmulAsync(a, w, { m, n, k, threads, activations: 'mxfp8_e4m3' }), want, `mx threads=${threads}`);
+      sameBits(await matmulAsync(a, pw, { m, n, k, threads, activations: 'mxfp8_e4m3' }), want, `mx prepared threads=${threads}`);
+    }
+  });
+
   it('NaN in a row stays in that row; out is filled in place', async () => {
     const m = 6;
     const a = data(m * k, 8, 'moderate');
