@@ -15,8 +15,8 @@ import { BlockFormat } from '../formats/block.js';
 import { checkBlockPayload, type BlockEncoding, type BlockPlan } from '../formats/block-ref.js';
 import { expScale } from '../formats/block-layout.js';
 import { format } from '../formats/format.js';
-import { IntFormat } from '../formats/int.js';
-import { intValueRef } from '../formats/int-ref.js';
+import { BipolarFormat, IntFormat } from '../formats/int.js';
+import { bipolarValueRef, intValueRef } from '../formats/int-ref.js';
 import { minifloatLimits } from '../formats/limits.js';
 import { MinifloatFormat } from '../formats/minifloat.js';
 import { decodeBitsRef } from '../formats/minifloat-ref.js';
@@ -63,7 +63,7 @@ export interface PreparedWeights {
 type WeightPlan =
   | { t: 'f32'; panels: Float32Array }
   | { t: 'scaled'; codes: Uint8Array; scales: Float32Array; zps: Int32Array | null; gpr: number; gs: number; mode: number; bits: number; lut: Float32Array;
-      signedInt: boolean; panel?: PanelOrder; q8?: Uint8Array }
+      signedInt: boolean; bipolar: boolean; panel?: PanelOrder; q8?: Uint8Array; planes?: Uint32Array }
   | { t: 'block'; fmt: BlockFormat; enc: BlockEncoding; bp: BlockPlan; codes: Uint8Array; scales: Uint8Array; nb: number; kp: number; pack4: boolean; mx?: MxRows };
 
 /** Rows of blocks for the MX × MX kernel: element values [rows][nb·bsp] (blocks padded with zeros to bsp), scale exponents [rows][nb]. */
@@ -87,6 +87,7 @@ interface GemmKernels {
   gemm_i8_i8_2x4__wasmsimd(qa: number, m: number, kp: number, qw: number, n: number, sa: number, sw: number, d: number, y: number, ldy: number): void;
   gemm_f32_block__wasmsimd(a: number, m: number, k: number, bd: number, desc: number, lut: number, codes: number, scales: number,
     nb: number, kp: number, pack4: number, n: number, y: number, ldy: number): void;
+  gemm_i8_bipolar_bitserial__wasmsimd(ap: number, m: number, wp: number, n: number, bits: number, kw: number, sa: number, sw: number, y: number, ldy: number): void;
   gemm_mx_mx_f64acc__wasmsimd(av: number, ea: number, m: number, wv: number, ew: number, n: number, nb: number, bsp: number, y: number, ldy: number): void;
 }
 
@@ -94,7 +95,7 @@ interface GemmKernels {
 export const CHUNK_ELEMS = 1 << 21;
 const SLACK = 64; // bytes read past the last code row by the 16-wide decoders
 const OPTION_KEYS = new Set(['m', 'n', 'k', 'threads', 'out', 'activations']);
-const WEIGHT_FORMATS = 'Float32Array [n, k]; ScaledEncoding of an INT (≤ 8-bit) or ≤ 8-bit minifloat format; BlockEncoding of a block format with blocks of a multiple of 16';
+const WEIGHT_FORMATS = 'Float32Array [n, k]; ScaledEncoding of an INT or bipolar-INT (≤ 8-bit) or ≤ 8-bit minifloat format; BlockEncoding of a block format with blocks of a multiple of 16';
 
 function dim(v: unknown, name: string): number {
   if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) fail('BAD_SHAPE', `${name} must be a non-negative integer, got ${show(v)}`, v);
@@ -155,9 +156,9 @@ function checkEncodingShape(e: { shape: unknown; format: string }, n: number, k:
 
 function scaledPlanOf(f: ReturnType<typeof format>, e: ScaledEncoding, n: number, k: number): WeightPlan {
   checkEncodingShape(e, n, k);
-  if (!(f instanceof IntFormat || f instanceof MinifloatFormat))
+  if (!(f instanceof IntFormat || f instanceof MinifloatFormat || f instanceof BipolarFormat))
     fail('FORMAT_MISMATCH', `matmul takes weights as ${WEIGHT_FORMATS}; ${f.id} is not one of them`, f.id);
-  const bits = f instanceof IntFormat ? f.bits : minifloatLimits(f.spec).bits;
+  const bits = f instanceof MinifloatFormat ? minifloatLimits(f.spec).bits : f.bits;
   if (bits > 8 || !(e.codes instanceof Uint8Array))
     fail('FORMAT_MISMATCH', `matmul takes scaled weights with ≤ 8-bit codes (a Uint8Array); ${f.id} has ${bits}-bit codes`, f.id);
   if (e.codes.length !== n * k) fail('BAD_LENGTH', `${f.id} weights hold ${e.codes.length} codes; [${n}, ${k}] needs ${n * k}`, e.codes.length);
@@ -184,6 +185,7 @@ function scaledPlanOf(f: ReturnType<typeof format>, e: ScaledEncoding, n: number
   const lb = new Uint32Array(lut.buffer);
   for (let c = 0; c < limit; c++) {
     if (f instanceof IntFormat) lut[c] = intValueRef(f.spec, c, 0);
+    else if (f instanceof BipolarFormat) lut[c] = bipolarValueRef(f.spec, c);
     else lb[c] = decodeBitsRef(f.spec, c);
   }
   const codes = new Uint8Array(n * k + SLACK);
@@ -191,7 +193,7 @@ function scaledPlanOf(f: ReturnType<typeof format>, e: ScaledEncoding, n: number
   // INT codes with per-channel scales or even groups: the panel-order kernel path; otherwise the value table
   const mode = f instanceof IntFormat && (gpr === 1 || gs % 2 === 0) ? (f.spec.signed ? 0 : 1) : 2;
   const signedInt = f instanceof IntFormat && f.spec.signed;
-  return { t: 'scaled', codes, scales, zps, gpr, gs, mode, bits, lut, signedInt };
+  return { t: 'scaled', codes, scales, zps, gpr, gs, mode, bits, lut, signedInt, bipolar: f instanceof BipolarFormat };
 }
 
 /** Row-major codes [n][k] and per-row scales / zero points [n][gpr] → panel order (rows past n: code 0, scale 1, zero point 0). */
@@ -346,9 +348,7 @@ function run(rt: Runtime, a: Float32Array, pw: PreparedWeights, m: number, n: nu
           const desc = pl.fmt.elementDescriptor(rt);
           kx.gemm_f32_block__wasmsimd(pa, mr, k, bd, desc, plut, pwBuf, ps, pl.nb, pl.kp, pl.pack4 ? 1 : 0, nr, py, nr);
         }
-        const yv = rt.f32(py, mr * nr);
-        if (nr === n) y.set(yv, i0 * n);
-        else for (let i = 0; i < mr; i++) y.set(yv.subarray(i * nr, (i + 1) * nr), (i0 + i) * n + j0);
+        storeY(y, rt.f32(py, mr * nr), i0, j0, mr, nr, n);
       }
     }
   });
@@ -422,12 +422,61 @@ function runMx(rt: Runtime, a: Float32Array, fa: BlockFormat, pw: PreparedWeight
         rt.f32(pwv, nr * kp).set(wm.vals.subarray(j0 * kp, (j0 + nr) * kp));
         rt.i32(pew, nr * nb).set(wm.exps.subarray(j0 * nb, (j0 + nr) * nb));
         kx.gemm_mx_mx_f64acc__wasmsimd(pav, pea, mr, pwv, pew, nr, nb, bsp, py, nr);
-        const yv = rt.f32(py, mr * nr);
-        if (nr === n) y.set(yv, i0 * n);
-        else for (let i = 0; i < mr; i++) y.set(yv.subarray(i * nr, (i + 1) * nr), (i0 + i) * n + j0);
+        storeY(y, rt.f32(py, mr * nr), i0, j0, mr, nr, n);
       }
     }
   });
+}
+
+/**
+ * Rows of `bits`-bit codes (one per byte, row length k) → bit-planes along k: [rows][bits][kw] 64-bit words
+ * (as pairs of u32, little-endian: bit t of a plane is code t's bit), kw = ⌈k/64⌉, padding zero.
+ */
+export function bitPlanes(codes: Uint8Array, rows: number, k: number, bits: number): Uint32Array {
+  const kw = Math.ceil(k / 64), out = new Uint32Array(rows * bits * kw * 2);
+  for (let r = 0; r < rows; r++)
+    for (let t = 0; t < k; t++) {
+      const c = codes[r * k + t];
+      if (c === 0) continue;
+      const word = t >>> 5, bit = 1 << (t & 31);
+      for (let i = 0; i < bits; i++) if ((c >>> i) & 1) out[(r * bits + i) * kw * 2 + word] |= bit;
+    }
+  return out;
+}
+
+/** int8 activations × bipolar-INT weights: the bit-serial kernel (exact i64 sums), the int8 path's epilogue. */
+function runBitSerial(rt: Runtime, a: Float32Array, pw: PreparedWeights, m: number, n: number, k: number, y: Float32Array): void {
+  const pl = pw.plan as Extract<WeightPlan, { t: 'scaled' }>;
+  if (pl.gpr !== 1)
+    fail('FORMAT_MISMATCH', `activations 'int8' take bipolar-INT weights (${pw.source}) with per-channel or per-tensor scales; got group scales`, pw.source);
+  const kw = Math.ceil(k / 64), B = pl.bits;
+  const wPlanes = (pl.planes ??= bitPlanes(pl.codes, n, k, B));
+  const qa = format('int8').encodeScaled(a, { shape: [m, k], axis: 0, granularity: 'channel' });
+  const kx = rt.exports as unknown as GemmKernels;
+  const rowW = B * kw * 2, rowA = 8 * kw * 2; // u32 per W / a row
+  const nw = Math.min(n, Math.max(1, Math.floor(CHUNK_ELEMS / rowW)));
+  const ma = Math.min(m, Math.max(1, Math.floor(CHUNK_ELEMS / rowA)), Math.max(1, Math.floor(CHUNK_ELEMS / nw)));
+  rt.scoped(() => {
+    const pa = rt.alloc(ma * rowA * 4), pq = rt.alloc(nw * rowW * 4), psa = rt.alloc(ma * 4), psw = rt.alloc(nw * 4), py = rt.alloc(ma * nw * 4);
+    for (let i0 = 0; i0 < m; i0 += ma) {
+      const mr = Math.min(ma, m - i0);
+      rt.u32(pa, mr * rowA).set(bitPlanes((qa.codes as Uint8Array).subarray(i0 * k, (i0 + mr) * k), mr, k, 8));
+      rt.f32(psa, mr).set(qa.scales.subarray(i0, i0 + mr));
+      for (let j0 = 0; j0 < n; j0 += nw) {
+        const nr = Math.min(nw, n - j0);
+        rt.u32(pq, nr * rowW).set(wPlanes.subarray(j0 * rowW, (j0 + nr) * rowW));
+        rt.f32(psw, nr).set(pl.scales.subarray(j0, j0 + nr));
+        kx.gemm_i8_bipolar_bitserial__wasmsimd(pa, mr, pq, nr, B, kw, psa, psw, py, nr);
+        storeY(y, rt.f32(py, mr * nr), i0, j0, mr, nr, n);
+      }
+    }
+  });
+}
+
+/** A chunk's results yv [mr][nr] into y [·][n] at row i0, column j0. */
+function storeY(y: Float32Array, yv: Float32Array, i0: number, j0: number, mr: number, nr: number, n: number): void {
+  if (nr === n) y.set(yv, i0 * n);
+  else for (let i = 0; i < mr; i++) y.set(yv.subarray(i * nr, (i + 1) * nr), (i0 + i) * n + j0);
 }
 
 /** Largest k of the int8 path: |d| ≤ k · 128 · 128 stays below 2^31. */
@@ -444,8 +493,9 @@ function int8Rows(codes: Uint8Array, rows: number, k: number, kp: number, bits: 
 
 function runInt8(rt: Runtime, a: Float32Array, pw: PreparedWeights, m: number, n: number, k: number, y: Float32Array): void {
   const pl = pw.plan;
+  if (pl.t === 'scaled' && pl.bipolar) return runBitSerial(rt, a, pw, m, n, k, y);
   if (pl.t !== 'scaled' || !pl.signedInt || pl.gpr !== 1 || pl.zps)
-    fail('FORMAT_MISMATCH', `activations 'int8' take weights as a ScaledEncoding of a signed INT format (int8, int4, …) with per-channel or per-tensor scales and no zero points; got ${pw.source}${pl.t === 'scaled' && pl.gpr !== 1 ? ' with group scales' : pl.t === 'scaled' && pl.zps ? ' with zero points' : ''}`, pw.source);
+    fail('FORMAT_MISMATCH', `activations 'int8' take weights as a ScaledEncoding of a signed INT format (int8, int4, …) or a bipolar-INT format (bipolar{B}) with per-channel or per-tensor scales and no zero points; got ${pw.source}${pl.t === 'scaled' && pl.gpr !== 1 ? ' with group scales' : pl.t === 'scaled' && pl.zps ? ' with zero points' : ''}`, pw.source);
   if (k > INT8_MAX_K) fail('BAD_SHAPE', `activations 'int8' need k ≤ ${INT8_MAX_K} (exact int32 sums), got ${k}`, k);
   const kp = Math.ceil(k / 8) * 8;
   const q8 = (pl.q8 ??= int8Rows(pl.codes, n, k, kp, pl.bits));
@@ -466,9 +516,7 @@ function runInt8(rt: Runtime, a: Float32Array, pw: PreparedWeights, m: number, n
         rt.u8(pa, mr * kp).set(qa8.subarray(i0 * kp, (i0 + mr) * kp));
         rt.f32(psa, mr).set(qa.scales.subarray(i0, i0 + mr));
         kx.gemm_i8_i8_2x4__wasmsimd(pa, mr, kp, pq, nr, psa, psw, pd, py, nr);
-        const yv = rt.f32(py, mr * nr);
-        if (nr === n) y.set(yv, i0 * n);
-        else for (let i = 0; i < mr; i++) y.set(yv.subarray(i * nr, (i + 1) * nr), (i0 + i) * n + j0);
+        storeY(y, rt.f32(py, mr * nr), i0, j0, mr, nr, n);
       }
     }
   });

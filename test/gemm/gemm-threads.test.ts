@@ -3,7 +3,7 @@
 // for 1, 2 and 3 threads, for every weight path, with ragged row splits and m below the thread count;
 // bad input rejects with matmul's typed errors, also when the failure is found inside a worker.
 import { afterAll, describe, expect, it } from 'vitest';
-import { format, matmul, matmulAsync, prepareWeights, stopGemmWorkers, type BlockEncoding, type ScaledEncoding } from '../../src/index.js';
+import { format, matmul, matmulAsync, prepareWeights, stopGemmWorkers, type BlockEncoding, type ElementFormat, type ScaledEncoding } from '../../src/index.js';
 import { rejected } from '../helpers/errors.js';
 import { data, sameBits } from '../helpers/gemm.js';
 
@@ -37,13 +37,15 @@ describe('matmulAsync: 1 vs 2 vs 3 threads, bit for bit', () => {
     });
   }
 
-  it('int8 activations', async () => {
-    const w = format('int4').encodeScaled(W, { shape: [n, k], axis: 0, granularity: 'channel' });
-    const m = 9;
-    const a = data(m * k, 5, 'outliers');
-    const want = matmul(a, w, { m, n, k, activations: 'int8' });
-    for (const threads of [1, 2, 3])
-      sameBits(await matmulAsync(a, w, { m, n, k, threads, activations: 'int8' }), want, `int8 threads=${threads}`);
+  it('int8 activations (int4 weights; bipolar3 weights, bit-serial)', async () => {
+    for (const id of ['int4', 'bipolar3']) {
+      const w = (format(id) as ElementFormat).encodeScaled(W, { shape: [n, k], axis: 0, granularity: 'channel' });
+      const m = 9;
+      const a = data(m * k, 5, 'outliers');
+      const want = matmul(a, w, { m, n, k, activations: 'int8' });
+      for (const threads of [1, 2, 3])
+        sameBits(await matmulAsync(a, w, { m, n, k, threads, activations: 'int8' }), want, `${id} int8 threads=${threads}`);
+    }
   });
 
   it('MX × MX activations', async () => {

@@ -95,6 +95,8 @@ const SCALED: { id: string; group: number; opts: (n: number, k: number) => Scale
   { id: 'int4', group: 1, opts: (n, k) => ({ shape: [n, k], granularity: 'tensor' }) },
   { id: 'fp8_e4m3fn', group: 1, opts: (n, k) => ({ shape: [n, k], axis: 0, granularity: 'channel' }) },
   { id: 'fp4_e2m1fn', group: 16, opts: (n, k) => ({ shape: [n, k], axis: 1, groupSize: 16 }) },
+  { id: 'bipolar4', group: 1, opts: (n, k) => ({ shape: [n, k], axis: 0, granularity: 'channel' }) }, // value-table path
+  { id: 'bipolar2', group: 8, opts: (n, k) => ({ shape: [n, k], axis: 1, groupSize: 8 }) },
 ];
 const BLOCKS = ['mxfp4', 'mxint8', 'nvfp4', 'mxfp8_e4m3', 'mxint4', 'mxfp6_e2m3', 'nvint4', 'bfp12'];
 
@@ -194,6 +196,32 @@ describe("activations 'int8': exact int8 × int8 → int32 kernel", () => {
   });
 });
 
+describe("bit-serial GEMM: activations 'int8' × bipolar-INT weights", () => {
+  it('equals the decoded GEMM in BigInt (then the int8 epilogue) bit for bit (fast-check)', () => {
+    fc.assert(
+      fc.property(shape.filter((s) => s.n > 0 && s.k > 0), fc.integer({ min: 1, max: 8 }), fc.constantFrom('channel', 'tensor'), fc.constantFrom<Mix>('moderate', 'outliers', 'sparse'), fc.boolean(),
+        ({ m, n, k, seed }, B, gran, mix, prep) => {
+          const a = data(m * k, seed, mix);
+          const e = (format(`bipolar${B}`) as ElementFormat).encodeScaled(data(n * k, ~seed, mix), { shape: [n, k], axis: 0, granularity: gran as 'channel' });
+          const y = matmul(a, prep ? prepareWeights(e, { n, k }) : e, { m, n, k, activations: 'int8' });
+          sameBits(y, matmulInt8Ref(a, e, m, n, k), `bipolar${B} ${gran} ${m}×${n}×${k} ${mix}`);
+        }),
+      { numRuns: RUNS },
+    );
+  });
+
+  it('sums past 2^31 stay exact (i64): −128 · ±255 over k = 70001', () => {
+    const m = 2, n = 2, k = 70001;
+    const a = new Float32Array(m * k).fill(-1); // codes −127 (scale 1/127) …
+    a[k] = -1.0079; // … row 1: amax/127 makes −1.0079 the −127 code, so −1 rounds to −126
+    const e = format('bipolar8').encodeScaled(new Float32Array(n * k).fill(1), { shape: [n, k], axis: 0, granularity: 'channel' });
+    const neg = { ...e, codes: e.codes.map((c, i) => (i >= k ? 0 : c)) }; // W row 1: all −255
+    const y = matmul(a, neg, { m, n, k, activations: 'int8' });
+    sameBits(y, matmulInt8Ref(a, neg, m, n, k), 'past 2^31');
+    expect(Math.abs(Math.fround(y[1] / (Math.fround(1 / 127) * neg.scales[1])))).toBeGreaterThan(2 ** 31);
+  });
+});
+
 describe('MX × MX (activations encoded along k by a block codec)', () => {
   // [activations, weights]: MX element pairs, integer and float, and a BFP row (block 64) with itself
   const pairs: Array<[string, string]> = [
@@ -279,7 +307,7 @@ describe('bad input: typed errors naming the value', () => {
     ['group axis not k', () => matmul(new Float32Array(8), format('int4').encodeScaled(new Float32Array(16), { shape: [4, 4], axis: 0, groupSize: 2 }), { m: 2, n: 4, k: 4 }), 'BAD_SHAPE', 0],
     ['channel axis not n', () => matmul(a, format('int4').encodeScaled(w, { shape: [4, 3], axis: 1, granularity: 'channel' }), { m: 2, n: 4, k: 3 }), 'BAD_SHAPE', 1],
     ['block axis not k', () => matmul(new Float32Array(64), format('mxfp4').encode(new Float32Array(32 * 32), { shape: [32, 32], axis: 0 }), { m: 2, n: 32, k: 32 }), 'BAD_SHAPE', 0],
-    ['bipolar weights', () => matmul(a, format('bipolar4').encodeScaled(w, { shape: [4, 3], axis: 0, granularity: 'channel' }), { m: 2, n: 4, k: 3 }), 'FORMAT_MISMATCH', 'bipolar4'],
+    ['int8 × bipolar group scales', () => matmul(new Float32Array(8), format('bipolar4').encodeScaled(new Float32Array(16), { shape: [4, 4], axis: 1, groupSize: 2 }), { m: 2, n: 4, k: 4, activations: 'int8' }), 'FORMAT_MISMATCH', 'bipolar4'],
     ['16-bit codes', () => matmul(a, format('bfloat16').encodeScaled(w, { shape: [4, 3], axis: 0, granularity: 'channel' }), { m: 2, n: 4, k: 3 }), 'FORMAT_MISMATCH', 'bf16'],
     ['code out of range', () => matmul(a, { ...e4, codes: Uint8Array.from(e4.codes, (c, i) => (i === 5 ? 16 : c)) }, { m: 2, n: 4, k: 3 }), 'BAD_CODE', 16],
     ['prepared dims', () => matmul(a, prepareWeights(w, { n: 3, k: 4 }), { m: 2, n: 4, k: 3 }), 'BAD_SHAPE', [3, 4]],
