@@ -39,7 +39,7 @@ interface Reply {
 }
 
 interface PoolWorker {
-  post(job: Job, transfer: ArrayBuffer[]): void;
+  worker: NodeWorker;
   /** Weight ids this worker holds. */
   seen: Set<number>;
 }
@@ -53,14 +53,13 @@ interface NodeWorker {
 }
 
 const pool: PoolWorker[] = [];
-const nodeWorkers: NodeWorker[] = [];
 const pending = new Map<number, { resolve: (y: Float32Array) => void; reject: (e: unknown) => void }>();
 let nextJob = 1;
 let nextWeights = 1;
 const weightIds = new WeakMap<PreparedWeights, number>();
 // a PreparedWeights the caller dropped: its copies in the workers go too
 const dropped = typeof FinalizationRegistry === 'function'
-  ? new FinalizationRegistry<number>((wid) => { for (const w of nodeWorkers) w.postMessage({ drop: wid }); })
+  ? new FinalizationRegistry<number>((wid) => { for (const p of pool) p.worker.postMessage({ drop: wid }); })
   : null;
 
 function isNode(): boolean {
@@ -75,7 +74,8 @@ async function cores(): Promise<number> {
   return Math.max(1, typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length);
 }
 
-async function spawn(): Promise<PoolWorker> {
+/** One more worker in the pool. */
+async function spawn(): Promise<void> {
   const { Worker } = await import('node:worker_threads');
   // built package: dist/gemm/gemm-worker.js beside this file; from sources (tests, tsx): the .ts through tsx
   const here = import.meta.url;
@@ -99,21 +99,16 @@ async function spawn(): Promise<PoolWorker> {
       pending.delete(id);
       p.reject(e);
     }
-    const i = nodeWorkers.indexOf(worker);
-    if (i >= 0) {
-      nodeWorkers.splice(i, 1);
-      pool.splice(i, 1);
-    }
+    const i = pool.findIndex((p) => p.worker === worker);
+    if (i >= 0) pool.splice(i, 1);
   });
-  nodeWorkers.push(worker);
-  return { post: (job, transfer) => worker.postMessage(job, transfer), seen: new Set() };
+  pool.push({ worker, seen: new Set() });
 }
 
 /** Terminate the pool's workers (they are unref'd, so a process exits without this; tests call it). */
 export async function stopGemmWorkers(): Promise<void> {
-  const ws = nodeWorkers.splice(0);
-  pool.splice(0);
-  await Promise.all(ws.map((w) => w.terminate()));
+  const ws = pool.splice(0);
+  await Promise.all(ws.map((p) => p.worker.terminate()));
 }
 
 /**
@@ -138,7 +133,7 @@ export async function matmulAsync(a: Float32Array, w: Float32Array | BlockEncodi
     }
   }
   const cached = c.pw === w;
-  while (pool.length < t) pool.push(await spawn());
+  while (pool.length < t) await spawn();
   const parts: Promise<void>[] = [];
   for (let p = 0; p < t; p++) {
     const i0 = Math.floor((p * m) / t), i1 = Math.floor(((p + 1) * m) / t);
@@ -152,7 +147,7 @@ export async function matmulAsync(a: Float32Array, w: Float32Array | BlockEncodi
     parts.push(
       new Promise<Float32Array>((resolve, reject) => {
         pending.set(jobId, { resolve, reject });
-        worker.post(job, [rows.buffer as ArrayBuffer]);
+        worker.worker.postMessage(job, [rows.buffer as ArrayBuffer]);
       }).then((yp) => c.y.set(yp, i0 * n)),
     );
   }
