@@ -210,7 +210,7 @@ describe("bit-serial GEMM: activations 'int8' × bipolar-INT weights", () => {
     );
   });
 
-  it('sums past 2^31 stay exact (i64): −128 · ±255 over k = 70001', () => {
+  it('sums past 2^31 stay exact (i64): −127 · ±255 over k = 70001', () => {
     const m = 2, n = 2, k = 70001;
     const a = new Float32Array(m * k).fill(-1); // codes −127 (scale 1/127) …
     a[k] = -1.0079; // … row 1: amax/127 makes −1.0079 the −127 code, so −1 rounds to −126
