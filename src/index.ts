@@ -26,6 +26,7 @@ export { selectTensors } from './io/select.js';
 export { writeSafetensors, writeNpy, encodeSafetensors, encodeNpy } from './io/write.js';
 export type { WriteTensor, WriteDtype } from './io/write.js';
 export { matmul, prepareWeights } from './gemm/gemm.js';
+export { matmulAsync, stopGemmWorkers } from './gemm/gemm-threads.js';
 export type { MatmulOptions, PreparedWeights } from './gemm/gemm.js';
 export { HessianAccumulator } from './ptq/hessian.js';
 export type { HessianAddOptions } from './ptq/hessian.js';

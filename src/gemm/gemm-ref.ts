@@ -5,17 +5,23 @@
  *   matmulF32SeqRef  — the kernels' arithmetic written out: s = f32(s + f32(a·w)), t = 0 … k−1 from +0
  *   dequantizeRef    — the weights an encoding stands for, by the formats' own reference decoders
  *   matmulInt8Ref    — activations 'int8': a quantized per row by the int8 reference codec, exact
- *                      integer dot products (Numbers: |d| < 2^31, far inside 2^53), then the epilogue
+ *                      integer dot products in BigInt against the decoded INT or bipolar-INT codes
+ *                      (bipolar: 2u − (2^B − 1), formats.md §5; the bit-serial kernel's twin), then the epilogue
+ *   matmulMxRef      — MX × MX: a encoded along k by the block reference codec; per block the float64
+ *                      dot product of the element values (products exact; four strided partial sums,
+ *                      the kernel's order) times 2^(ea + ew), summed over blocks in float64, then f32
  * Float kernels satisfy |y − y64| ≤ γ_k · Σ_t |a[i,t]| |ŵ[j,t]|, γ_k = k·u / (1 − k·u), u = 2^−24
  * (a sequential f32 sum of k rounded products; Higham, Accuracy and Stability, §3.1), and equal
  * matmulF32SeqRef bit for bit.
  */
-import { decodeBlockRef, type BlockEncoding } from '../formats/block-ref.js';
+import { decodeBlockRef, elementValue, encodeBlockRef, unpackWordsRef, type BlockEncoding } from '../formats/block-ref.js';
+import { expScale } from '../formats/block-layout.js';
+import { blockElement } from '../formats/block-spec.js';
 import { BlockFormat } from '../formats/block.js';
 import { format } from '../formats/format.js';
-import { IntFormat } from '../formats/int.js';
+import { BipolarFormat, IntFormat } from '../formats/int.js';
 import { MinifloatFormat } from '../formats/minifloat.js';
-import { intValueRef } from '../formats/int-ref.js';
+import { bipolarValueRef, intValueRef } from '../formats/int-ref.js';
 import { decodeScaledRef, encodeScaledRef } from '../formats/scaled-ref.js';
 import type { ScaledEncoding } from '../formats/scaled.js';
 
@@ -60,26 +66,65 @@ export function matmulF32SeqRef(a: Float32Array, w: Float32Array, m: number, n: 
 export function dequantizeRef(e: BlockEncoding | ScaledEncoding): Float32Array {
   const f = format(e.format);
   if (f instanceof BlockFormat) return decodeBlockRef(f.spec, e as BlockEncoding);
-  if (f instanceof IntFormat || f instanceof MinifloatFormat) return decodeScaledRef(f.spec, e as ScaledEncoding);
+  if (f instanceof IntFormat || f instanceof MinifloatFormat || f instanceof BipolarFormat) return decodeScaledRef(f.spec, e as ScaledEncoding);
   throw new Error(`dequantizeRef: no reference decoder for ${e.format}`);
 }
 
 /**
- * activations 'int8' against signed-INT weights with per-channel or per-tensor scales: qa, sa from the
- * int8 reference codec per row (axis 0); d = Σ qa·qw exactly; y = f32(f32(d) · f32(sa[i] · sw[j])).
+ * activations 'int8' against signed-INT or bipolar-INT weights with per-channel or per-tensor scales: qa, sa from
+ * the int8 reference codec per row (axis 0); d = Σ qa·qw exactly (BigInt); y = f32(f32(d) · f32(sa[i] · sw[j])).
  */
 export function matmulInt8Ref(a: Float32Array, w: ScaledEncoding, m: number, n: number, k: number): Float32Array {
   const int8 = format('int8') as IntFormat;
-  const wf = format(w.format) as IntFormat;
+  const wf = format(w.format);
+  const qw = (c: number) => BigInt(wf instanceof BipolarFormat ? bipolarValueRef(wf.spec, c) : intValueRef((wf as IntFormat).spec, c, 0));
   const qa = encodeScaledRef(int8.spec, a, { shape: [m, k], axis: 0, granularity: 'channel' });
   const f = Math.fround;
   const y = new Float32Array(m * n);
   for (let i = 0; i < m; i++)
     for (let j = 0; j < n; j++) {
-      let d = 0;
-      for (let t = 0; t < k; t++) d += intValueRef(int8.spec, qa.codes[i * k + t], 0) * intValueRef(wf.spec, w.codes[j * k + t], 0);
+      let d = 0n;
+      for (let t = 0; t < k; t++) d += BigInt(intValueRef(int8.spec, qa.codes[i * k + t], 0)) * qw(w.codes[j * k + t]);
       const sw = w.scales[w.granularity === 'tensor' ? 0 : j];
-      y[i * n + j] = f(f(d) * f(qa.scales[i] * sw));
+      y[i * n + j] = f(f(Number(d)) * f(qa.scales[i] * sw));
     }
   return y;
 }
+
+/**
+ * MX × MX (OCP MX §6 dot product): a [m, k] encoded along k by the reference codec of `act`, W an encoding
+ * [n, k] of a power-of-two-scaled block format with the same block size. For each output and block b:
+ * P_b = (s0 + s2) + (s1 + s3), s_r the float64 sum (from +0, in k order) of the exact products of the element
+ * values at block offsets ≡ r (mod 4); y = f32(Σ_b P_b · 2^(ea_b + ew_b)) in float64 in block order; a NaN
+ * scale (either side) makes its block's term NaN.
+ */
+export function matmulMxRef(a: Float32Array, act: string, w: BlockEncoding, m: number, n: number, k: number): Float32Array {
+  const fa = format(act) as BlockFormat, fw = format(w.format) as BlockFormat;
+  const ea = encodeBlockRef(fa.spec, a, { shape: [m, k] });
+  const side = (f: BlockFormat, e: BlockEncoding, rows: number) => {
+    const el = blockElement(f.spec);
+    const codes = unpackWordsRef(e.codes, el.bits, rows * k);
+    const { bias, nan } = expScale(f.spec);
+    return {
+      v: (r: number, t: number) => elementValue(el, codes[r * k + t]),
+      e: (r: number, b: number) => (e.scales[r * nb + b] === nan ? NaN : e.scales[r * nb + b] - bias),
+    };
+  };
+  const bs = fa.spec.blockSize, nb = Math.ceil(k / bs);
+  const A = side(fa, ea, m), W = side(fw, w, n);
+  const y = new Float32Array(m * n);
+  for (let i = 0; i < m; i++)
+    for (let j = 0; j < n; j++) {
+      let acc = 0;
+      for (let b = 0; b < nb; b++) {
+        const s = [0, 0, 0, 0];
+        for (let t = b * bs; t < Math.min(k, (b + 1) * bs); t++) s[(t - b * bs) % 4] += A.v(i, t) * W.v(j, t);
+        const p = s[0] + s[2] + (s[1] + s[3]);
+        const x = A.e(i, b) + W.e(j, b);
+        acc += Number.isNaN(x) ? NaN : p * 2 ** x;
+      }
+      y[i * n + j] = acc;
+    }
+  return y;
+}
+

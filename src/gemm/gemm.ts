@@ -13,9 +13,10 @@
 import { fail, show } from '../errors.js';
 import { BlockFormat } from '../formats/block.js';
 import { checkBlockPayload, type BlockEncoding, type BlockPlan } from '../formats/block-ref.js';
+import { expScale } from '../formats/block-layout.js';
 import { format } from '../formats/format.js';
-import { IntFormat } from '../formats/int.js';
-import { intValueRef } from '../formats/int-ref.js';
+import { BipolarFormat, IntFormat } from '../formats/int.js';
+import { bipolarValueRef, intValueRef } from '../formats/int-ref.js';
 import { minifloatLimits } from '../formats/limits.js';
 import { MinifloatFormat } from '../formats/minifloat.js';
 import { decodeBitsRef } from '../formats/minifloat-ref.js';
@@ -27,7 +28,10 @@ export interface MatmulOptions {
   m: number;
   n: number;
   k: number;
-  /** Positive integer. This slice runs on one thread whatever the value (results never depend on it). */
+  /**
+   * Positive integer. matmul runs on the calling thread whatever the value; matmulAsync splits the rows
+   * of a over this many workers (default: all cores when m·n·k ≥ 2^24, else 1). Results never depend on it.
+   */
   threads?: number;
   /** Write y here (a Float32Array of m·n) instead of a new array. */
   out?: Float32Array;
@@ -35,9 +39,12 @@ export interface MatmulOptions {
    * 'f32' (default), or 'int8': a quantized per row (symmetric, scale amax/127, as
    * format('int8').encodeScaled(a, { shape: [m, k], axis: 0, granularity: 'channel' })), then an exact
    * int8 × int8 → int32 kernel; weights: a ScaledEncoding of a signed INT of ≤ 8 bits with per-channel or
-   * per-tensor scales and no zero points; y = f32(f32(d) · f32(sa[i] · sw[j])). MX activations: not built yet.
+   * per-tensor scales and no zero points; y = f32(f32(d) · f32(sa[i] · sw[j])). Or a block format id with a
+   * power-of-two scale ('mxfp8_e4m3', 'mxint8', 'mxfp4', BFP rows, …): MX × MX — a encoded along k by that
+   * block codec, weights a BlockEncoding of such a format with the same block size; per-block dot products
+   * of the elements times the product of the two scales (OCP MX §6), summed in float64 (docs/gemm.md).
    */
-  activations?: 'f32' | 'int8';
+  activations?: string;
 }
 
 /** Weights repacked once into the kernels' layout (prepareWeights); reusable across matmul calls. */
@@ -49,13 +56,21 @@ export interface PreparedWeights {
   readonly source: string;
   /** @internal */
   readonly plan: WeightPlan;
+  /** @internal the weights as given (posted once to matmulAsync's workers, which prepare their own) */
+  readonly given: Float32Array | BlockEncoding | ScaledEncoding;
 }
 
 type WeightPlan =
   | { t: 'f32'; panels: Float32Array }
   | { t: 'scaled'; codes: Uint8Array; scales: Float32Array; zps: Int32Array | null; gpr: number; gs: number; mode: number; bits: number; lut: Float32Array;
-      signedInt: boolean; panel?: PanelOrder; q8?: Uint8Array }
-  | { t: 'block'; fmt: BlockFormat; enc: BlockEncoding; bp: BlockPlan; codes: Uint8Array; scales: Uint8Array; nb: number; kp: number; pack4: boolean };
+      signedInt: boolean; bipolar: boolean; panel?: PanelOrder; q8?: Uint8Array; planes?: Uint32Array }
+  | { t: 'block'; fmt: BlockFormat; enc: BlockEncoding; bp: BlockPlan; codes: Uint8Array; scales: Uint8Array; nb: number; kp: number; pack4: boolean; mx?: MxRows };
+
+/** Rows of blocks for the MX × MX kernel: element values [rows][nb·bsp] (blocks padded with zeros to bsp), scale exponents [rows][nb]. */
+interface MxRows {
+  vals: Float32Array;
+  exps: Int32Array;
+}
 
 /** Scaled INT weights in the kernels' panel order: codes [⌈n/8⌉][k][8], scales and zero points [⌈n/8⌉][gpr][8]. */
 interface PanelOrder {
@@ -72,13 +87,15 @@ interface GemmKernels {
   gemm_i8_i8_2x4__wasmsimd(qa: number, m: number, kp: number, qw: number, n: number, sa: number, sw: number, d: number, y: number, ldy: number): void;
   gemm_f32_block__wasmsimd(a: number, m: number, k: number, bd: number, desc: number, lut: number, codes: number, scales: number,
     nb: number, kp: number, pack4: number, n: number, y: number, ldy: number): void;
+  gemm_i8_bipolar_bitserial__wasmsimd(ap: number, m: number, wp: number, n: number, bits: number, kw: number, sa: number, sw: number, y: number, ldy: number): void;
+  gemm_mx_mx_f64acc__wasmsimd(av: number, ea: number, m: number, wv: number, ew: number, n: number, nb: number, bsp: number, y: number, ldy: number): void;
 }
 
 /** Largest a, W or y chunk in WASM memory, in f32 elements (8 MiB each). */
 export const CHUNK_ELEMS = 1 << 21;
 const SLACK = 64; // bytes read past the last code row by the 16-wide decoders
 const OPTION_KEYS = new Set(['m', 'n', 'k', 'threads', 'out', 'activations']);
-const WEIGHT_FORMATS = 'Float32Array [n, k]; ScaledEncoding of an INT (≤ 8-bit) or ≤ 8-bit minifloat format; BlockEncoding of a block format with blocks of a multiple of 16';
+const WEIGHT_FORMATS = 'Float32Array [n, k]; ScaledEncoding of an INT or bipolar-INT (≤ 8-bit) or ≤ 8-bit minifloat format; BlockEncoding of a block format with blocks of a multiple of 16';
 
 function dim(v: unknown, name: string): number {
   if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) fail('BAD_SHAPE', `${name} must be a non-negative integer, got ${show(v)}`, v);
@@ -96,13 +113,13 @@ export function prepareWeights(w: Float32Array | BlockEncoding | ScaledEncoding,
   const k = dim(dims.k, 'k');
   if (w instanceof Float32Array) {
     if (w.length !== n * k) fail('BAD_LENGTH', `weights hold ${w.length} values; [n, k] = [${n}, ${k}] needs ${n * k}`, w.length);
-    return { kind: 'prepared', n, k, source: 'f32', plan: { t: 'f32', panels: packPanels(w, n, k) } };
+    return { kind: 'prepared', n, k, source: 'f32', plan: { t: 'f32', panels: packPanels(w, n, k) }, given: w };
   }
   if (typeof w !== 'object' || w === null || typeof (w as { format?: unknown }).format !== 'string')
     fail('BAD_TYPE', `weights must be a ${WEIGHT_FORMATS}; got ${show(w)}`, w);
   const f = format((w as { format: string }).format);
-  if (f instanceof BlockFormat) return { kind: 'prepared', n, k, source: f.id, plan: blockPlanOf(f, w as BlockEncoding, n, k) };
-  return { kind: 'prepared', n, k, source: f.id, plan: scaledPlanOf(f, w as ScaledEncoding, n, k) };
+  if (f instanceof BlockFormat) return { kind: 'prepared', n, k, source: f.id, plan: blockPlanOf(f, w as BlockEncoding, n, k), given: w as BlockEncoding };
+  return { kind: 'prepared', n, k, source: f.id, plan: scaledPlanOf(f, w as ScaledEncoding, n, k), given: w as ScaledEncoding };
 }
 
 /** f32 W [n, k] → ⌈n/8⌉ panels [k][8] (rows past n zero), through the packing kernel in chunks. */
@@ -139,9 +156,9 @@ function checkEncodingShape(e: { shape: unknown; format: string }, n: number, k:
 
 function scaledPlanOf(f: ReturnType<typeof format>, e: ScaledEncoding, n: number, k: number): WeightPlan {
   checkEncodingShape(e, n, k);
-  if (!(f instanceof IntFormat || f instanceof MinifloatFormat))
+  if (!(f instanceof IntFormat || f instanceof MinifloatFormat || f instanceof BipolarFormat))
     fail('FORMAT_MISMATCH', `matmul takes weights as ${WEIGHT_FORMATS}; ${f.id} is not one of them`, f.id);
-  const bits = f instanceof IntFormat ? f.bits : minifloatLimits(f.spec).bits;
+  const bits = f instanceof MinifloatFormat ? minifloatLimits(f.spec).bits : f.bits;
   if (bits > 8 || !(e.codes instanceof Uint8Array))
     fail('FORMAT_MISMATCH', `matmul takes scaled weights with ≤ 8-bit codes (a Uint8Array); ${f.id} has ${bits}-bit codes`, f.id);
   if (e.codes.length !== n * k) fail('BAD_LENGTH', `${f.id} weights hold ${e.codes.length} codes; [${n}, ${k}] needs ${n * k}`, e.codes.length);
@@ -168,6 +185,7 @@ function scaledPlanOf(f: ReturnType<typeof format>, e: ScaledEncoding, n: number
   const lb = new Uint32Array(lut.buffer);
   for (let c = 0; c < limit; c++) {
     if (f instanceof IntFormat) lut[c] = intValueRef(f.spec, c, 0);
+    else if (f instanceof BipolarFormat) lut[c] = bipolarValueRef(f.spec, c);
     else lb[c] = decodeBitsRef(f.spec, c);
   }
   const codes = new Uint8Array(n * k + SLACK);
@@ -175,7 +193,7 @@ function scaledPlanOf(f: ReturnType<typeof format>, e: ScaledEncoding, n: number
   // INT codes with per-channel scales or even groups: the panel-order kernel path; otherwise the value table
   const mode = f instanceof IntFormat && (gpr === 1 || gs % 2 === 0) ? (f.spec.signed ? 0 : 1) : 2;
   const signedInt = f instanceof IntFormat && f.spec.signed;
-  return { t: 'scaled', codes, scales, zps, gpr, gs, mode, bits, lut, signedInt };
+  return { t: 'scaled', codes, scales, zps, gpr, gs, mode, bits, lut, signedInt, bipolar: f instanceof BipolarFormat };
 }
 
 /** Row-major codes [n][k] and per-row scales / zero points [n][gpr] → panel order (rows past n: code 0, scale 1, zero point 0). */
@@ -222,8 +240,20 @@ function blockPlanOf(f: BlockFormat, e: BlockEncoding, n: number, k: number): We
   return { t: 'block', fmt: f, enc: e, bp: p, codes, scales: e.scales, nb, kp, pack4 };
 }
 
-/** y = a · Wᵀ: a [m, k], W [n, k] (f32, an encoding, or prepareWeights' result), y [m, n], all row-major f32. */
-export function matmul(a: Float32Array, w: Float32Array | BlockEncoding | ScaledEncoding | PreparedWeights, opts: MatmulOptions): Float32Array {
+/** matmul's checked arguments (shared with matmulAsync, gemm-threads.ts). */
+export interface MatmulCall {
+  m: number;
+  n: number;
+  k: number;
+  /** 'f32', 'int8', or the activations' block format (MX × MX). */
+  act: 'f32' | 'int8' | BlockFormat;
+  threads: number | undefined;
+  pw: PreparedWeights;
+  y: Float32Array;
+}
+
+/** Check matmul's arguments (typed errors before any work) and prepare the weights. */
+export function checkMatmul(a: Float32Array, w: Float32Array | BlockEncoding | ScaledEncoding | PreparedWeights, opts: MatmulOptions): MatmulCall {
   if (typeof opts !== 'object' || opts === null) fail('BAD_OPTION', `matmul needs options { m, n, k }, got ${show(opts)}`, opts);
   for (const key of Object.keys(opts)) if (!OPTION_KEYS.has(key)) fail('BAD_OPTION', `unknown matmul option ${show(key)}; options are ${[...OPTION_KEYS].join(', ')}`, key);
   const m = dim(opts.m, 'm');
@@ -231,8 +261,7 @@ export function matmul(a: Float32Array, w: Float32Array | BlockEncoding | Scaled
   const k = dim(opts.k, 'k');
   if (opts.threads !== undefined && (typeof opts.threads !== 'number' || !Number.isSafeInteger(opts.threads) || opts.threads < 1))
     fail('BAD_OPTION', `threads must be a positive integer, got ${show(opts.threads)}`, opts.threads);
-  const act = opts.activations ?? 'f32';
-  if (act !== 'f32' && act !== 'int8') fail('BAD_OPTION', `activations ${show(act)} not supported; supported: 'f32', 'int8'`, act);
+  const act = activationsOf(opts.activations);
   if (!(a instanceof Float32Array)) fail('BAD_TYPE', `a must be a Float32Array, got ${show(a)}`, a);
   if (a.length !== m * k) fail('BAD_LENGTH', `a holds ${a.length} values; [m, k] = [${m}, ${k}] needs ${m * k}`, a.length);
   const out = opts.out;
@@ -245,12 +274,26 @@ export function matmul(a: Float32Array, w: Float32Array | BlockEncoding | Scaled
   } else if (w instanceof Float32Array && w.length !== n * k) {
     fail('BAD_LENGTH', `weights hold ${w.length} values; [n, k] = [${n}, ${k}] needs ${n * k}`, w.length);
   } else pw = prepareWeights(w, { n, k });
-  const y = out ?? new Float32Array(m * n);
+  return { m, n, k, act, threads: opts.threads, pw: pw!, y: out ?? new Float32Array(m * n) };
+}
+
+/** The work of matmul once checked, on this thread. */
+export function matmulChecked(a: Float32Array, c: MatmulCall): Float32Array {
+  const { m, n, k, y, pw } = c;
   if (m === 0 || n === 0) return y;
   if (k === 0) return y.fill(0);
-  if (act === 'int8') runInt8(runtime(), a, pw!, m, n, k, y);
-  else run(runtime(), a, pw!, m, n, k, y);
+  if (c.act === 'int8') runInt8(runtime(), a, pw, m, n, k, y);
+  else if (c.act instanceof BlockFormat) runMx(runtime(), a, c.act, pw, m, n, k, y);
+  else run(runtime(), a, pw, m, n, k, y);
   return y;
+}
+
+/**
+ * y = a · Wᵀ: a [m, k], W [n, k] (f32, an encoding, or prepareWeights' result), y [m, n], all row-major f32.
+ * Synchronous, on the calling thread whatever `threads` says; matmulAsync (gemm-threads.ts) runs on workers.
+ */
+export function matmul(a: Float32Array, w: Float32Array | BlockEncoding | ScaledEncoding | PreparedWeights, opts: MatmulOptions): Float32Array {
+  return matmulChecked(a, checkMatmul(a, w, opts));
 }
 
 function run(rt: Runtime, a: Float32Array, pw: PreparedWeights, m: number, n: number, k: number, y: Float32Array): void {
@@ -305,12 +348,135 @@ function run(rt: Runtime, a: Float32Array, pw: PreparedWeights, m: number, n: nu
           const desc = pl.fmt.elementDescriptor(rt);
           kx.gemm_f32_block__wasmsimd(pa, mr, k, bd, desc, plut, pwBuf, ps, pl.nb, pl.kp, pl.pack4 ? 1 : 0, nr, py, nr);
         }
-        const yv = rt.f32(py, mr * nr);
-        if (nr === n) y.set(yv, i0 * n);
-        else for (let i = 0; i < mr; i++) y.set(yv.subarray(i * nr, (i + 1) * nr), (i0 + i) * n + j0);
+        storeY(y, rt.f32(py, mr * nr), i0, j0, mr, nr, n);
       }
     }
   });
+}
+
+const ACTIVATIONS = "'f32', 'int8', or a block format id with a power-of-two scale and ≤ 8-bit elements ('mxfp8_e4m3', 'mxint8', 'mxfp4', 'bfp12', …)";
+
+function activationsOf(v: unknown): 'f32' | 'int8' | BlockFormat {
+  if (v === undefined || v === 'f32') return 'f32';
+  if (v === 'int8') return 'int8';
+  let f: unknown = null;
+  if (typeof v === 'string')
+    try {
+      f = format(v);
+    } catch {
+      f = null;
+    }
+  if (!(f instanceof BlockFormat) || !mxCapable(f)) fail('BAD_OPTION', `activations ${show(v)} not supported; supported: ${ACTIVATIONS}`, v);
+  return f;
+}
+
+/** A block format the MX × MX kernel takes: power-of-two scale (E8M0 or a BFP exponent), no tensor scale, ≤ 8-bit elements. */
+function mxCapable(f: BlockFormat): boolean {
+  return f.spec.scale !== 'ue4m3' && f.spec.tensorScale === 'none' && f.bits <= 8;
+}
+
+/** Block rows (codes in natural order, one row of k per W / a row) → element values and scale exponents for the MX × MX kernel. */
+export function mxRows(f: BlockFormat, codes: Uint8Array, scales: Uint8Array, rows: number, k: number): MxRows {
+  const bs = f.spec.blockSize, bsp = Math.ceil(bs / 4) * 4, nb = Math.ceil(k / bs);
+  const nat = f.bits === 8 ? codes : unpack(codes, f.bits, rows * k);
+  const { bias, nan } = expScale(f.spec);
+  const vals = new Float32Array(rows * nb * bsp);
+  const exps = new Int32Array(rows * nb);
+  const lut = f.lut;
+  for (let r = 0; r < rows; r++) {
+    for (let t = 0; t < k; t++) {
+      const b = Math.floor(t / bs);
+      vals[(r * nb + b) * bsp + (t - b * bs)] = lut[nat[r * k + t]];
+    }
+    for (let b = 0; b < nb; b++) {
+      const c = scales[r * nb + b];
+      exps[r * nb + b] = c === nan ? MX_NAN_E : c - bias;
+    }
+  }
+  return { vals, exps };
+}
+
+/** The kernel's exponent of a NaN scale (assembly/gemm/gemm-mx-mx-f64acc-wasmsimd.ts NAN_E). */
+const MX_NAN_E = 0x4000;
+
+function runMx(rt: Runtime, a: Float32Array, fa: BlockFormat, pw: PreparedWeights, m: number, n: number, k: number, y: Float32Array): void {
+  const pl = pw.plan;
+  if (pl.t !== 'block' || !mxCapable(pl.fmt) || pl.fmt.spec.blockSize !== fa.spec.blockSize)
+    fail('FORMAT_MISMATCH', `activations ${show(fa.id)} take weights as a BlockEncoding of a block format with a power-of-two scale, ≤ 8-bit elements and blocks of ${fa.spec.blockSize} along k; got ${pw.source}${pl.t === 'block' ? ` (blocks of ${pl.fmt.spec.blockSize})` : ''}`, pw.source);
+  const bs = fa.spec.blockSize, bsp = Math.ceil(bs / 4) * 4, nb = Math.ceil(k / bs), kp = nb * bsp;
+  const wm = (pl.mx ??= mxRows(pl.fmt, pl.enc.codes, pl.enc.scales, n, k));
+  const kx = rt.exports as unknown as GemmKernels;
+  const nw = Math.min(n, Math.max(1, Math.floor(CHUNK_ELEMS / kp)));
+  const ma = Math.min(m, Math.max(1, Math.floor(CHUNK_ELEMS / kp)), Math.max(1, Math.floor(CHUNK_ELEMS / nw)));
+  rt.scoped(() => {
+    const pav = rt.alloc(ma * kp * 4), pea = rt.alloc(ma * nb * 4), pwv = rt.alloc(nw * kp * 4), pew = rt.alloc(nw * nb * 4), py = rt.alloc(ma * nw * 4);
+    for (let i0 = 0; i0 < m; i0 += ma) {
+      const mr = Math.min(ma, m - i0);
+      // this chunk of a, encoded along k by the activations' block codec
+      const ea = fa.encode(a.subarray(i0 * k, (i0 + mr) * k), { shape: [mr, k] });
+      const am = mxRows(fa, ea.codes, ea.scales, mr, k);
+      rt.f32(pav, mr * kp).set(am.vals);
+      rt.i32(pea, mr * nb).set(am.exps);
+      for (let j0 = 0; j0 < n; j0 += nw) {
+        const nr = Math.min(nw, n - j0);
+        rt.f32(pwv, nr * kp).set(wm.vals.subarray(j0 * kp, (j0 + nr) * kp));
+        rt.i32(pew, nr * nb).set(wm.exps.subarray(j0 * nb, (j0 + nr) * nb));
+        kx.gemm_mx_mx_f64acc__wasmsimd(pav, pea, mr, pwv, pew, nr, nb, bsp, py, nr);
+        storeY(y, rt.f32(py, mr * nr), i0, j0, mr, nr, n);
+      }
+    }
+  });
+}
+
+/**
+ * Rows of `bits`-bit codes (one per byte, row length k) → bit-planes along k: [rows][bits][kw] 64-bit words
+ * (as pairs of u32, little-endian: bit t of a plane is code t's bit), kw = ⌈k/64⌉, padding zero.
+ */
+export function bitPlanes(codes: Uint8Array, rows: number, k: number, bits: number): Uint32Array {
+  const kw = Math.ceil(k / 64), out = new Uint32Array(rows * bits * kw * 2);
+  for (let r = 0; r < rows; r++)
+    for (let t = 0; t < k; t++) {
+      const c = codes[r * k + t];
+      if (c === 0) continue;
+      const word = t >>> 5, bit = 1 << (t & 31);
+      for (let i = 0; i < bits; i++) if ((c >>> i) & 1) out[(r * bits + i) * kw * 2 + word] |= bit;
+    }
+  return out;
+}
+
+/** int8 activations × bipolar-INT weights: the bit-serial kernel (exact i64 sums), the int8 path's epilogue. */
+function runBitSerial(rt: Runtime, a: Float32Array, pw: PreparedWeights, m: number, n: number, k: number, y: Float32Array): void {
+  const pl = pw.plan as Extract<WeightPlan, { t: 'scaled' }>;
+  if (pl.gpr !== 1)
+    fail('FORMAT_MISMATCH', `activations 'int8' take bipolar-INT weights (${pw.source}) with per-channel or per-tensor scales; got group scales`, pw.source);
+  const kw = Math.ceil(k / 64), B = pl.bits;
+  const wPlanes = (pl.planes ??= bitPlanes(pl.codes, n, k, B));
+  const qa = format('int8').encodeScaled(a, { shape: [m, k], axis: 0, granularity: 'channel' });
+  const kx = rt.exports as unknown as GemmKernels;
+  const rowW = B * kw * 2, rowA = 8 * kw * 2; // u32 per W / a row
+  const nw = Math.min(n, Math.max(1, Math.floor(CHUNK_ELEMS / rowW)));
+  const ma = Math.min(m, Math.max(1, Math.floor(CHUNK_ELEMS / rowA)), Math.max(1, Math.floor(CHUNK_ELEMS / nw)));
+  rt.scoped(() => {
+    const pa = rt.alloc(ma * rowA * 4), pq = rt.alloc(nw * rowW * 4), psa = rt.alloc(ma * 4), psw = rt.alloc(nw * 4), py = rt.alloc(ma * nw * 4);
+    for (let i0 = 0; i0 < m; i0 += ma) {
+      const mr = Math.min(ma, m - i0);
+      rt.u32(pa, mr * rowA).set(bitPlanes((qa.codes as Uint8Array).subarray(i0 * k, (i0 + mr) * k), mr, k, 8));
+      rt.f32(psa, mr).set(qa.scales.subarray(i0, i0 + mr));
+      for (let j0 = 0; j0 < n; j0 += nw) {
+        const nr = Math.min(nw, n - j0);
+        rt.u32(pq, nr * rowW).set(wPlanes.subarray(j0 * rowW, (j0 + nr) * rowW));
+        rt.f32(psw, nr).set(pl.scales.subarray(j0, j0 + nr));
+        kx.gemm_i8_bipolar_bitserial__wasmsimd(pa, mr, pq, nr, B, kw, psa, psw, py, nr);
+        storeY(y, rt.f32(py, mr * nr), i0, j0, mr, nr, n);
+      }
+    }
+  });
+}
+
+/** A chunk's results yv [mr][nr] into y [·][n] at row i0, column j0. */
+function storeY(y: Float32Array, yv: Float32Array, i0: number, j0: number, mr: number, nr: number, n: number): void {
+  if (nr === n) y.set(yv, i0 * n);
+  else for (let i = 0; i < mr; i++) y.set(yv.subarray(i * nr, (i + 1) * nr), (i0 + i) * n + j0);
 }
 
 /** Largest k of the int8 path: |d| ≤ k · 128 · 128 stays below 2^31. */
@@ -327,8 +493,9 @@ function int8Rows(codes: Uint8Array, rows: number, k: number, kp: number, bits: 
 
 function runInt8(rt: Runtime, a: Float32Array, pw: PreparedWeights, m: number, n: number, k: number, y: Float32Array): void {
   const pl = pw.plan;
+  if (pl.t === 'scaled' && pl.bipolar) return runBitSerial(rt, a, pw, m, n, k, y);
   if (pl.t !== 'scaled' || !pl.signedInt || pl.gpr !== 1 || pl.zps)
-    fail('FORMAT_MISMATCH', `activations 'int8' take weights as a ScaledEncoding of a signed INT format (int8, int4, …) with per-channel or per-tensor scales and no zero points; got ${pw.source}${pl.t === 'scaled' && pl.gpr !== 1 ? ' with group scales' : pl.t === 'scaled' && pl.zps ? ' with zero points' : ''}`, pw.source);
+    fail('FORMAT_MISMATCH', `activations 'int8' take weights as a ScaledEncoding of a signed INT format (int8, int4, …) or a bipolar-INT format (bipolar{B}) with per-channel or per-tensor scales and no zero points; got ${pw.source}${pl.t === 'scaled' && pl.gpr !== 1 ? ' with group scales' : pl.t === 'scaled' && pl.zps ? ' with zero points' : ''}`, pw.source);
   if (k > INT8_MAX_K) fail('BAD_SHAPE', `activations 'int8' need k ≤ ${INT8_MAX_K} (exact int32 sums), got ${k}`, k);
   const kp = Math.ceil(k / 8) * 8;
   const q8 = (pl.q8 ??= int8Rows(pl.codes, n, k, kp, pl.bits));
@@ -349,9 +516,7 @@ function runInt8(rt: Runtime, a: Float32Array, pw: PreparedWeights, m: number, n
         rt.u8(pa, mr * kp).set(qa8.subarray(i0 * kp, (i0 + mr) * kp));
         rt.f32(psa, mr).set(qa.scales.subarray(i0, i0 + mr));
         kx.gemm_i8_i8_2x4__wasmsimd(pa, mr, kp, pq, nr, psa, psw, pd, py, nr);
-        const yv = rt.f32(py, mr * nr);
-        if (nr === n) y.set(yv, i0 * n);
-        else for (let i = 0; i < mr; i++) y.set(yv.subarray(i * nr, (i + 1) * nr), (i0 + i) * n + j0);
+        storeY(y, rt.f32(py, mr * nr), i0, j0, mr, nr, n);
       }
     }
   });

@@ -1,8 +1,9 @@
 // The GEMM reference twins (src/gemm/gemm-ref.ts) on hand-worked cases: γ_k, the sequential f32
 // order (a sum the float64 GEMM rounds differently), signed zeros, the Σ|a||w| bound term, the
-// dequantization by the formats' reference decoders, and the int8 path's codes and epilogue.
+// dequantization by the formats' reference decoders, the int8 path's codes and epilogue, and MX × MX
+// (elements times the product of the two E8M0 scales, NaN scales).
 import { describe, expect, it } from 'vitest';
-import { dequantizeRef, gammaK, matmulF32SeqRef, matmulF64Ref, matmulInt8Ref } from '../../src/gemm/gemm-ref.js';
+import { dequantizeRef, gammaK, matmulF32SeqRef, matmulF64Ref, matmulInt8Ref, matmulMxRef } from '../../src/gemm/gemm-ref.js';
 import { format, type ElementFormat } from '../../src/index.js';
 
 const u = 2 ** -24;
@@ -55,5 +56,21 @@ describe('gemm reference twins', () => {
     const f = Math.fround;
     const d = 127 * 127 + -64 * 127;
     expect(matmulInt8Ref(a, w, 1, 1, 2)[0]).toBe(f(f(d) * f(f(1 / 127) * f(1 / 127))));
+  });
+
+  it('MX × MX twin: Σ over blocks of (element dot product) · 2^(ea + ew); a NaN scale makes its block NaN', () => {
+    // a: 33 ones (mxint8: amax 1, scale 2^0, elements 1); W: 33 × 0.5 (mxfp4: scale 2^(−1 − 2), elements 4)
+    const k = 33;
+    const a = new Float32Array(k).fill(1), W = new Float32Array(k).fill(0.5);
+    const e = format('mxfp4').encode(W, { shape: [1, k] });
+    expect(Array.from(e.scales)).toEqual([127 - 3, 127 - 3]);
+    expect(matmulMxRef(a, 'mxint8', e, 1, 1, k)[0]).toBe(32 * 1 * 4 * 2 ** -3 + 1 * 4 * 2 ** -3);
+    // a second W row whose last block scale is NaN (0xFF)
+    const e2 = format('mxfp4').encode(Float32Array.of(...W, ...W), { shape: [2, k] });
+    const scales = e2.scales.slice();
+    scales[3] = 0xff;
+    const y = matmulMxRef(a, 'mxint8', { ...e2, scales }, 1, 2, k);
+    expect(y[0]).toBe(16.5);
+    expect(y[1]).toBeNaN();
   });
 });

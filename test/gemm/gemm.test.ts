@@ -5,56 +5,13 @@
 // degenerate, primes, non-multiples of the 4×8 tile, the 32-row panel groups and the 256-step k chunks.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { dequantizeRef, gammaK, matmulF32SeqRef, matmulF64Ref, matmulInt8Ref } from '../../src/gemm/gemm-ref.js';
+import { dequantizeRef, matmulF32SeqRef, matmulF64Ref, matmulInt8Ref, matmulMxRef } from '../../src/gemm/gemm-ref.js';
 import { CHUNK_ELEMS, INT8_MAX_K } from '../../src/gemm/gemm.js';
 import { format, matmul, prepareWeights, type BlockEncoding, type ElementFormat, type ScaledEncoding, type ScaledOptions } from '../../src/index.js';
 import { thrown } from '../helpers/errors.js';
-import { f32bits } from '../helpers/f32.js';
+import { data, sameBits, withinBound, type Mix } from '../helpers/gemm.js';
 
 const RUNS = Number(process.env.NUMLAB_GEMM_RUNS ?? 60);
-
-/** A seeded generator of uniform numbers in [0, 1). */
-function seeded(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => ((s = (Math.imul(s ^ (s >>> 15), 0x2c1b3c6d) + 0x6a09e667) >>> 0) / 2 ** 32);
-}
-
-type Mix = 'raw' | 'moderate' | 'outliers' | 'sparse';
-/** n values: raw f32 bit patterns, moderate (|x| < 4), moderate with rare ±1e4 outliers, or mostly zeros (±0). */
-function data(n: number, seed: number, mix: Mix): Float32Array {
-  const r = seeded(seed);
-  const x = new Float32Array(n);
-  const u = new Uint32Array(x.buffer);
-  for (let i = 0; i < n; i++) {
-    if (mix === 'raw') u[i] = (r() * 2 ** 32) >>> 0;
-    else if (mix === 'sparse') x[i] = r() < 0.8 ? (r() < 0.5 ? 0 : -0) : (r() - 0.5) * 8;
-    else x[i] = mix === 'outliers' && r() < 0.01 ? (r() < 0.5 ? -1e4 : 1e4) : (r() - 0.5) * 8;
-  }
-  return x;
-}
-
-/** Bits equal, or both NaN (NaN payloads are not part of the contract). */
-function sameBits(got: Float32Array, want: Float32Array, what: string): void {
-  expect(got.length, what).toBe(want.length);
-  const g = f32bits(got), w = f32bits(want);
-  let i = 0;
-  while (i < g.length && (g[i] === w[i] || (Number.isNaN(got[i]) && Number.isNaN(want[i])))) i++;
-  expect(i === g.length ? null : { index: i, got: got[i], want: want[i] }, what).toBeNull();
-}
-
-/** |y − y64| ≤ γ_k Σ|a||w| wherever the float64 result is finite; NaN and ±Inf where it is. */
-function withinBound(y: Float32Array, a: Float32Array, w: Float32Array, m: number, n: number, k: number, what: string): void {
-  const { y: y64, abs } = matmulF64Ref(a, w, m, n, k);
-  const g = gammaK(k);
-  for (let i = 0; i < y.length; i++) {
-    if (!Number.isFinite(y64[i])) {
-      expect(Object.is(y[i], y64[i]) || (Number.isNaN(y[i]) && Number.isNaN(y64[i])), `${what} [${i}] ${y[i]} vs ${y64[i]}`).toBe(true);
-      continue;
-    }
-    const err = Math.abs(y[i] - y64[i]);
-    if (!(err <= g * abs[i])) expect({ index: i, y: y[i], y64: y64[i], err, bound: g * abs[i] }, what).toBeNull();
-  }
-}
 
 const shape = fc.record({
   m: fc.oneof(fc.constantFrom(0, 1, 2, 3, 4, 5, 7, 8, 13), fc.integer({ min: 1, max: 20 })),
@@ -138,6 +95,8 @@ const SCALED: { id: string; group: number; opts: (n: number, k: number) => Scale
   { id: 'int4', group: 1, opts: (n, k) => ({ shape: [n, k], granularity: 'tensor' }) },
   { id: 'fp8_e4m3fn', group: 1, opts: (n, k) => ({ shape: [n, k], axis: 0, granularity: 'channel' }) },
   { id: 'fp4_e2m1fn', group: 16, opts: (n, k) => ({ shape: [n, k], axis: 1, groupSize: 16 }) },
+  { id: 'bipolar4', group: 1, opts: (n, k) => ({ shape: [n, k], axis: 0, granularity: 'channel' }) }, // value-table path
+  { id: 'bipolar2', group: 8, opts: (n, k) => ({ shape: [n, k], axis: 1, groupSize: 8 }) },
 ];
 const BLOCKS = ['mxfp4', 'mxint8', 'nvfp4', 'mxfp8_e4m3', 'mxint4', 'mxfp6_e2m3', 'nvint4', 'bfp12'];
 
@@ -237,6 +196,84 @@ describe("activations 'int8': exact int8 × int8 → int32 kernel", () => {
   });
 });
 
+describe("bit-serial GEMM: activations 'int8' × bipolar-INT weights", () => {
+  it('equals the decoded GEMM in BigInt (then the int8 epilogue) bit for bit (fast-check)', () => {
+    fc.assert(
+      fc.property(shape.filter((s) => s.n > 0 && s.k > 0), fc.integer({ min: 1, max: 8 }), fc.constantFrom('channel', 'tensor'), fc.constantFrom<Mix>('moderate', 'outliers', 'sparse'), fc.boolean(),
+        ({ m, n, k, seed }, B, gran, mix, prep) => {
+          const a = data(m * k, seed, mix);
+          const e = (format(`bipolar${B}`) as ElementFormat).encodeScaled(data(n * k, ~seed, mix), { shape: [n, k], axis: 0, granularity: gran as 'channel' });
+          const y = matmul(a, prep ? prepareWeights(e, { n, k }) : e, { m, n, k, activations: 'int8' });
+          sameBits(y, matmulInt8Ref(a, e, m, n, k), `bipolar${B} ${gran} ${m}×${n}×${k} ${mix}`);
+        }),
+      { numRuns: RUNS },
+    );
+  });
+
+  it('sums past 2^31 stay exact (i64): −127 · ±255 over k = 70001', () => {
+    const m = 2, n = 2, k = 70001;
+    const a = new Float32Array(m * k).fill(-1); // codes −127 (scale 1/127) …
+    a[k] = -1.0079; // … row 1: amax/127 makes −1.0079 the −127 code, so −1 rounds to −126
+    const e = format('bipolar8').encodeScaled(new Float32Array(n * k).fill(1), { shape: [n, k], axis: 0, granularity: 'channel' });
+    const neg = { ...e, codes: e.codes.map((c, i) => (i >= k ? 0 : c)) }; // W row 1: all −255
+    const y = matmul(a, neg, { m, n, k, activations: 'int8' });
+    sameBits(y, matmulInt8Ref(a, neg, m, n, k), 'past 2^31');
+    expect(Math.abs(Math.fround(y[1] / (Math.fround(1 / 127) * neg.scales[1])))).toBeGreaterThan(2 ** 31);
+  });
+});
+
+describe('MX × MX (activations encoded along k by a block codec)', () => {
+  // [activations, weights]: MX element pairs, integer and float, and a BFP row (block 64) with itself
+  const pairs: Array<[string, string]> = [
+    ['mxfp8_e4m3', 'mxfp4'], ['mxint8', 'mxint8'], ['mxfp8_e5m2', 'mxfp6_e2m3'], ['mxfp4', 'mxint4'], ['mxfp6_e3m2', 'mxfp8_e4m3'], ['bfp12', 'bfp12'],
+  ];
+  const mxShape = fc.record({
+    m: fc.oneof(fc.constantFrom(0, 1, 2, 5), fc.integer({ min: 1, max: 9 })),
+    n: fc.oneof(fc.constantFrom(0, 1, 3), fc.integer({ min: 1, max: 9 })),
+    k: fc.oneof(fc.constantFrom(0, 1, 31, 32, 33, 64, 65, 97), fc.integer({ min: 1, max: 200 })),
+    seed: fc.integer(),
+  });
+
+  it('equals the twin bit for bit, and dequantize-both-then-f64 within 2^-24·|y64| + 3k·2^-53·Σ|â||ŵ| (fast-check)', () => {
+    fc.assert(
+      fc.property(mxShape, fc.constantFrom(...pairs), fc.constantFrom<Mix>('moderate', 'outliers', 'sparse'), fc.boolean(), ({ m, n, k, seed }, [act, wf], mix, prep) => {
+        const a = data(m * k, seed, mix), W = data(n * k, seed ^ 0x2545f491, mix);
+        const e = format(wf).encode(W, { shape: [n, k] }) as BlockEncoding;
+        const what = `${act} × ${wf} ${m}×${n}×${k} ${mix}`;
+        const y = matmul(a, prep ? prepareWeights(e, { n, k }) : e, { m, n, k, activations: act });
+        sameBits(y, matmulMxRef(a, act, e, m, n, k), what);
+        // dequantize both (reference codecs) and a float64 GEMM: these data keep every â, ŵ exact in f32
+        const ah = dequantizeRef(format(act).encode(a, { shape: [m, k] }) as BlockEncoding), wh = dequantizeRef(e);
+        const { y: y64, abs } = matmulF64Ref(ah, wh, m, n, k);
+        for (let i = 0; i < y.length; i++) {
+          const bound = 2 ** -24 * Math.abs(y64[i]) + 3 * k * 2 ** -53 * abs[i];
+          if (!(Math.abs(y[i] - y64[i]) <= bound)) expect({ index: i, y: y[i], y64: y64[i], bound }, what).toBeNull();
+        }
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
+  it('NaN in a gives NaN in its row only; a NaN weight block scale gives NaN in its column only', () => {
+    const [m, n, k] = [3, 4, 70];
+    const a = data(m * k, 3, 'moderate'), W = data(n * k, 4, 'moderate');
+    a[1 * k + 40] = NaN;
+    const e = format('mxfp8_e4m3').encode(W, { shape: [n, k] }) as BlockEncoding;
+    const scales = e.scales.slice();
+    scales[2 * 3 + 2] = 0xff; // W row 2, block 2 (the ragged last one)
+    const y = matmul(a, { ...e, scales }, { m, n, k, activations: 'mxint8' });
+    sameBits(y, matmulMxRef(a, 'mxint8', { ...e, scales }, m, n, k), 'NaN');
+    for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) expect(Number.isNaN(y[i * n + j]), `[${i}, ${j}]`).toBe(i === 1 || j === 2);
+  });
+
+  it('streams rows in chunks (k past CHUNK_ELEMS / 2): still the twin', () => {
+    const k = Math.floor(CHUNK_ELEMS / 2) + 40, m = 3, n = 2; // one a row and one W row per chunk
+    const a = data(m * k, 9, 'moderate'), W = data(n * k, 10, 'moderate');
+    const e = format('mxfp4').encode(W, { shape: [n, k] }) as BlockEncoding;
+    sameBits(matmul(a, e, { m, n, k, activations: 'mxfp8_e4m3' }), matmulMxRef(a, 'mxfp8_e4m3', e, m, n, k), 'chunks');
+  });
+});
+
 describe('bad input: typed errors naming the value', () => {
   const a = new Float32Array(6), w = new Float32Array(12);
   const e4 = format('int4').encodeScaled(w, { shape: [4, 3], axis: 0, granularity: 'channel' });
@@ -251,7 +288,13 @@ describe('bad input: typed errors naming the value', () => {
     ['out length', () => matmul(a, w, { m: 2, n: 4, k: 3, out: new Float32Array(7) }), 'BAD_LENGTH', 7],
     ['out type', () => matmul(a, w, { m: 2, n: 4, k: 3, out: new Float64Array(8) as unknown as Float32Array }), 'BAD_TYPE', undefined],
     ['unknown option', () => matmul(a, w, { m: 2, n: 4, k: 3, tile: 8 } as never), 'BAD_OPTION', 'tile'],
-    ['activations', () => matmul(a, w, { m: 2, n: 4, k: 3, activations: 'mxfp8_e4m3' as never }), 'BAD_OPTION', 'mxfp8_e4m3'],
+    ['activations unknown', () => matmul(a, w, { m: 2, n: 4, k: 3, activations: 'bogus' }), 'BAD_OPTION', 'bogus'],
+    ['activations nvfp4 (no power-of-two scale)', () => matmul(a, w, { m: 2, n: 4, k: 3, activations: 'nvfp4' }), 'BAD_OPTION', 'nvfp4'],
+    ['activations an element format', () => matmul(a, w, { m: 2, n: 4, k: 3, activations: 'fp8_e4m3fn' }), 'BAD_OPTION', 'fp8_e4m3fn'],
+    ['MX × f32 weights', () => matmul(a, w, { m: 2, n: 4, k: 3, activations: 'mxfp8_e4m3' }), 'FORMAT_MISMATCH', 'f32'],
+    ['MX × scaled weights', () => matmul(a, e4, { m: 2, n: 4, k: 3, activations: 'mxint8' }), 'FORMAT_MISMATCH', 'int4'],
+    ['MX × other block size', () => matmul(new Float32Array(64), format('bfp12').encode(new Float32Array(128), { shape: [2, 64] }), { m: 1, n: 2, k: 64, activations: 'mxint8' }), 'FORMAT_MISMATCH', 'bfp12'],
+    ['MX × nvfp4 weights', () => matmul(new Float32Array(32), format('nvfp4').encode(new Float32Array(64), { shape: [2, 32] }), { m: 1, n: 2, k: 32, activations: 'mxfp4' }), 'FORMAT_MISMATCH', 'nvfp4'],
     ['int8 × f32 weights', () => matmul(a, w, { m: 2, n: 4, k: 3, activations: 'int8' }), 'FORMAT_MISMATCH', 'f32'],
     ['int8 × block weights', () => matmul(new Float32Array(64), format('mxint8').encode(new Float32Array(64), { shape: [2, 32] }), { m: 2, n: 2, k: 32, activations: 'int8' }), 'FORMAT_MISMATCH', 'mxint8'],
     ['int8 × group scales', () => matmul(new Float32Array(8), format('int4').encodeScaled(new Float32Array(16), { shape: [4, 4], axis: 1, groupSize: 2 }), { m: 2, n: 4, k: 4, activations: 'int8' }), 'FORMAT_MISMATCH', 'int4'],
@@ -264,7 +307,7 @@ describe('bad input: typed errors naming the value', () => {
     ['group axis not k', () => matmul(new Float32Array(8), format('int4').encodeScaled(new Float32Array(16), { shape: [4, 4], axis: 0, groupSize: 2 }), { m: 2, n: 4, k: 4 }), 'BAD_SHAPE', 0],
     ['channel axis not n', () => matmul(a, format('int4').encodeScaled(w, { shape: [4, 3], axis: 1, granularity: 'channel' }), { m: 2, n: 4, k: 3 }), 'BAD_SHAPE', 1],
     ['block axis not k', () => matmul(new Float32Array(64), format('mxfp4').encode(new Float32Array(32 * 32), { shape: [32, 32], axis: 0 }), { m: 2, n: 32, k: 32 }), 'BAD_SHAPE', 0],
-    ['bipolar weights', () => matmul(a, format('bipolar4').encodeScaled(w, { shape: [4, 3], axis: 0, granularity: 'channel' }), { m: 2, n: 4, k: 3 }), 'FORMAT_MISMATCH', 'bipolar4'],
+    ['int8 × bipolar group scales', () => matmul(new Float32Array(8), format('bipolar4').encodeScaled(new Float32Array(16), { shape: [4, 4], axis: 1, groupSize: 2 }), { m: 2, n: 4, k: 4, activations: 'int8' }), 'FORMAT_MISMATCH', 'bipolar4'],
     ['16-bit codes', () => matmul(a, format('bfloat16').encodeScaled(w, { shape: [4, 3], axis: 0, granularity: 'channel' }), { m: 2, n: 4, k: 3 }), 'FORMAT_MISMATCH', 'bf16'],
     ['code out of range', () => matmul(a, { ...e4, codes: Uint8Array.from(e4.codes, (c, i) => (i === 5 ? 16 : c)) }, { m: 2, n: 4, k: 3 }), 'BAD_CODE', 16],
     ['prepared dims', () => matmul(a, prepareWeights(w, { n: 3, k: 4 }), { m: 2, n: 4, k: 3 }), 'BAD_SHAPE', [3, 4]],
