@@ -27,6 +27,10 @@ interface CompareFlags {
   json?: boolean;
   threads?: string;
   progress: boolean;
+  calibration?: string[];
+  ptq?: string[];
+  alpha?: string;
+  rotateBlock?: string;
 }
 
 /** Plain tables (no colour codes), compact, as the other commands print them. */
@@ -85,6 +89,10 @@ export function registerCompare(program: Command, write: Write): void {
     .option('--granularity <g>', 'default scale granularity of element formats: tensor, channel, group:N (gN)', 'channel')
     .option('--out <dir>', 'report directory (report.md, report.html, result.json)', 'numlab-report')
     .option('--threads <n>', 'worker threads (default: all cores)')
+    .option('--calibration <file...>', 'activations X [tokens, in] (.safetensors/.npy): every 2-D weight [out, in] with that in gets layer errors ‖WX − Q(W)X‖²/‖WX‖²')
+    .option('--ptq <pipeline...>', 'layer errors also after PTQ: gptq, smoothquant, hadamard, or steps joined with + (hadamard+gptq); needs --calibration')
+    .option('--alpha <a>', 'SmoothQuant migration strength α in [0, 1]', '0.5')
+    .option('--rotate-block <n>', 'Hadamard block along in (default: the format\'s block size for block formats, else 128)')
     .option('--json', 'print result.json to stdout instead of the summary')
     .option('--no-progress', 'no progress bar')
     .action(async (files: string[], flags: CompareFlags) => {
@@ -135,21 +143,34 @@ export async function runCompare(files: string[], flags: CompareFlags, write: Wr
     const name = syntheticName(s);
     return { name, shape: s.shape, source: { kind: 'synthetic', spec: name, seed: s.seed }, load: () => generate(s) };
   });
+  const ptq = (flags.ptq ?? []).flatMap((p) => p.split(',')).map((p) => p.trim()).filter((p) => p !== '');
+  const calFiles = flags.calibration ?? [];
+  if (ptq.length > 0 && calFiles.length === 0) fail('BAD_OPTION', `--ptq ${ptq.join(' ')} needs --calibration activations`, ptq);
+  const alpha = flags.alpha === undefined ? undefined : Number(flags.alpha);
+  if (alpha !== undefined && !(alpha >= 0 && alpha <= 1)) fail('BAD_OPTION', `--alpha must be a number in [0, 1], got ${show(flags.alpha)}`, flags.alpha);
+  const rotateBlock = flags.rotateBlock === undefined ? undefined : Number(flags.rotateBlock);
   const fromFiles = await fileSources(files, flags.tensor);
   for (const s of fromFiles.skipped) process.stderr.write(`numlab: skipping ${s}: not a float tensor\n`);
   const tensors = [...fromFiles.sources, ...synthetic];
-  if (tensors.length === 0) fail('BAD_OPTION', `no tensor matched ${show(flags.tensor)}`, flags.tensor);
-  const bar = progress(flags.progress && !flags.json, 'compare');
+  let calibration: Awaited<ReturnType<typeof fileSources>> | undefined;
   let r: CompareResult;
+  const bar = progress(flags.progress && !flags.json, 'compare');
   try {
+    if (tensors.length === 0) fail('BAD_OPTION', `no tensor matched ${show(flags.tensor)}`, flags.tensor);
+    if (calFiles.length > 0) {
+      calibration = await fileSources(calFiles);
+      for (const s of calibration.skipped) process.stderr.write(`numlab: skipping calibration ${s}: not a float tensor\n`);
+    }
     r = await compare({
-      tensors, formats, threads, granularity: flags.granularity, command, files,
+      tensors, formats, threads, granularity: flags.granularity, command, files: [...files, ...calFiles],
       seeds: synthetic.map((t) => (t.source.kind === 'synthetic' ? t.source.seed : 0)),
       onProgress: (d, t, name) => bar.tick(d, t, name),
+      ...(calibration ? { calibration: calibration.sources, ptq, alpha, rotateBlock } : {}),
     });
   } finally {
     bar.stop();
     await fromFiles.close();
+    await calibration?.close();
   }
   const json = JSON.stringify(r, (_k, v) => (v === Infinity ? 'Infinity' : v), 2);
   const dir = writeReportDir(flags.out, { 'result.json': json, 'report.md': renderMarkdown(r), 'report.html': renderHtml(r) });

@@ -129,10 +129,19 @@ export function tensorTable(tensors: readonly TensorSummary[]): TextTable {
 }
 
 /** The per-tensor table: rows sorted by QSNR, best first. */
+/** A layer error ‖WX − QX‖²/‖WX‖² to 3 significant digits; null (undefined or not applicable) as a dash. */
+export function fmtLayerErr(v: number | null | undefined): string {
+  return v === null || v === undefined ? DASH : fmtSig(v, 3);
+}
+
 export function formatTable(rows: readonly CompareRow[]): TextTable {
+  // Layer-error columns (--calibration) only when some row has them: RTN, then each PTQ pipeline.
+  const layer = rows.some((r) => r.layerErr !== undefined);
+  const pipelines = Array.from(new Set(rows.flatMap((r) => Object.keys(r.layerErrPtq ?? {}))));
   return {
-    head: ['format', 'granularity', 'bits/elem', 'QSNR dB', 'QSNR/bit', 'RMSE', 'max abs err', 'cosine', 'clipped %', 'flushed %'],
-    numeric: [false, false, true, true, true, true, true, true, true, true],
+    head: ['format', 'granularity', 'bits/elem', 'QSNR dB', 'QSNR/bit', 'RMSE', 'max abs err', 'cosine', 'clipped %', 'flushed %',
+      ...(layer ? ['layer err'] : []), ...pipelines.map((p) => `layer err ${p}`)],
+    numeric: [false, false, true, true, true, true, true, true, true, true, ...(layer ? [true] : []), ...pipelines.map(() => true)],
     body: sortByQsnr(rows).map((r) => [
       formatLabel(r),
       r.granularity,
@@ -144,6 +153,8 @@ export function formatTable(rows: readonly CompareRow[]): TextTable {
       fmtCosine(r.cosine),
       fmtPct(r.clippedFrac),
       fmtPct(r.flushedFrac),
+      ...(layer ? [fmtLayerErr(r.layerErr)] : []),
+      ...pipelines.map((p) => fmtLayerErr(r.layerErrPtq?.[p])),
     ]),
   };
 }

@@ -39,6 +39,18 @@ export interface TensorSummary {
   /** Excess kurtosis (0 for a Gaussian). */
   kurtosis: number;
   nonFinite: number;
+  /** Name of the calibration tensor X its layer errors use (`--calibration`), when one matched. */
+  calibration?: string;
+}
+
+/** A `--calibration` tensor: activations X [tokens, in] for the weights whose last dim is `in`. */
+export interface CalibrationSummary {
+  name: string;
+  source: TensorSummary['source'];
+  shape: number[];
+  tokens: number;
+  /** Weight tensors evaluated with it. */
+  weights: string[];
 }
 
 /** Symmetric histogram of the error (x̂ − x) / RMS(x) on [−range, range]; out-of-range errors land in the end bins. */
@@ -80,6 +92,13 @@ export interface CompareRow {
   histogram: ErrorHistogram;
   /** Wall time of encode+decode in ms (informational only). */
   ms: number;
+  /**
+   * With `--calibration` (2-D weights whose `in` matches a calibration tensor): ‖W X − Q(W) X‖² / ‖W X‖²
+   * of this format with RTN quantization; null when ‖W X‖ = 0.
+   */
+  layerErr?: number | null;
+  /** The same after each `--ptq` pipeline (`gptq`, `hadamard`, `smoothquant+gptq`, …); null where it does not apply. */
+  layerErrPtq?: Record<string, number | null>;
 }
 
 export interface CompareResult {
@@ -88,6 +107,9 @@ export interface CompareResult {
   tensors: TensorSummary[];
   formats: string[];
   rows: CompareRow[];
+  /** With `--calibration`: the calibration tensors and the PTQ pipelines of `layerErrPtq`. */
+  calibration?: CalibrationSummary[];
+  ptq?: string[];
   /** Best format per tensor (highest QSNR) and overall (mean QSNR per bit), for the summary. */
   best: { perTensor: { tensor: string; format: string; granularity: string; qsnrDb: number | null }[]; overall: { format: string; granularity: string; meanQsnrDb: number | null; meanQsnrPerBit: number | null }[] };
 }

@@ -111,6 +111,16 @@ describe('renderHtml', () => {
     );
   });
 
+  it('shows the --calibration layer-error columns in the per-tensor tables when the rows have them', () => {
+    const r = compareFixture();
+    for (const x of r.rows) if (x.tensor === 'layers.0.mlp.w1') Object.assign(x, { layerErr: 0.0123456, layerErrPtq: { gptq: 0.00098765 } });
+    const page = renderHtml(r);
+    const section = page.slice(page.indexOf('<h2>Tensor layers.0.mlp.w1</h2>'));
+    expect(/<thead>(.*?)<\/thead>/.exec(section)![1]).toContain('<th class="num">layer err</th><th class="num">layer err gptq</th></tr>');
+    expect(/<tbody>\n<tr>(.*?)<\/tr>/.exec(section)![1]).toContain('<td class="num">0.0123</td><td class="num">0.000988</td>');
+    expect(html).not.toContain('layer err');
+  });
+
   it('leaves exact and undefined QSNR out of the point plots and shows them in the heat map', () => {
     const r = compareFixture();
     Object.assign(r.rows[0], { qsnrDb: Infinity, qsnrPerBit: Infinity });

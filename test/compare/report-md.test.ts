@@ -131,3 +131,20 @@ describe('renderStudyMarkdown', () => {
     expect(k4.slice(4, 6)).toEqual(['16.67', '22.79']);
   });
 });
+
+describe('renderMarkdown with --calibration layer errors', () => {
+  it('adds a layer-error column per pipeline to the per-tensor tables (a dash where null), only when present', () => {
+    const r = compareFixture();
+    const w1 = r.rows.filter((x) => x.tensor === 'layers.0.mlp.w1');
+    w1.forEach((x) => Object.assign(x, { layerErr: 0.0123456, layerErrPtq: { gptq: x.format === 'int8' ? null : 0.00098765, 'hadamard+gptq': 5e-7 } }));
+    const md = renderMarkdown(r);
+    const t = tableAfter(md, '## Tensor layers.0.mlp.w1');
+    // Pipelines in the order the rows name them.
+    expect(t.head.slice(-3)).toEqual(['layer err', 'layer err gptq', 'layer err hadamard+gptq']);
+    expect(t.body.find((c) => c[0] === 'int8')!.slice(-3)).toEqual(['0.0123', '—', '5.00e-7']);
+    expect(t.body.find((c) => c[0] === 'mxfp4')!.slice(-3)).toEqual(['0.0123', '0.000988', '5.00e-7']);
+    // Tensors without layer errors keep the plain columns.
+    expect(tableAfter(md, '## Tensor layers.0.attn.act').head.at(-1)).toBe('flushed %');
+  });
+});
+
