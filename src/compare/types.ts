@@ -143,3 +143,21 @@ export interface StudyResult {
   provenance: Provenance;
   pairs: StudyPair[];
 }
+
+/** `numlab study rotation`: QSNR of INT/FP block formats with and without a block Hadamard rotation along k. */
+export interface RotationStudyResult {
+  schema: 'numlab.study.rotation/1';
+  provenance: Provenance;
+  /** Rotation of each row: null = none, else the Hadamard block along k. */
+  rotations: (number | null)[];
+  formats: string[];
+  tensors: {
+    /** Synthetic spec (with seed). */
+    name: string;
+    shape: number[];
+    /** One per rotation (same order): mean block crest amax/RMS over blocks of 16 and 32, QSNR dB per format. */
+    rows: { rotation: number | null; crest16: number; crest32: number; qsnrDb: Record<string, number> }[];
+  }[];
+  /** Per tensor and pair: QSNR(INT) − QSNR(FP) per rotation; flipped = FP wins without rotation and INT with every block. */
+  pairs: { tensor: string; int: string; fp: string; intMinusFpDb: number[]; flipped: boolean }[];
+}

@@ -115,6 +115,24 @@ describe('numlab compare', () => {
   });
 });
 
+describe('numlab study rotation', () => {
+  it('prints which pairs the rotation flips and writes the report', () => {
+    const r = run('study', 'rotation', '--synthetic', 'student-t:shape=64x256,seed=3,nu=3', 'gaussian:shape=64x256', '--rotate-block', '16,32', '--out', 'rot', '--no-progress');
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/student-t:shape=64x256,seed=3,nu=3 │ nvint4 │ nvfp4 │ -\d+\.\d\d +│ \+\d+\.\d\d +│ \+\d+\.\d\d +│ yes/);
+    const res = json('rot/result.json');
+    expect(res.schema).toBe('numlab.study.rotation/1');
+    expect(res.rotations).toEqual([null, 16, 32]);
+    expect(res.tensors.map((t: { name: string }) => t.name)).toEqual(['student-t:shape=64x256,seed=3,nu=3', 'gaussian:shape=64x256,seed=1']);
+    expect(res.provenance.command).toBe('numlab study rotation --seed 1 --rotate-block 16,32 --synthetic student-t:shape=64x256,seed=3,nu=3 gaussian:shape=64x256');
+    expect(readFileSync(join(dir, 'rot/report.md'), 'utf8')).toContain('| student-t:shape=64x256,seed=3,nu=3 | nvint4 | nvfp4 |');
+    const bad = run('study', 'rotation', '--rotate-block', '12', '--out', 'rot2');
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/--rotate-block must list powers of two/);
+  });
+});
+
 describe('numlab study int-vs-fp', () => {
   it('prints the crossovers and writes the study report', () => {
     const r = run('study', 'int-vs-fp', '--blocks', '128', '--out', 'study');

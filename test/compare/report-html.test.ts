@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { renderHtml, renderStudyHtml } from '../../src/compare/report-html.js';
+import { renderHtml, renderRotationHtml, renderStudyHtml } from '../../src/compare/report-html.js';
+import { studyRotation } from '../../src/compare/study-rotation.js';
 import { compareFixture, EVIL_NAME, FIXTURE_DOMINATED, FIXTURE_FRONT, studyFixture } from '../helpers/compare-fixture.js';
 
 /** Each `<svg class="plot">` of a page by its data-plot name (plots hold no nested <svg>). */
@@ -175,3 +176,16 @@ describe('renderStudyHtml', () => {
     expect(count([...plots(renderStudyHtml(s)).values()][1], /class="crossover data-mark"/g)).toBe(1);
   });
 });
+
+describe('renderRotationHtml', () => {
+  it('is a page with the flip and QSNR tables, user text escaped', async () => {
+    const r = await studyRotation({ tensors: ['laplace:shape=16x64,seed=2'], blocks: [16], pairs: [['nvint4', 'nvfp4']], command: '<b>x</b>' });
+    const page = renderRotationHtml(r);
+    expect(page).toMatch(/^<!DOCTYPE html>/i);
+    expect(page.match(/<table/g)).toHaveLength(2);
+    expect(page).toContain('<td>laplace:shape=16x64,seed=2</td><td>nvint4</td><td>nvfp4</td>');
+    expect(page).toContain('&#60;b&#62;x&#60;/b&#62;');
+    expect(page).not.toContain('<b>x</b>');
+  });
+});
+

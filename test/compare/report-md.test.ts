@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { mdText, renderMarkdown, renderStudyMarkdown } from '../../src/compare/report-md.js';
+import { mdText, renderMarkdown, renderRotationMarkdown, renderStudyMarkdown } from '../../src/compare/report-md.js';
+import { studyRotation } from '../../src/compare/study-rotation.js';
 import { compareFixture, EVIL_NAME, studyFixture } from '../helpers/compare-fixture.js';
 
 /** The cells of a Markdown table line (split on unescaped pipes). */
@@ -148,3 +149,18 @@ describe('renderMarkdown with --calibration layer errors', () => {
   });
 });
 
+
+describe('renderRotationMarkdown', () => {
+  it('has the flip table and the QSNR table with the result\'s numbers', async () => {
+    const r = await studyRotation({ tensors: ['laplace:shape=16x64,seed=2'], blocks: [16], pairs: [['nvint4', 'nvfp4']], command: 'test' });
+    const md = renderRotationMarkdown(r);
+    expect(md).toMatch(/^# numlab study rotation\n/);
+    const flips = tableAfter(md, '## Does a block Hadamard rotation flip INT above FP?');
+    expect(flips.head).toEqual(['tensor', 'INT', 'FP', 'INT − FP dB, none', 'INT − FP dB, hadamard 16', 'flip to INT']);
+    const d = r.pairs[0].intMinusFpDb;
+    expect(flips.body).toEqual([['laplace:shape=16x64,seed=2', 'nvint4', 'nvfp4', ...d.map((v) => (v > 0 ? '+' : '') + v.toFixed(2)), r.pairs[0].flipped ? 'yes' : 'no']]);
+    const q = tableAfter(md, '## QSNR per tensor and rotation');
+    expect(q.head).toEqual(['tensor', 'rotation', 'crest /16', 'crest /32', 'nvint4 dB', 'nvfp4 dB']);
+    expect(q.body.map((c) => [c[1], c[4]])).toEqual(r.tensors[0].rows.map((row) => [row.rotation === null ? 'none' : 'hadamard 16', row.qsnrDb.nvint4.toFixed(2)]));
+  });
+});
