@@ -8,7 +8,6 @@ import { qsnr } from '../helpers/qsnr.js';
 const inf = (n: number) => new Float32Array(n).fill(Infinity);
 const ninf = (n: number) => new Float32Array(n).fill(-Infinity);
 
-
 describe('errorMetrics', () => {
   it('computes every metric exactly on a small case', () => {
     const x = Float32Array.of(1, -2, 0.5, 0, 4);
