@@ -1,3 +1,5 @@
+import { fail } from '../errors.js';
+
 /**
  * Plain-TypeScript reference twins of the float64 GPTQ kernels (assembly/ptq/), in the loop order
  * of spec ptq.md §1.2 / §1.4: the WASM kernels must equal these bit for bit (test/ptq/kernels.test.ts).
@@ -66,4 +68,29 @@ export function choleskyInverseRef(l: Float64Array, n: number): Float64Array {
     }
   }
   return inv;
+}
+
+/**
+ * Cholesky–Banachiewicz: L with A = L Lᵀ from the lower triangle of A, row by row, `v = A[i][j];
+ * v −= L[i][k]·L[j][k]` for k ascending; NOT_POSITIVE_DEFINITE naming the first pivot not > 0.
+ */
+export function choleskyLowerRef(a: Float64Array, n: number, what: string): Float64Array {
+  const l = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) {
+    const ri = i * n;
+    for (let j = 0; j <= i; j++) {
+      const rj = j * n;
+      let v = a[ri + j];
+      for (let k = 0; k < j; k++) v -= l[ri + k] * l[rj + k];
+      if (i === j) {
+        if (!(v > 0)) {
+          fail('NOT_POSITIVE_DEFINITE', `${what} is not positive definite: pivot ${i} is ${v} (raise percdamp or add calibration data)`, { pivot: i, value: v });
+        }
+        l[ri + i] = Math.sqrt(v);
+      } else {
+        l[ri + j] = v / l[rj + j];
+      }
+    }
+  }
+  return l;
 }

@@ -4,12 +4,14 @@
  * lazy batch update. Data is copied into the runtime's arena per call; `gptqLazy` works on a weight
  * that already lives there (see gptq.ts).
  */
+import { fail } from '../errors.js';
 import { runtime, type Runtime } from '../runtime/wasm.js';
 
 interface PtqKernels {
   syrk_f64_pairs__wasmsimd(xp: number, rows: number, q0: number, q1: number, s: number, ld: number, tri: number): void;
   gptq_lazy_f64__wasmsimd(err: number, rows: number, n: number, u: number, ldu: number, j0: number, j1: number, w: number): void;
   trsm_f64_pairs__wasmsimd(l: number, n: number, q0: number, q1: number, yp: number): void;
+  chol_f64_pairs__wasmsimd(a: number, n: number, q0: number, q1: number, lp: number, info: number): number;
 }
 
 const kernels = (rt: Runtime) => rt.exports as unknown as PtqKernels;
@@ -36,6 +38,38 @@ export function syrkLower(x: Float32Array | Float64Array, rows: number, c: numbe
       const ot = t * c;
       for (let j = 0; j < c; j++) xp[((j >> 1) * rows + t) * 2 + (j & 1)] = scale * x[ot + j];
     }
+  });
+}
+
+/**
+ * Lower Cholesky factor of A (row-major n × n, lower triangle read), as row-major L — or, with
+ * `transpose`, U = Lᵀ. Two rows per pass on the chol kernel; equals choleskyLowerRef bit for bit and
+ * fails like it: NOT_POSITIVE_DEFINITE naming the first pivot that is not > 0 (`what` names A).
+ */
+export function choleskyLowerKernel(a: Float64Array, n: number, what: string, transpose = false): Float64Array {
+  const rt = runtime();
+  return rt.scoped(() => {
+    const pA = rt.alloc(n * n * 8);
+    f64View(rt, pA, n * n).set(a);
+    const npairs = (n + 1) >> 1;
+    const pL = rt.alloc(npairs * n * 16);
+    const info = rt.alloc(16);
+    const k = kernels(rt);
+    for (let q = 0; q < npairs; q += 4) {
+      if (k.chol_f64_pairs__wasmsimd(pA, n, q, Math.min(q + 4, npairs), pL, info) === 0) {
+        const pivot = rt.i32(info, 1)[0];
+        const value = f64View(rt, info + 8, 1)[0];
+        fail('NOT_POSITIVE_DEFINITE', `${what} is not positive definite: pivot ${pivot} is ${value} (raise percdamp or add calibration data)`, { pivot, value });
+      }
+    }
+    const lp = f64View(rt, pL, npairs * n * 2);
+    const out = new Float64Array(n * n);
+    for (let i = 0; i < n; i++) {
+      const o = (i >> 1) * n * 2 + (i & 1);
+      if (transpose) for (let j = 0; j <= i; j++) out[j * n + i] = lp[o + 2 * j];
+      else for (let j = 0; j <= i; j++) out[i * n + j] = lp[o + 2 * j];
+    }
+    return out;
   });
 }
 

@@ -3,32 +3,15 @@
  * from the Cholesky factor, and the upper factor of that inverse. Matrices are row-major n×n
  * Float64Arrays; loop orders are fixed (sums run over k ascending) so results are reproducible.
  */
-import { fail } from '../errors.js';
-import { choleskyInverseKernel } from './kernels.js';
+import { choleskyInverseKernel, choleskyLowerKernel } from './kernels.js';
 
 /**
- * Lower Cholesky factor L of the symmetric matrix A (only its lower triangle is read): A = L Lᵀ.
- * Fails with NOT_POSITIVE_DEFINITE naming the first pivot that is not > 0 (`what` names A).
+ * Lower Cholesky factor L of the symmetric matrix A (only its lower triangle is read): A = L Lᵀ, on
+ * the WASM f64x2 kernel (equal bit for bit to choleskyLowerRef). Fails with NOT_POSITIVE_DEFINITE
+ * naming the first pivot that is not > 0 (`what` names A).
  */
 export function choleskyLower(a: Float64Array, n: number, what: string): Float64Array {
-  const l = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) {
-    const ri = i * n;
-    for (let j = 0; j <= i; j++) {
-      const rj = j * n;
-      let v = a[ri + j];
-      for (let k = 0; k < j; k++) v -= l[ri + k] * l[rj + k];
-      if (i === j) {
-        if (!(v > 0)) {
-          fail('NOT_POSITIVE_DEFINITE', `${what} is not positive definite: pivot ${i} is ${v} (raise percdamp or add calibration data)`, { pivot: i, value: v });
-        }
-        l[ri + i] = Math.sqrt(v);
-      } else {
-        l[ri + j] = v / l[rj + j];
-      }
-    }
-  }
-  return l;
+  return choleskyLowerKernel(a, n, what);
 }
 
 /**
@@ -42,8 +25,5 @@ export function choleskyInverse(l: Float64Array, n: number): Float64Array {
 
 /** Upper Cholesky factor U of A (A = Uᵀ U), i.e. the transpose of the lower factor. */
 export function choleskyUpper(a: Float64Array, n: number, what: string): Float64Array {
-  const l = choleskyLower(a, n, what);
-  const u = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) for (let j = 0; j <= i; j++) u[j * n + i] = l[i * n + j];
-  return u;
+  return choleskyLowerKernel(a, n, what, true);
 }

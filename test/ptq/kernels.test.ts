@@ -3,8 +3,9 @@
 // finite doubles up to ±1e150 (subnormals, signed zeros, huge magnitudes; products stay finite).
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { choleskyInverseKernel, f64View, gptqLazy, syrkLower } from '../../src/ptq/kernels.js';
-import { choleskyInverseRef, gptqLazyRef, syrkLowerRef } from '../../src/ptq/kernels-ref.js';
+import { choleskyInverseKernel, choleskyLowerKernel, f64View, gptqLazy, syrkLower } from '../../src/ptq/kernels.js';
+import { choleskyInverseRef, choleskyLowerRef, gptqLazyRef, syrkLowerRef } from '../../src/ptq/kernels-ref.js';
+import { NumlabError } from '../../src/errors.js';
 import { gptq, HessianAccumulator } from '../../src/index.js';
 import { runtime } from '../../src/runtime/wasm.js';
 import { randMatrix } from '../helpers/ptq.js';
@@ -83,6 +84,59 @@ describe('trsm_f64_pairs + syrk tri (Cholesky inverse)', () => {
       const l = lower(Float64Array.from(v), n);
       expect(bytes(choleskyInverseKernel(l, n))).toEqual(bytes(choleskyInverseRef(l, n)));
     }), { numRuns: 200 });
+  });
+});
+
+/** The NumlabError fn throws, or null when it returns. */
+function errorOf(fn: () => unknown): NumlabError | null {
+  try {
+    fn();
+    return null;
+  } catch (e) {
+    if (e instanceof NumlabError) return e;
+    throw e;
+  }
+}
+
+/** A symmetric positive definite n × n: B Bᵀ + n·I from a random B. */
+function spd(n: number, seed: number): Float64Array {
+  const b = randMatrix(n * n, seed);
+  const a = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) {
+    let s = i === j ? n : 0;
+    for (let k = 0; k < n; k++) s += b[i * n + k] * b[j * n + k];
+    a[i * n + j] = s;
+  }
+  return a;
+}
+
+describe('chol_f64_pairs (Cholesky–Banachiewicz)', () => {
+  it('equals choleskyLowerRef bit for bit (and its transpose), odd and even n', () => {
+    for (const n of [1, 2, 3, 8, 17, 64, 101]) {
+      const a = spd(n, 3 * n);
+      const want = choleskyLowerRef(a, n, 'A');
+      expect(bytes(choleskyLowerKernel(a, n, 'A'))).toEqual(bytes(want));
+      const u = choleskyLowerKernel(a, n, 'A', true);
+      for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) expect(Object.is(u[j * n + i], want[i * n + j])).toBe(true);
+    }
+  });
+  it('fast-check: any finite symmetric input, same factor or the same NOT_POSITIVE_DEFINITE error', () => {
+    fc.assert(fc.property(fc.integer({ min: 1, max: 9 }), fc.array(fc.double({ noNaN: true, noDefaultInfinity: true, min: -1e3, max: 1e3 }), { minLength: 81, maxLength: 81 }), fc.boolean(), (n, v, boost) => {
+      const a = new Float64Array(n * n);
+      for (let i = 0; i < n; i++) for (let j = 0; j <= i; j++) a[i * n + j] = a[j * n + i] = v[i * n + j] + (boost && i === j ? 1e4 : 0);
+      const want = errorOf(() => choleskyLowerRef(a, n, 'A'));
+      const got = errorOf(() => choleskyLowerKernel(a, n, 'A'));
+      if (want) {
+        expect(got?.code).toBe('NOT_POSITIVE_DEFINITE');
+        expect(got?.message).toBe(want.message);
+        expect(got?.value).toEqual(want.value);
+      } else expect(bytes(choleskyLowerKernel(a, n, 'A'))).toEqual(bytes(choleskyLowerRef(a, n, 'A')));
+    }), { numRuns: 300 });
+  });
+  it('names the failing pivot: second row of a pair, and the first', () => {
+    const a = Float64Array.of(4, 2, 0, 2, 1, 0, 0, 0, 1); // pivot 1: 1 − (2/2)² = 0
+    expect(() => choleskyLowerKernel(a, 3, 'H after damping')).toThrowError('H after damping is not positive definite: pivot 1 is 0 (raise percdamp or add calibration data)');
+    expect(() => choleskyLowerKernel(Float64Array.of(1, 0, 0, 0, 1, 0, 0, 0, -2), 3, 'H')).toThrowError('H is not positive definite: pivot 2 is -2');
   });
 });
 
