@@ -3,6 +3,7 @@
 export * from "./cvt/index";
 export * from "./pack/index";
 export * from "./gemm/index";
+export * from "./ptq/index";
 
 /** First byte above the static data; JS places its arena from here (rounded up to 64 bytes). */
 export function heap_base(): usize {

@@ -9,12 +9,14 @@ import { fail, show } from '../errors.js';
 import { DEFAULT_FORMATS, DEFAULT_SYNTHETIC } from '../compare/defaults.js';
 import { compare, type TensorSource } from '../compare/engine.js';
 import { writeReportDir } from '../compare/output.js';
-import { renderHtml, renderStudyHtml } from '../compare/report-html.js';
-import { renderMarkdown, renderStudyMarkdown } from '../compare/report-md.js';
+import { ROTATION_NOTE, rotationPairsTable } from '../compare/report-format.js';
+import { renderHtml, renderRotationHtml, renderStudyHtml } from '../compare/report-html.js';
+import { renderMarkdown, renderRotationMarkdown, renderStudyMarkdown } from '../compare/report-md.js';
 import { fileSources } from '../compare/sources.js';
 import { studyIntVsFp } from '../compare/study.js';
+import { studyRotation } from '../compare/study-rotation.js';
 import { generate, parseSynthetic, syntheticName } from '../compare/synthetic.js';
-import type { CompareResult, StudyResult } from '../compare/types.js';
+import type { CompareResult, RotationStudyResult, StudyResult } from '../compare/types.js';
 
 type Write = (s: string) => void;
 
@@ -27,6 +29,10 @@ interface CompareFlags {
   json?: boolean;
   threads?: string;
   progress: boolean;
+  calibration?: string[];
+  ptq?: string[];
+  alpha?: string;
+  rotateBlock?: string;
 }
 
 /** Plain tables (no colour codes), compact, as the other commands print them. */
@@ -85,6 +91,10 @@ export function registerCompare(program: Command, write: Write): void {
     .option('--granularity <g>', 'default scale granularity of element formats: tensor, channel, group:N (gN)', 'channel')
     .option('--out <dir>', 'report directory (report.md, report.html, result.json)', 'numlab-report')
     .option('--threads <n>', 'worker threads (default: all cores)')
+    .option('--calibration <file...>', 'activations X [tokens, in] (.safetensors/.npy): every 2-D weight [out, in] with that in gets layer errors ‖WX − Q(W)X‖²/‖WX‖²')
+    .option('--ptq <pipeline...>', 'layer errors also after PTQ: gptq, smoothquant, hadamard, or steps joined with + (hadamard+gptq); needs --calibration')
+    .option('--alpha <a>', 'SmoothQuant migration strength α in [0, 1]', '0.5')
+    .option('--rotate-block <n>', 'Hadamard block along in (default: the format\'s block size for block formats, else 128)')
     .option('--json', 'print result.json to stdout instead of the summary')
     .option('--no-progress', 'no progress bar')
     .action(async (files: string[], flags: CompareFlags) => {
@@ -93,19 +103,25 @@ export function registerCompare(program: Command, write: Write): void {
 
   program
     .command('study')
-    .description('built-in studies; int-vs-fp: QSNR vs crest factor for MXINT/MXFP and NVINT4/NVFP4 (arXiv 2510.25602), measured and theoretical')
-    .argument('<name>', 'study name: int-vs-fp')
+    .description('built-in studies; int-vs-fp: QSNR vs crest factor for MXINT/MXFP and NVINT4/NVFP4 (arXiv 2510.25602), measured and theoretical;\nrotation: QSNR of NVINT4/NVFP4 and MXINT4/MXFP4 with and without a block Hadamard rotation on heavy-tailed tensors')
+    .argument('<name>', 'study name: int-vs-fp, rotation')
     .option('--out <dir>', 'report directory (report.md, report.html, result.json)', 'numlab-study')
-    .option('--blocks <n>', 'blocks per crest factor', '2048')
-    .option('--seed <n>', 'seed of the generated blocks', '1')
+    .option('--blocks <n>', 'int-vs-fp: blocks per crest factor', '2048')
+    .option('--seed <n>', 'seed of the generated blocks (rotation: of tensors that name none)', '1')
+    .option('--synthetic <spec...>', 'rotation: 2-D synthetic tensors [rows, k] (default gaussian, laplace, student-t:nu=3, llm-act at 256x1024)')
+    .option('--rotate-block <list>', 'rotation: comma-separated Hadamard blocks along k', '16,32')
     .option('--json', 'print result.json to stdout instead of the summary')
     .option('--no-progress', 'no progress bar')
-    .action(async (name: string, flags: { out: string; blocks: string; seed: string; json?: boolean; progress: boolean }) => {
-      if (name !== 'int-vs-fp') fail('BAD_OPTION', `unknown study ${show(name)}; studies: int-vs-fp`, name);
-      const blocks = Number(flags.blocks);
+    .action(async (name: string, flags: StudyFlags) => {
+      if (name !== 'int-vs-fp' && name !== 'rotation') fail('BAD_OPTION', `unknown study ${show(name)}; studies: int-vs-fp, rotation`, name);
       const seed = Number(flags.seed);
-      if (!Number.isSafeInteger(blocks) || blocks < 1) fail('BAD_OPTION', `--blocks must be a positive integer, got ${show(flags.blocks)}`, flags.blocks);
       if (!Number.isSafeInteger(seed) || seed < 0) fail('BAD_OPTION', `--seed must be a non-negative integer, got ${show(flags.seed)}`, flags.seed);
+      if (name === 'rotation') {
+        await runRotationStudy(flags, seed, write);
+        return;
+      }
+      const blocks = Number(flags.blocks);
+      if (!Number.isSafeInteger(blocks) || blocks < 1) fail('BAD_OPTION', `--blocks must be a positive integer, got ${show(flags.blocks)}`, flags.blocks);
       const bar = progress(flags.progress && !flags.json, 'int-vs-fp');
       let r: StudyResult;
       try {
@@ -126,6 +142,43 @@ export function registerCompare(program: Command, write: Write): void {
     });
 }
 
+interface StudyFlags {
+  out: string;
+  blocks: string;
+  seed: string;
+  synthetic?: string[];
+  rotateBlock: string;
+  json?: boolean;
+  progress: boolean;
+}
+
+async function runRotationStudy(flags: StudyFlags, seed: number, write: Write): Promise<void> {
+  const blocks = flags.rotateBlock.split(',').map((b) => b.trim()).filter((b) => b !== '').map((b) => {
+    const n = Number(b);
+    if (!Number.isSafeInteger(n) || n < 2 || (n & (n - 1)) !== 0) fail('BAD_OPTION', `--rotate-block must list powers of two ≥ 2, got ${show(b)}`, b);
+    return n;
+  });
+  const synth = flags.synthetic ? ` --synthetic ${flags.synthetic.join(' ')}` : '';
+  const bar = progress(flags.progress && !flags.json, 'rotation');
+  let r: RotationStudyResult;
+  try {
+    r = await studyRotation({
+      tensors: flags.synthetic, blocks, seed, onProgress: (d, t) => bar.tick(d, t),
+      command: `numlab study rotation --seed ${seed} --rotate-block ${blocks.join(',')}${synth}`,
+    });
+  } finally {
+    bar.stop();
+  }
+  const json = JSON.stringify(r, (_k, v) => (v === Infinity ? 'Infinity' : v), 2);
+  const dir = writeReportDir(flags.out, { 'result.json': json, 'report.md': renderRotationMarkdown(r), 'report.html': renderRotationHtml(r) });
+  if (flags.json) write(json);
+  else {
+    const t = new Table({ head: rotationPairsTable(r).head, style: STYLE });
+    for (const row of rotationPairsTable(r).body) t.push(row);
+    write(`${ROTATION_NOTE}\n${t.toString()}\nReport: ${dir}/report.html`);
+  }
+}
+
 export async function runCompare(files: string[], flags: CompareFlags, write: Write, command: string): Promise<CompareResult> {
   const formats = (flags.formats ?? DEFAULT_FORMATS.join(',')).split(',').map((s) => s.trim()).filter((s) => s !== '');
   const threads = parseThreads(flags.threads);
@@ -135,21 +188,34 @@ export async function runCompare(files: string[], flags: CompareFlags, write: Wr
     const name = syntheticName(s);
     return { name, shape: s.shape, source: { kind: 'synthetic', spec: name, seed: s.seed }, load: () => generate(s) };
   });
+  const ptq = (flags.ptq ?? []).flatMap((p) => p.split(',')).map((p) => p.trim()).filter((p) => p !== '');
+  const calFiles = flags.calibration ?? [];
+  if (ptq.length > 0 && calFiles.length === 0) fail('BAD_OPTION', `--ptq ${ptq.join(' ')} needs --calibration activations`, ptq);
+  const alpha = flags.alpha === undefined ? undefined : Number(flags.alpha);
+  if (alpha !== undefined && !(alpha >= 0 && alpha <= 1)) fail('BAD_OPTION', `--alpha must be a number in [0, 1], got ${show(flags.alpha)}`, flags.alpha);
+  const rotateBlock = flags.rotateBlock === undefined ? undefined : Number(flags.rotateBlock);
   const fromFiles = await fileSources(files, flags.tensor);
   for (const s of fromFiles.skipped) process.stderr.write(`numlab: skipping ${s}: not a float tensor\n`);
   const tensors = [...fromFiles.sources, ...synthetic];
-  if (tensors.length === 0) fail('BAD_OPTION', `no tensor matched ${show(flags.tensor)}`, flags.tensor);
-  const bar = progress(flags.progress && !flags.json, 'compare');
+  let calibration: Awaited<ReturnType<typeof fileSources>> | undefined;
   let r: CompareResult;
+  const bar = progress(flags.progress && !flags.json, 'compare');
   try {
+    if (tensors.length === 0) fail('BAD_OPTION', `no tensor matched ${show(flags.tensor)}`, flags.tensor);
+    if (calFiles.length > 0) {
+      calibration = await fileSources(calFiles);
+      for (const s of calibration.skipped) process.stderr.write(`numlab: skipping calibration ${s}: not a float tensor\n`);
+    }
     r = await compare({
-      tensors, formats, threads, granularity: flags.granularity, command, files,
+      tensors, formats, threads, granularity: flags.granularity, command, files: [...files, ...calFiles],
       seeds: synthetic.map((t) => (t.source.kind === 'synthetic' ? t.source.seed : 0)),
       onProgress: (d, t, name) => bar.tick(d, t, name),
+      ...(calibration ? { calibration: calibration.sources, ptq, alpha, rotateBlock } : {}),
     });
   } finally {
     bar.stop();
     await fromFiles.close();
+    await calibration?.close();
   }
   const json = JSON.stringify(r, (_k, v) => (v === Infinity ? 'Infinity' : v), 2);
   const dir = writeReportDir(flags.out, { 'result.json': json, 'report.md': renderMarkdown(r), 'report.html': renderHtml(r) });

@@ -10,7 +10,8 @@ import { fail, NumlabError, show, type NumlabErrorCode } from '../errors.js';
 import { parseFormatSpec, specText } from './measure.js';
 import { provenance } from './provenance.js';
 import { runTensor, type TensorJob, type TensorJobResult } from './run-tensor.js';
-import type { CompareResult, CompareRow, TensorSummary } from './types.js';
+import { parsePtq, pipelineText } from './layer-eval.js';
+import type { CalibrationSummary, CompareResult, CompareRow, TensorSummary } from './types.js';
 
 export interface TensorSource {
   name: string;
@@ -34,6 +35,18 @@ export interface CompareOptions {
   command?: string;
   files?: readonly string[];
   seeds?: readonly number[];
+  /**
+   * Calibration activations X [tokens, in] (any rank ≥ 2; leading dims are tokens): every 2-D
+   * tensor [out, in] whose `in` equals an X's last dim gets layer errors ‖W X − Q(W) X‖² / ‖W X‖².
+   * At most one calibration tensor per `in`.
+   */
+  calibration?: readonly TensorSource[];
+  /** PTQ pipelines measured on top of RTN (`gptq`, `smoothquant`, `hadamard`, joined with +); needs calibration. */
+  ptq?: readonly string[];
+  /** SmoothQuant α (default 0.5). */
+  alpha?: number;
+  /** Hadamard block along `in` (default: the format's block size for block formats, else 128). */
+  rotateBlock?: number;
 }
 
 const WORKER_URL = new URL(`./worker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url);
@@ -89,6 +102,25 @@ function checkOptions(o: CompareOptions): void {
     if (names.has(t.name)) fail('BAD_OPTION', `two tensors are named ${show(t.name)}`, t.name);
     names.add(t.name);
   }
+  if (o.calibration !== undefined && !Array.isArray(o.calibration)) fail('BAD_OPTION', `calibration must be an array of tensor sources, got ${show(o.calibration)}`, o.calibration);
+  if (o.ptq !== undefined && !Array.isArray(o.ptq)) fail('BAD_OPTION', `ptq must be an array of pipelines, got ${show(o.ptq)}`, o.ptq);
+  if ((o.ptq?.length ?? 0) > 0 && (o.calibration?.length ?? 0) === 0) fail('BAD_OPTION', `PTQ pipelines ${show(o.ptq)} need calibration activations (--calibration)`, o.ptq);
+  if (o.alpha !== undefined && !(typeof o.alpha === 'number' && o.alpha >= 0 && o.alpha <= 1)) fail('BAD_OPTION', `SmoothQuant alpha must be a number in [0, 1], got ${show(o.alpha)}`, o.alpha);
+  if (o.rotateBlock !== undefined && !(Number.isSafeInteger(o.rotateBlock) && o.rotateBlock >= 2 && (o.rotateBlock & (o.rotateBlock - 1)) === 0))
+    fail('BAD_OPTION', `Hadamard block must be a power of two ≥ 2, got ${show(o.rotateBlock)}`, o.rotateBlock);
+}
+
+/** Calibration tensor per `in` (last dim); two tensors with the same `in` are ambiguous. */
+function calibrationByIn(cal: readonly TensorSource[]): Map<number, TensorSource> {
+  const byIn = new Map<number, TensorSource>();
+  for (const c of cal) {
+    if (c.shape.length < 2 || c.shape.some((d) => d < 1)) fail('BAD_SHAPE', `calibration tensor ${show(c.name)} must be [tokens, in] (rank ≥ 2, non-empty), got shape ${show(c.shape)}`, c.name);
+    const inDim = c.shape[c.shape.length - 1];
+    const other = byIn.get(inDim);
+    if (other) fail('BAD_OPTION', `calibration tensors ${show(other.name)} and ${show(c.name)} both have last dim ${inDim}: which weights each belongs to is ambiguous (pass them in separate runs)`, c.name);
+    byIn.set(inDim, c);
+  }
+  return byIn;
 }
 
 /** Best row per tensor (highest QSNR) and formats ranked by mean QSNR per bit over tensors. */
@@ -121,6 +153,24 @@ export async function compare(o: CompareOptions): Promise<CompareResult> {
   checkOptions(o);
   // Parsed here (typed errors before any work); workers get canonical specs with every option spelled out.
   const formats = o.formats.map((f) => specText(parseFormatSpec(f, o.granularity)));
+  const ptq = (o.ptq ?? []).map((p) => pipelineText(parsePtq(p)));
+  const byIn = calibrationByIn(o.calibration ?? []);
+  const calOf = (t: TensorSource) => (t.shape.length === 2 ? byIn.get(t.shape[1]) : undefined);
+  const loaded = new Map<string, Promise<Float32Array>>();
+  const loadCal = (c: TensorSource) => {
+    let p = loaded.get(c.name);
+    if (!p) {
+      p = Promise.resolve(c.load()).then((data) => {
+        const n = c.shape.reduce((a, b) => a * b, 1);
+        if (!(data instanceof Float32Array) || data.length !== n)
+          fail('BAD_SHAPE', `calibration tensor ${show(c.name)}: shape ${show(c.shape)} needs ${n} f32 elements, got ${show(data)}`, c.name);
+        for (let i = 0; i < n; i++) if (!Number.isFinite(data[i])) fail('NONFINITE_INPUT', `calibration tensor ${show(c.name)} has a NaN/Inf at element ${i}`, c.name);
+        return data;
+      });
+      loaded.set(c.name, p);
+    }
+    return p;
+  };
   const prov = await provenance(o.command ?? 'compare()', o.files ?? [], o.seeds ?? []);
   const n = o.tensors.length;
   const threads = Math.min(o.threads ?? availableParallelism(), n);
@@ -137,7 +187,12 @@ export async function compare(o: CompareOptions): Promise<CompareResult> {
       const expected = t.shape.reduce((a, b) => a * b, 1);
       if (!(data instanceof Float32Array) || data.length !== expected)
         fail('BAD_SHAPE', `tensor ${show(t.name)}: shape ${show(t.shape)} needs ${expected} f32 elements, got ${show(data)}`, t.name);
-      results[i] = await lane.run({ name: t.name, shape: t.shape, data, formats });
+      const c = calOf(t);
+      const calibration = c && {
+        name: c.name, tokens: c.shape.slice(0, -1).reduce((a, b) => a * b, 1), data: await loadCal(c),
+        ptq, alpha: o.alpha, rotateBlock: o.rotateBlock,
+      };
+      results[i] = await lane.run({ name: t.name, shape: t.shape, data, formats, calibration });
       o.onProgress?.(++done, n, t.name);
     }
   };
@@ -146,14 +201,24 @@ export async function compare(o: CompareOptions): Promise<CompareResult> {
   } finally {
     await Promise.all(lanes.map((l) => l.close()));
   }
-  const tensors: TensorSummary[] = o.tensors.map((t, i) => ({ name: t.name, source: t.source, shape: t.shape, ...results[i].stats }));
+  const tensors: TensorSummary[] = o.tensors.map((t, i) => {
+    const c = calOf(t);
+    return { name: t.name, source: t.source, shape: t.shape, ...results[i].stats, ...(c ? { calibration: c.name } : {}) };
+  });
   const rows = results.flatMap((r) => r.rows);
+  const calibration: CalibrationSummary[] | undefined = o.calibration?.length
+    ? o.calibration.map((c) => ({
+      name: c.name, source: c.source, shape: c.shape, tokens: c.shape.slice(0, -1).reduce((a, b) => a * b, 1),
+      weights: o.tensors.filter((t) => calOf(t) === c).map((t) => t.name),
+    }))
+    : undefined;
   return {
     schema: 'numlab.compare/1',
     provenance: prov,
     tensors,
     formats,
     rows,
+    ...(calibration ? { calibration, ptq } : {}),
     best: summarise(rows, tensors.map((t) => t.name)),
   };
 }

@@ -136,9 +136,10 @@ function clipBounds(decodeFilled: (code: number) => Float32Array, codes: number[
   return { hi, lo };
 }
 
+const blockOptions = (shape: number[], s: FormatSpec) => (s.scaleRule ? { shape, scaleRule: s.scaleRule } : { shape });
+
 function quantizeBlock(codec: BlockFormat, x: Float32Array, shape: number[], s: FormatSpec): Quantized {
-  const opts = s.scaleRule ? { shape, scaleRule: s.scaleRule } : { shape };
-  const enc = codec.encode(x, opts);
+  const enc = codec.encode(x, blockOptions(shape, s));
   const xhat = codec.decode(enc);
   const n = x.length;
   const bits = codec.element.bits;
@@ -157,7 +158,7 @@ function quantizeBlock(codec: BlockFormat, x: Float32Array, shape: number[], s: 
   };
 }
 
-function quantizeElement(codec: Exclude<Format, BlockFormat>, x: Float32Array, shape: number[], s: FormatSpec): Quantized {
+function elementOptions(codec: Exclude<Format, BlockFormat>, shape: number[], s: FormatSpec): ScaledOptions {
   const rank = shape.length;
   const g = s.granularity!;
   const o: ScaledOptions = { shape };
@@ -169,7 +170,19 @@ function quantizeElement(codec: Exclude<Format, BlockFormat>, x: Float32Array, s
   else o.granularity = 'tensor';
   if (s.scheme) o.scheme = s.scheme;
   if (codec.kind === 'minifloat') o.saturate = true;
-  const enc = codec.encodeScaled(x, o) as ScaledEncoding;
+  return o;
+}
+
+/** x quantized with the spec and decoded (the x̂ that measure() scores), without the metrics. */
+export function dequantize(x: Float32Array, shape: number[], s: FormatSpec): Float32Array {
+  const codec = format(s.id);
+  if (codec.kind === 'block') return codec.decode(codec.encode(x, blockOptions(shape, s)));
+  return codec.decodeScaled(codec.encodeScaled(x, elementOptions(codec, shape, s)) as ScaledEncoding);
+}
+
+function quantizeElement(codec: Exclude<Format, BlockFormat>, x: Float32Array, shape: number[], s: FormatSpec): Quantized {
+  const rank = shape.length;
+  const enc = codec.encodeScaled(x, elementOptions(codec, shape, s)) as ScaledEncoding;
   const xhat = codec.decodeScaled(enc);
   const { hi, lo } = clipBounds((code) => {
     const codes = enc.codes instanceof Uint16Array ? new Uint16Array(x.length).fill(code) : new Uint8Array(x.length).fill(code);

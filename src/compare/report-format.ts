@@ -3,7 +3,7 @@
  * order shared by the Markdown and the HTML renderer. Nothing here computes a metric; cells are the
  * result's own numbers, written out. Text is not escaped here: each renderer escapes for its syntax.
  */
-import type { CompareResult, CompareRow, Provenance, StudyPair, TensorSummary } from './types.js';
+import type { CompareResult, CompareRow, Provenance, RotationStudyResult, StudyPair, TensorSummary } from './types.js';
 
 /** A table as text cells; `numeric` marks the right-aligned columns. */
 export interface TextTable {
@@ -129,10 +129,19 @@ export function tensorTable(tensors: readonly TensorSummary[]): TextTable {
 }
 
 /** The per-tensor table: rows sorted by QSNR, best first. */
+/** A layer error ‖WX − QX‖²/‖WX‖² to 3 significant digits; null (undefined or not applicable) as a dash. */
+export function fmtLayerErr(v: number | null | undefined): string {
+  return v === null || v === undefined ? DASH : fmtSig(v, 3);
+}
+
 export function formatTable(rows: readonly CompareRow[]): TextTable {
+  // Layer-error columns (--calibration) only when some row has them: RTN, then each PTQ pipeline.
+  const layer = rows.some((r) => r.layerErr !== undefined);
+  const pipelines = Array.from(new Set(rows.flatMap((r) => Object.keys(r.layerErrPtq ?? {}))));
   return {
-    head: ['format', 'granularity', 'bits/elem', 'QSNR dB', 'QSNR/bit', 'RMSE', 'max abs err', 'cosine', 'clipped %', 'flushed %'],
-    numeric: [false, false, true, true, true, true, true, true, true, true],
+    head: ['format', 'granularity', 'bits/elem', 'QSNR dB', 'QSNR/bit', 'RMSE', 'max abs err', 'cosine', 'clipped %', 'flushed %',
+      ...(layer ? ['layer err'] : []), ...pipelines.map((p) => `layer err ${p}`)],
+    numeric: [false, false, true, true, true, true, true, true, true, true, ...(layer ? [true] : []), ...pipelines.map(() => true)],
     body: sortByQsnr(rows).map((r) => [
       formatLabel(r),
       r.granularity,
@@ -144,6 +153,8 @@ export function formatTable(rows: readonly CompareRow[]): TextTable {
       fmtCosine(r.cosine),
       fmtPct(r.clippedFrac),
       fmtPct(r.flushedFrac),
+      ...(layer ? [fmtLayerErr(r.layerErr)] : []),
+      ...pipelines.map((p) => fmtLayerErr(r.layerErrPtq?.[p])),
     ]),
   };
 }
@@ -202,3 +213,28 @@ export function studyPointsTable(pair: StudyPair): TextTable {
     ]),
   };
 }
+
+const rotationLabel = (b: number | null) => (b === null ? 'none' : `hadamard ${b}`);
+const fmtSignedDb = (v: number) => (Number.isFinite(v) ? (v > 0 ? '+' : '') + v.toFixed(2) : fmtDb(v));
+
+/** Rotation study: one line per tensor and rotation, QSNR per format and mean block crest factors. */
+export function rotationTable(r: RotationStudyResult): TextTable {
+  return {
+    head: ['tensor', 'rotation', 'crest /16', 'crest /32', ...r.formats.map((f) => `${f} dB`)],
+    numeric: [false, false, true, true, ...r.formats.map(() => true)],
+    body: r.tensors.flatMap((t) => t.rows.map((row) => [
+      t.name, rotationLabel(row.rotation), row.crest16.toFixed(2), row.crest32.toFixed(2), ...r.formats.map((f) => fmtDb(row.qsnrDb[f])),
+    ])),
+  };
+}
+
+/** Rotation study: QSNR(INT) − QSNR(FP) per rotation, and whether the rotation flips the winner to INT. */
+export function rotationPairsTable(r: RotationStudyResult): TextTable {
+  return {
+    head: ['tensor', 'INT', 'FP', ...r.rotations.map((b) => `INT − FP dB, ${rotationLabel(b)}`), 'flip to INT'],
+    numeric: [false, false, false, ...r.rotations.map(() => true), false],
+    body: r.pairs.map((p) => [p.tensor, p.int, p.fp, ...p.intMinusFpDb.map(fmtSignedDb), p.flipped ? 'yes' : 'no']),
+  };
+}
+
+export const ROTATION_NOTE = 'INT − FP > 0: the INT format has the higher QSNR. "flip to INT": FP wins without rotation and INT with every rotation block.';

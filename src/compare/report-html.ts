@@ -17,6 +17,9 @@ import {
   formatTable,
   overallTable,
   provenanceItems,
+  ROTATION_NOTE,
+  rotationPairsTable,
+  rotationTable,
   seriesLabel,
   studyPairsTable,
   studyPointsTable,
@@ -41,7 +44,7 @@ import {
   type Box,
   type LegendItem,
 } from './report-svg.js';
-import type { CompareResult, CompareRow, Provenance, StudyPair, StudyResult } from './types.js';
+import type { CompareResult, CompareRow, Provenance, RotationStudyResult, StudyPair, StudyResult } from './types.js';
 
 const W = 760;
 const MARGIN = { top: 16, right: 24, bottom: 48, left: 64 };
@@ -447,4 +450,11 @@ export function renderStudyHtml(study: StudyResult): string {
     );
   });
   return page('numlab study int-vs-fp', body.join('\n'));
+}
+
+export function renderRotationHtml(study: RotationStudyResult): string {
+  const body = ['<h1>numlab study rotation</h1>', provenanceHtml(study.provenance)];
+  body.push('<h2>Does a block Hadamard rotation flip INT above FP?</h2>', `<p>${esc(ROTATION_NOTE)}</p>`, htmlTable(rotationPairsTable(study)));
+  body.push('<h2>QSNR per tensor and rotation</h2>', '<p>QSNR in the rotated basis; crest = mean amax/RMS of blocks of 16 / 32 along k.</p>', htmlTable(rotationTable(study)));
+  return page('numlab study rotation', body.join('\n'));
 }

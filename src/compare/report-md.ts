@@ -7,12 +7,15 @@ import {
   formatTable,
   overallTable,
   provenanceItems,
+  ROTATION_NOTE,
+  rotationPairsTable,
+  rotationTable,
   studyPairsTable,
   studyPointsTable,
   tensorTable,
   type TextTable,
 } from './report-format.js';
-import type { CompareResult, Provenance, StudyResult } from './types.js';
+import type { CompareResult, Provenance, RotationStudyResult, StudyResult } from './types.js';
 
 /**
  * Text safe in a Markdown table cell or line: HTML-significant characters as entities, Markdown
@@ -65,5 +68,14 @@ export function renderStudyMarkdown(study: StudyResult): string {
   for (const p of study.pairs) {
     out.push(`## ${mdText(p.int)} vs ${mdText(p.fp)} (block ${p.blockSize})`, '', mdTable(studyPointsTable(p)), '');
   }
+  return out.join('\n');
+}
+
+export function renderRotationMarkdown(study: RotationStudyResult): string {
+  const out: string[] = ['# numlab study rotation', '', mdProvenance(study.provenance), ''];
+  out.push('## Does a block Hadamard rotation flip INT above FP?', '', ROTATION_NOTE, '');
+  out.push(mdTable(rotationPairsTable(study)), '');
+  out.push('## QSNR per tensor and rotation', '', 'QSNR in the rotated basis; crest = mean amax/RMS of blocks of 16 / 32 along k.', '');
+  out.push(mdTable(rotationTable(study)), '');
   return out.join('\n');
 }

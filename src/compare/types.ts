@@ -39,6 +39,18 @@ export interface TensorSummary {
   /** Excess kurtosis (0 for a Gaussian). */
   kurtosis: number;
   nonFinite: number;
+  /** Name of the calibration tensor X its layer errors use (`--calibration`), when one matched. */
+  calibration?: string;
+}
+
+/** A `--calibration` tensor: activations X [tokens, in] for the weights whose last dim is `in`. */
+export interface CalibrationSummary {
+  name: string;
+  source: TensorSummary['source'];
+  shape: number[];
+  tokens: number;
+  /** Weight tensors evaluated with it. */
+  weights: string[];
 }
 
 /** Symmetric histogram of the error (x̂ − x) / RMS(x) on [−range, range]; out-of-range errors land in the end bins. */
@@ -80,6 +92,13 @@ export interface CompareRow {
   histogram: ErrorHistogram;
   /** Wall time of encode+decode in ms (informational only). */
   ms: number;
+  /**
+   * With `--calibration` (2-D weights whose `in` matches a calibration tensor): ‖W X − Q(W) X‖² / ‖W X‖²
+   * of this format with RTN quantization; null when ‖W X‖ = 0.
+   */
+  layerErr?: number | null;
+  /** The same after each `--ptq` pipeline (`gptq`, `hadamard`, `smoothquant+gptq`, …); null where it does not apply. */
+  layerErrPtq?: Record<string, number | null>;
 }
 
 export interface CompareResult {
@@ -88,6 +107,9 @@ export interface CompareResult {
   tensors: TensorSummary[];
   formats: string[];
   rows: CompareRow[];
+  /** With `--calibration`: the calibration tensors and the PTQ pipelines of `layerErrPtq`. */
+  calibration?: CalibrationSummary[];
+  ptq?: string[];
   /** Best format per tensor (highest QSNR) and overall (mean QSNR per bit), for the summary. */
   best: { perTensor: { tensor: string; format: string; granularity: string; qsnrDb: number | null }[]; overall: { format: string; granularity: string; meanQsnrDb: number | null; meanQsnrPerBit: number | null }[] };
 }
@@ -120,4 +142,22 @@ export interface StudyResult {
   schema: 'numlab.study.int-vs-fp/1';
   provenance: Provenance;
   pairs: StudyPair[];
+}
+
+/** `numlab study rotation`: QSNR of INT/FP block formats with and without a block Hadamard rotation along k. */
+export interface RotationStudyResult {
+  schema: 'numlab.study.rotation/1';
+  provenance: Provenance;
+  /** Rotation of each row: null = none, else the Hadamard block along k. */
+  rotations: (number | null)[];
+  formats: string[];
+  tensors: {
+    /** Synthetic spec (with seed). */
+    name: string;
+    shape: number[];
+    /** One per rotation (same order): mean block crest amax/RMS over blocks of 16 and 32, QSNR dB per format. */
+    rows: { rotation: number | null; crest16: number; crest32: number; qsnrDb: Record<string, number> }[];
+  }[];
+  /** Per tensor and pair: QSNR(INT) − QSNR(FP) per rotation; flipped = FP wins without rotation and INT with every block. */
+  pairs: { tensor: string; int: string; fp: string; intMinusFpDb: number[]; flipped: boolean }[];
 }

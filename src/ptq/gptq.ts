@@ -7,7 +7,10 @@
 import { fail, show } from '../errors.js';
 import { checkInt, checkMatrix, checkShape, isReal } from './check.js';
 import { HessianAccumulator } from './hessian.js';
+import { gptqLazy, f64View } from './kernels.js';
+import { gptqLazyRef } from './kernels-ref.js';
 import { choleskyInverse, choleskyLower, choleskyUpper } from './linalg.js';
+import { runtime, type Runtime } from '../runtime/wasm.js';
 import { columnQuantizer, type ColumnQuantizer } from './quantizers.js';
 import type { BlockEncoding } from '../formats/block-ref.js';
 import type { ScaledEncoding } from '../formats/scaled.js';
@@ -36,6 +39,11 @@ export interface GptqOptions {
   blockSize?: number;
   /** Quantize with a numlab format (element or block id) instead of the reference INT quantizer. */
   format?: string;
+  /**
+   * Lazy batch update on the WASM f64x2 kernel ('wasm', default) or the plain-TypeScript twin ('ts');
+   * both give the same bits (same order of operations).
+   */
+  engine?: 'wasm' | 'ts';
 }
 
 export interface GptqResult {
@@ -134,67 +142,76 @@ export function gptq(W: Float32Array | Float64Array, h: HessianAccumulator | Flo
   const L = choleskyLower(Hp, cols, 'H after damping');
   const U = choleskyUpper(choleskyInverse(L, cols), cols, 'H⁻¹');
 
-  const codes = qz.newCodes(rows * cols);
-  const weight = new Float32Array(rows * cols);
-  const W1 = new Float64Array(rows * Math.min(B, cols));
-  const Err1 = new Float64Array(rows * Math.min(B, cols));
-  const acc = new Float64Array(rows);
-  const q = new Float64Array(rows);
-  let loss = 0;
-  for (let i1 = 0; i1 < cols; i1 += B) {
-    const i2 = Math.min(i1 + B, cols);
-    const n = i2 - i1;
-    W1.set(Wp.subarray(i1 * rows, i2 * rows));
-    for (let i = 0; i < n; i++) {
-      const c = i1 + i;
-      const w = i * rows;
-      const d = U[c * cols + c];
-      let slot = 0;
-      if (group !== -1) {
-        if (!staticGroups) {
-          if (c % group === 0) {
-            if (fresh) qz.fit(W1, i, i + group, c / group);
-            else qz.fit(Wp, c, c + group, c / group); // outer W: stale within the block (the reference)
+  const engine = opts.engine ?? 'wasm';
+  if (engine !== 'wasm' && engine !== 'ts') fail('BAD_OPTION', `engine must be 'wasm' or 'ts', got ${show(engine)}`, engine);
+  if (engine === 'ts') return blockLoop(null, Wp, U, perm);
+  // W, the block's errors and the block's rows of U live in the arena for the kernel.
+  const rt = runtime();
+  return rt.scoped(() => {
+    const Bn = Math.min(B, cols);
+    const p = { W: rt.alloc(rows * cols * 8), err: rt.alloc(rows * Bn * 8), u: rt.alloc(Bn * cols * 8) };
+    f64View(rt, p.W, rows * cols).set(Wp);
+    return blockLoop({ rt, ...p }, f64View(rt, p.W, rows * cols), U, perm);
+  });
+
+  /** Steps 7–9 on the prepared (permuted, damped) problem; W (Wp) is updated in place. */
+  function blockLoop(wasm: { rt: Runtime; W: number; err: number; u: number } | null, Wp: Float64Array, U: Float64Array, perm: Int32Array | null): GptqResult {
+    const codes = qz.newCodes(rows * cols);
+    const weight = new Float32Array(rows * cols);
+    const W1 = new Float64Array(rows * Math.min(B, cols));
+    const Err1 = wasm ? f64View(wasm.rt, wasm.err, rows * Math.min(B, cols)) : new Float64Array(rows * Math.min(B, cols));
+    const q = new Float64Array(rows);
+    let loss = 0;
+    for (let i1 = 0; i1 < cols; i1 += B) {
+      const i2 = Math.min(i1 + B, cols);
+      const n = i2 - i1;
+      W1.set(Wp.subarray(i1 * rows, i2 * rows));
+      for (let i = 0; i < n; i++) {
+        const c = i1 + i;
+        const w = i * rows;
+        const d = U[c * cols + c];
+        let slot = 0;
+        if (group !== -1) {
+          if (!staticGroups) {
+            if (c % group === 0) {
+              if (fresh) qz.fit(W1, i, i + group, c / group);
+              else qz.fit(Wp, c, c + group, c / group); // outer W: stale within the block (the reference)
+            }
+            slot = Math.floor(c / group);
+          } else {
+            slot = Math.floor((perm ? perm[c] : c) / group);
           }
-          slot = Math.floor(c / group);
-        } else {
-          slot = Math.floor((perm ? perm[c] : c) / group);
+        }
+        const oc = perm ? perm[c] : c;
+        qz.quantize(W1, w, slot, q, codes, oc);
+        for (let r = 0; r < rows; r++) {
+          const dw = W1[w + r] - q[r];
+          loss += (dw * dw) / (d * d) / 2;
+          Err1[w + r] = dw / d;
+          weight[r * cols + oc] = q[r];
+        }
+        for (let j = i; j < n; j++) {
+          const u = U[c * cols + i1 + j];
+          const o = j * rows;
+          for (let r = 0; r < rows; r++) W1[o + r] -= Err1[w + r] * u;
         }
       }
-      const oc = perm ? perm[c] : c;
-      qz.quantize(W1, w, slot, q, codes, oc);
-      for (let r = 0; r < rows; r++) {
-        const dw = W1[w + r] - q[r];
-        loss += (dw * dw) / (d * d) / 2;
-        Err1[w + r] = dw / d;
-        weight[r * cols + oc] = q[r];
-      }
-      for (let j = i; j < n; j++) {
-        const u = U[c * cols + i1 + j];
-        const o = j * rows;
-        for (let r = 0; r < rows; r++) W1[o + r] -= Err1[w + r] * u;
-      }
+      if (i2 === cols) continue;
+      if (wasm) {
+        f64View(wasm.rt, wasm.u, n * cols).set(U.subarray(i1 * cols, i2 * cols));
+        gptqLazy(wasm.rt, wasm.err, rows, n, wasm.u, cols, i2, cols, wasm.W);
+      } else gptqLazyRef(Err1, rows, n, U.subarray(i1 * cols), cols, i2, cols, Wp);
     }
-    for (let j = i2; j < cols; j++) {
-      acc.fill(0);
-      for (let k = 0; k < n; k++) {
-        const u = U[(i1 + k) * cols + j];
-        const o = k * rows;
-        for (let r = 0; r < rows; r++) acc[r] += Err1[o + r] * u;
-      }
-      const o = j * rows;
-      for (let r = 0; r < rows; r++) Wp[o + r] -= acc[r];
-    }
-  }
 
-  const groupIndex = new Int32Array(cols);
-  if (group !== -1) {
-    for (let c = 0; c < cols; c++) {
-      const oc = perm ? perm[c] : c;
-      groupIndex[oc] = Math.floor((staticGroups ? oc : c) / group);
+    const groupIndex = new Int32Array(cols);
+    if (group !== -1) {
+      for (let c = 0; c < cols; c++) {
+        const oc = perm ? perm[c] : c;
+        groupIndex[oc] = Math.floor((staticGroups ? oc : c) / group);
+      }
     }
+    return { weight, codes, scales: qz.scales(), zeros: qz.zeros(), groupIndex, perm, loss, encoding: qz.encoding(codes) };
   }
-  return { weight, codes, scales: qz.scales(), zeros: qz.zeros(), groupIndex, perm, loss, encoding: qz.encoding(codes) };
 }
 
 /** A private float64 copy of H (from an accumulator or a row-major cols×cols array), checked. */

@@ -4,6 +4,7 @@
  */
 import { fail, show } from '../errors.js';
 import { checkInt, checkMatrix } from './check.js';
+import { syrkLower } from './kernels.js';
 
 export interface HessianAddOptions {
   /** Rows (tokens) in this batch; the batch is [rows, cols] row-major. */
@@ -21,7 +22,6 @@ export class HessianAccumulator {
   readonly H: Float64Array;
   /** Samples seen so far (the reference's nsamples). */
   n = 0;
-  private scratch: Float64Array = new Float64Array(0);
 
   constructor(cols: number) {
     this.cols = checkInt(cols, 'HessianAccumulator cols', 1, 1 << 15);
@@ -39,17 +39,11 @@ export class HessianAccumulator {
     for (let i = 0; i < H.length; i++) H[i] *= f;
     this.n += m;
     const k = Math.sqrt(2 / this.n);
-    // Scaled inputs column-major (one contiguous run of tokens per channel).
-    if (this.scratch.length < rows * c) this.scratch = new Float64Array(rows * c);
-    const xs = this.scratch;
-    for (let t = 0; t < rows; t++) for (let j = 0; j < c; j++) xs[j * rows + t] = k * x[t * c + j];
+    // S = Σ_t (k·x_t)(k·x_t)ᵀ, each entry a sequential sum over t (WASM f64x2, = syrkLowerRef bit for bit).
+    const S = syrkLower(x, rows, c, k);
     for (let i = 0; i < c; i++) {
-      const oi = i * rows;
       for (let j = 0; j <= i; j++) {
-        const oj = j * rows;
-        let s = 0;
-        for (let t = 0; t < rows; t++) s += xs[oi + t] * xs[oj + t];
-        const v = H[i * c + j] + s;
+        const v = H[i * c + j] + S[i * c + j];
         H[i * c + j] = v;
         H[j * c + i] = v;
       }

@@ -3,67 +3,27 @@
  * from the Cholesky factor, and the upper factor of that inverse. Matrices are row-major n×n
  * Float64Arrays; loop orders are fixed (sums run over k ascending) so results are reproducible.
  */
-import { fail } from '../errors.js';
+import { choleskyInverseKernel, choleskyLowerKernel } from './kernels.js';
 
 /**
- * Lower Cholesky factor L of the symmetric matrix A (only its lower triangle is read): A = L Lᵀ.
- * Fails with NOT_POSITIVE_DEFINITE naming the first pivot that is not > 0 (`what` names A).
+ * Lower Cholesky factor L of the symmetric matrix A (only its lower triangle is read): A = L Lᵀ, on
+ * the WASM f64x2 kernel (equal bit for bit to choleskyLowerRef). Fails with NOT_POSITIVE_DEFINITE
+ * naming the first pivot that is not > 0 (`what` names A).
  */
 export function choleskyLower(a: Float64Array, n: number, what: string): Float64Array {
-  const l = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) {
-    const ri = i * n;
-    for (let j = 0; j <= i; j++) {
-      const rj = j * n;
-      let v = a[ri + j];
-      for (let k = 0; k < j; k++) v -= l[ri + k] * l[rj + k];
-      if (i === j) {
-        if (!(v > 0)) {
-          fail('NOT_POSITIVE_DEFINITE', `${what} is not positive definite: pivot ${i} is ${v} (raise percdamp or add calibration data)`, { pivot: i, value: v });
-        }
-        l[ri + i] = Math.sqrt(v);
-      } else {
-        l[ri + j] = v / l[rj + j];
-      }
-    }
-  }
-  return l;
+  return choleskyLowerKernel(a, n, what);
 }
 
-/** (L Lᵀ)⁻¹ = L⁻ᵀ L⁻¹ from a lower Cholesky factor (torch.cholesky_inverse). */
+/**
+ * (L Lᵀ)⁻¹ = L⁻ᵀ L⁻¹ from a lower Cholesky factor (torch.cholesky_inverse): forward substitution
+ * Y = L⁻¹ column by column, then Σ_{k ≥ max(i,j)} Y[k][i] Y[k][j], sums k ascending — on the WASM
+ * f64x2 kernels (src/ptq/kernels.ts), equal bit for bit to the plain-TS choleskyInverseRef.
+ */
 export function choleskyInverse(l: Float64Array, n: number): Float64Array {
-  // Y = L⁻¹ (lower) by forward substitution, column by column; stored transposed (yt[c][k] = Y[k][c])
-  // so both sums below run over contiguous memory, k ascending.
-  const yt = new Float64Array(n * n);
-  for (let c = 0; c < n; c++) {
-    const oc = c * n;
-    yt[oc + c] = 1 / l[c * n + c];
-    for (let i = c + 1; i < n; i++) {
-      const oi = i * n;
-      let s = 0;
-      for (let k = c; k < i; k++) s += l[oi + k] * yt[oc + k];
-      yt[oc + i] = -s / l[oi + i];
-    }
-  }
-  // A⁻¹[i][j] = Σ_{k ≥ max(i,j)} Y[k][i] Y[k][j]; symmetric, computed once for j ≤ i.
-  const inv = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) {
-    const oi = i * n;
-    for (let j = 0; j <= i; j++) {
-      const oj = j * n;
-      let s = 0;
-      for (let k = i; k < n; k++) s += yt[oi + k] * yt[oj + k];
-      inv[oi + j] = s;
-      inv[oj + i] = s;
-    }
-  }
-  return inv;
+  return choleskyInverseKernel(l, n);
 }
 
 /** Upper Cholesky factor U of A (A = Uᵀ U), i.e. the transpose of the lower factor. */
 export function choleskyUpper(a: Float64Array, n: number, what: string): Float64Array {
-  const l = choleskyLower(a, n, what);
-  const u = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) for (let j = 0; j <= i; j++) u[j * n + i] = l[i * n + j];
-  return u;
+  return choleskyLowerKernel(a, n, what, true);
 }

@@ -51,6 +51,36 @@ describe('numlab compare', () => {
     expect(json('files/result.json').rows).toHaveLength(6);
   });
 
+  it('--calibration and --ptq: layer errors per weight and format, in result.json and the reports', async () => {
+    const w = generate(parseSynthetic('gaussian:shape=16x64,seed=3'));
+    const w2 = generate(parseSynthetic('laplace:shape=8x32,seed=4'));
+    const x = generate(parseSynthetic('llm-act:shape=40x64,seed=5'));
+    await writeSafetensors(join(dir, 'layer.safetensors'), [
+      { name: 'q.weight', data: w, shape: [16, 64] },
+      { name: 'o.weight', data: w2, shape: [8, 32] },
+    ]);
+    await writeNpy(join(dir, 'x.npy'), x, [2, 20, 64]);
+    const r = run('compare', 'layer.safetensors', '--calibration', 'x.npy', '--ptq', 'gptq', 'hadamard+gptq', '--formats', 'int4@g32,nvfp4', '--out', 'layer', '--threads', '1', '--json');
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    const res = JSON.parse(r.stdout);
+    expect(res.ptq).toEqual(['gptq', 'hadamard+gptq']);
+    expect(res.calibration).toEqual([{ name: 'x', source: { kind: 'file', path: 'x.npy', dtype: '<f4' }, shape: [2, 20, 64], tokens: 40, weights: ['q.weight'] }]);
+    const sha = createHash('sha256').update(readFileSync(join(dir, 'x.npy'))).digest('hex');
+    expect(res.provenance.inputs.map((i: { path: string; sha256: string }) => [i.path, i.sha256])).toContainEqual(['x.npy', sha]);
+    const q = res.rows.filter((row: { tensor: string }) => row.tensor === 'q.weight');
+    expect(q).toHaveLength(2);
+    for (const row of q) {
+      expect(row.layerErr).toBeGreaterThan(0);
+      expect(row.layerErrPtq.gptq).toBeLessThan(row.layerErr);
+      expect(row.layerErrPtq['hadamard+gptq']).toBeGreaterThan(0);
+    }
+    expect(res.rows.filter((row: { tensor: string }) => row.tensor === 'o.weight').every((row: object) => !('layerErr' in row))).toBe(true);
+    const md = readFileSync(join(dir, 'layer/report.md'), 'utf8');
+    expect(md).toContain('| layer err | layer err gptq | layer err hadamard+gptq |');
+    expect(readFileSync(join(dir, 'layer/report.html'), 'utf8')).toContain('layer err hadamard+gptq');
+  });
+
   it('bad input: typed message, exit 2, and the previous report stays in place', () => {
     mkdirSync(join(dir, 'keep'));
     writeFileSync(join(dir, 'keep/result.json'), '{"old":true}');
@@ -62,6 +92,9 @@ describe('numlab compare', () => {
       [['compare', '--synthetic', 'gaussian:shape=4x30', '--formats', 'int4@g64', '--out', 'keep'], /group size 64 does not divide/],
       [['compare', '--synthetic', 'nope', '--out', 'keep'], /unknown synthetic tensor kind/],
       [['compare', '--threads', '0', '--out', 'keep'], /--threads must be a positive integer/],
+      [['compare', '--ptq', 'gptq', '--out', 'keep'], /--ptq gptq needs --calibration/],
+      [['compare', 'a.npy', '--calibration', 'a.npy', '--ptq', 'obq', '--out', 'keep'], /unknown PTQ step "obq"/],
+      [['compare', 'a.npy', '--calibration', 'a.npy', '--alpha', '1.5', '--out', 'keep'], /--alpha must be a number in \[0, 1\]/],
     ];
     for (const [args, msg] of cases) {
       const r = run(...args);
@@ -79,6 +112,24 @@ describe('numlab compare', () => {
     expect(r.status).toBe(0);
     expect(r.stdout).toContain('--formats');
     expect(r.stdout).toContain('--synthetic');
+  });
+});
+
+describe('numlab study rotation', () => {
+  it('prints which pairs the rotation flips and writes the report', () => {
+    const r = run('study', 'rotation', '--synthetic', 'student-t:shape=64x256,seed=3,nu=3', 'gaussian:shape=64x256', '--rotate-block', '16,32', '--out', 'rot', '--no-progress');
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/student-t:shape=64x256,seed=3,nu=3 │ nvint4 │ nvfp4 │ -\d+\.\d\d +│ \+\d+\.\d\d +│ \+\d+\.\d\d +│ yes/);
+    const res = json('rot/result.json');
+    expect(res.schema).toBe('numlab.study.rotation/1');
+    expect(res.rotations).toEqual([null, 16, 32]);
+    expect(res.tensors.map((t: { name: string }) => t.name)).toEqual(['student-t:shape=64x256,seed=3,nu=3', 'gaussian:shape=64x256,seed=1']);
+    expect(res.provenance.command).toBe('numlab study rotation --seed 1 --rotate-block 16,32 --synthetic student-t:shape=64x256,seed=3,nu=3 gaussian:shape=64x256');
+    expect(readFileSync(join(dir, 'rot/report.md'), 'utf8')).toContain('| student-t:shape=64x256,seed=3,nu=3 | nvint4 | nvfp4 |');
+    const bad = run('study', 'rotation', '--rotate-block', '12', '--out', 'rot2');
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/--rotate-block must list powers of two/);
   });
 });
 

@@ -57,4 +57,50 @@ describe('compare', () => {
     const nan = { ...tensors[3], load: () => Object.assign(generate(parseSynthetic('uniform:shape=8x64,seed=4')), { 7: NaN }) };
     await expect(compare({ tensors: [tensors[2], nan], formats, threads: 2 })).rejects.toThrowError(NumlabError);
   });
+
+  it('--calibration: layer errors for the 2-D weights whose in matches X, the same with worker threads', async () => {
+    const weights = ['gaussian:shape=16x64,seed=5', 'laplace:shape=8x64,seed=6', 'gaussian:shape=8x32,seed=7', 'uniform:shape=64,seed=8'].map(synthetic);
+    const cal = [synthetic('llm-act:shape=48x64,seed=9'), { ...synthetic('gaussian:shape=2x10x32,seed=10'), name: 'x32' }];
+    const o = { tensors: weights, formats: ['int4', 'mxfp4'], calibration: cal, ptq: ['gptq', 'gptq+hadamard'] };
+    const one = await compare({ ...o, threads: 1 });
+    expect(one.ptq).toEqual(['gptq', 'hadamard+gptq']);
+    expect(one.calibration!.map((c) => [c.name, c.tokens, c.weights])).toEqual([
+      [cal[0].name, 48, [weights[0].name, weights[1].name]],
+      ['x32', 20, [weights[2].name]],
+    ]);
+    expect(one.tensors.map((t) => t.calibration)).toEqual([cal[0].name, cal[0].name, 'x32', undefined]);
+    for (const r of one.rows) {
+      if (r.tensor === weights[3].name) {
+        expect(r.layerErr).toBeUndefined();
+        continue;
+      }
+      expect(r.layerErr).toBeGreaterThan(0);
+      expect(Object.keys(r.layerErrPtq!)).toEqual(['gptq', 'hadamard+gptq']);
+      expect(r.layerErrPtq!.gptq).toBeGreaterThan(0);
+    }
+    const two = await compare({ ...o, threads: 2 });
+    expect(strip(two.rows)).toEqual(strip(one.rows));
+    // Without --calibration the result has no layer fields (result.json stays as before).
+    const plain = await compare({ tensors: weights, formats: ['int4'], threads: 1 });
+    expect(plain).not.toHaveProperty('calibration');
+    expect(plain.rows[0]).not.toHaveProperty('layerErr');
+  });
+
+  it('--calibration bad input: typed errors', async () => {
+    const w = [synthetic('gaussian:shape=16x64,seed=5')];
+    const x = synthetic('gaussian:shape=8x64,seed=9');
+    const cases: [Parameters<typeof compare>[0], RegExp][] = [
+      [{ tensors: w, formats, ptq: ['gptq'] }, /need calibration activations/],
+      [{ tensors: w, formats, calibration: [x], ptq: ['awq'] }, /unknown PTQ step "awq"/],
+      [{ tensors: w, formats, calibration: [x, { ...x, name: 'y' }] }, /both have last dim 64/],
+      [{ tensors: w, formats, calibration: [synthetic('gaussian:shape=64,seed=1')] }, /must be \[tokens, in\]/],
+      [{ tensors: w, formats, calibration: [{ ...x, load: () => Object.assign(new Float32Array(8 * 64), { 3: Infinity }) }] }, /NaN\/Inf at element 3/],
+      [{ tensors: w, formats, calibration: [x], alpha: 2 }, /alpha must be a number in \[0, 1\]/],
+      [{ tensors: w, formats, calibration: [x], rotateBlock: 24 }, /power of two/],
+    ];
+    for (const [o, msg] of cases) {
+      await expect(compare({ ...o, threads: 1 }), String(msg)).rejects.toThrowError(NumlabError);
+      await expect(compare({ ...o, threads: 1 }), String(msg)).rejects.toThrowError(msg);
+    }
+  });
 });

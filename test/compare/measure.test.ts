@@ -3,20 +3,10 @@ import { NumlabError } from '../../src/errors.js';
 import { format } from '../../src/formats/format.js';
 import { errorMetrics, measure, parseFormatSpec, specText } from '../../src/compare/measure.js';
 import { generate, parseSynthetic } from '../../src/compare/synthetic.js';
+import { qsnr } from '../helpers/qsnr.js';
 
 const inf = (n: number) => new Float32Array(n).fill(Infinity);
 const ninf = (n: number) => new Float32Array(n).fill(-Infinity);
-
-/** QSNR straight from the definition, for comparison with the engine's. */
-function qsnr(x: Float32Array, y: Float32Array): number {
-  let e = 0;
-  let s = 0;
-  for (let i = 0; i < x.length; i++) {
-    e += (y[i] - x[i]) ** 2;
-    s += x[i] ** 2;
-  }
-  return -10 * Math.log10(e / s);
-}
 
 describe('errorMetrics', () => {
   it('computes every metric exactly on a small case', () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { renderHtml, renderStudyHtml } from '../../src/compare/report-html.js';
+import { renderHtml, renderRotationHtml, renderStudyHtml } from '../../src/compare/report-html.js';
+import { studyRotation } from '../../src/compare/study-rotation.js';
 import { compareFixture, EVIL_NAME, FIXTURE_DOMINATED, FIXTURE_FRONT, studyFixture } from '../helpers/compare-fixture.js';
 
 /** Each `<svg class="plot">` of a page by its data-plot name (plots hold no nested <svg>). */
@@ -111,6 +112,16 @@ describe('renderHtml', () => {
     );
   });
 
+  it('shows the --calibration layer-error columns in the per-tensor tables when the rows have them', () => {
+    const r = compareFixture();
+    for (const x of r.rows) if (x.tensor === 'layers.0.mlp.w1') Object.assign(x, { layerErr: 0.0123456, layerErrPtq: { gptq: 0.00098765 } });
+    const page = renderHtml(r);
+    const section = page.slice(page.indexOf('<h2>Tensor layers.0.mlp.w1</h2>'));
+    expect(/<thead>(.*?)<\/thead>/.exec(section)![1]).toContain('<th class="num">layer err</th><th class="num">layer err gptq</th></tr>');
+    expect(/<tbody>\n<tr>(.*?)<\/tr>/.exec(section)![1]).toContain('<td class="num">0.0123</td><td class="num">0.000988</td>');
+    expect(html).not.toContain('layer err');
+  });
+
   it('leaves exact and undefined QSNR out of the point plots and shows them in the heat map', () => {
     const r = compareFixture();
     Object.assign(r.rows[0], { qsnrDb: Infinity, qsnrPerBit: Infinity });
@@ -165,3 +176,16 @@ describe('renderStudyHtml', () => {
     expect(count([...plots(renderStudyHtml(s)).values()][1], /class="crossover data-mark"/g)).toBe(1);
   });
 });
+
+describe('renderRotationHtml', () => {
+  it('is a page with the flip and QSNR tables, user text escaped', async () => {
+    const r = await studyRotation({ tensors: ['laplace:shape=16x64,seed=2'], blocks: [16], pairs: [['nvint4', 'nvfp4']], command: '<b>x</b>' });
+    const page = renderRotationHtml(r);
+    expect(page).toMatch(/^<!DOCTYPE html>/i);
+    expect(page.match(/<table/g)).toHaveLength(2);
+    expect(page).toContain('<td>laplace:shape=16x64,seed=2</td><td>nvint4</td><td>nvfp4</td>');
+    expect(page).toContain('&#60;b&#62;x&#60;/b&#62;');
+    expect(page).not.toContain('<b>x</b>');
+  });
+});
+

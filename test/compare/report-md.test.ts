@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { mdText, renderMarkdown, renderStudyMarkdown } from '../../src/compare/report-md.js';
+import { mdText, renderMarkdown, renderRotationMarkdown, renderStudyMarkdown } from '../../src/compare/report-md.js';
+import { studyRotation } from '../../src/compare/study-rotation.js';
 import { compareFixture, EVIL_NAME, studyFixture } from '../helpers/compare-fixture.js';
 
 /** The cells of a Markdown table line (split on unescaped pipes). */
@@ -129,5 +130,37 @@ describe('renderStudyMarkdown', () => {
     // κ = 4: theory 28.71 − 20·log10(4) = 16.67 and the fitted 22.79 of formats.md
     const k4 = t.body.find((r) => r[0] === '4.00')!;
     expect(k4.slice(4, 6)).toEqual(['16.67', '22.79']);
+  });
+});
+
+describe('renderMarkdown with --calibration layer errors', () => {
+  it('adds a layer-error column per pipeline to the per-tensor tables (a dash where null), only when present', () => {
+    const r = compareFixture();
+    const w1 = r.rows.filter((x) => x.tensor === 'layers.0.mlp.w1');
+    w1.forEach((x) => Object.assign(x, { layerErr: 0.0123456, layerErrPtq: { gptq: x.format === 'int8' ? null : 0.00098765, 'hadamard+gptq': 5e-7 } }));
+    const md = renderMarkdown(r);
+    const t = tableAfter(md, '## Tensor layers.0.mlp.w1');
+    // Pipelines in the order the rows name them.
+    expect(t.head.slice(-3)).toEqual(['layer err', 'layer err gptq', 'layer err hadamard+gptq']);
+    expect(t.body.find((c) => c[0] === 'int8')!.slice(-3)).toEqual(['0.0123', '—', '5.00e-7']);
+    expect(t.body.find((c) => c[0] === 'mxfp4')!.slice(-3)).toEqual(['0.0123', '0.000988', '5.00e-7']);
+    // Tensors without layer errors keep the plain columns.
+    expect(tableAfter(md, '## Tensor layers.0.attn.act').head.at(-1)).toBe('flushed %');
+  });
+});
+
+
+describe('renderRotationMarkdown', () => {
+  it('has the flip table and the QSNR table with the result\'s numbers', async () => {
+    const r = await studyRotation({ tensors: ['laplace:shape=16x64,seed=2'], blocks: [16], pairs: [['nvint4', 'nvfp4']], command: 'test' });
+    const md = renderRotationMarkdown(r);
+    expect(md).toMatch(/^# numlab study rotation\n/);
+    const flips = tableAfter(md, '## Does a block Hadamard rotation flip INT above FP?');
+    expect(flips.head).toEqual(['tensor', 'INT', 'FP', 'INT − FP dB, none', 'INT − FP dB, hadamard 16', 'flip to INT']);
+    const d = r.pairs[0].intMinusFpDb;
+    expect(flips.body).toEqual([['laplace:shape=16x64,seed=2', 'nvint4', 'nvfp4', ...d.map((v) => (v > 0 ? '+' : '') + v.toFixed(2)), r.pairs[0].flipped ? 'yes' : 'no']]);
+    const q = tableAfter(md, '## QSNR per tensor and rotation');
+    expect(q.head).toEqual(['tensor', 'rotation', 'crest /16', 'crest /32', 'nvint4 dB', 'nvfp4 dB']);
+    expect(q.body.map((c) => [c[1], c[4]])).toEqual(r.tensors[0].rows.map((row) => [row.rotation === null ? 'none' : 'hadamard 16', row.qsnrDb.nvint4.toFixed(2)]));
   });
 });

@@ -1,0 +1,96 @@
+import { fail } from '../errors.js';
+
+/**
+ * Plain-TypeScript reference twins of the float64 GPTQ kernels (assembly/ptq/), in the loop order
+ * of spec ptq.md §1.2 / §1.4: the WASM kernels must equal these bit for bit (test/ptq/kernels.test.ts).
+ */
+
+/**
+ * S[i·ld + j] = Σ_t xs[i·rows + t] · xs[j·rows + t] (t ascending, from +0) for j ≤ i; xs holds c
+ * channels column-major (rows values each).
+ */
+export function syrkLowerRef(xs: Float64Array, rows: number, c: number, s: Float64Array, ld: number): void {
+  for (let i = 0; i < c; i++) {
+    const oi = i * rows;
+    for (let j = 0; j <= i; j++) {
+      const oj = j * rows;
+      let v = 0;
+      for (let t = 0; t < rows; t++) v += xs[oi + t] * xs[oj + t];
+      s[i * ld + j] = v;
+    }
+  }
+}
+
+/**
+ * GPTQ's lazy batch update: for j in [j0, j1), acc_r = Σ_k err[k·rows + r] · u[k·ldu + j] (k ascending,
+ * from +0), then w[j·rows + r] −= acc_r. err is rows × n column-major, w column-major.
+ */
+export function gptqLazyRef(err: Float64Array, rows: number, n: number, u: Float64Array, ldu: number, j0: number, j1: number, w: Float64Array): void {
+  const acc = new Float64Array(rows);
+  for (let j = j0; j < j1; j++) {
+    acc.fill(0);
+    for (let k = 0; k < n; k++) {
+      const uk = u[k * ldu + j];
+      const o = k * rows;
+      for (let r = 0; r < rows; r++) acc[r] += err[o + r] * uk;
+    }
+    const o = j * rows;
+    for (let r = 0; r < rows; r++) w[o + r] -= acc[r];
+  }
+}
+
+/**
+ * (L Lᵀ)⁻¹ = L⁻ᵀ L⁻¹ from a lower Cholesky factor (torch.cholesky_inverse): Y = L⁻¹ by forward
+ * substitution column by column, stored transposed (yt[c][k] = Y[k][c]); then
+ * inv[i][j] = Σ_{k ≥ i} Y[k][i] Y[k][j] for j ≤ i, mirrored. All sums k ascending from +0.
+ */
+export function choleskyInverseRef(l: Float64Array, n: number): Float64Array {
+  const yt = new Float64Array(n * n);
+  for (let c = 0; c < n; c++) {
+    const oc = c * n;
+    yt[oc + c] = 1 / l[c * n + c];
+    for (let i = c + 1; i < n; i++) {
+      const oi = i * n;
+      let s = 0;
+      for (let k = c; k < i; k++) s += l[oi + k] * yt[oc + k];
+      yt[oc + i] = -s / l[oi + i];
+    }
+  }
+  const inv = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) {
+    const oi = i * n;
+    for (let j = 0; j <= i; j++) {
+      const oj = j * n;
+      let s = 0;
+      for (let k = i; k < n; k++) s += yt[oi + k] * yt[oj + k];
+      inv[oi + j] = s;
+      inv[oj + i] = s;
+    }
+  }
+  return inv;
+}
+
+/**
+ * Cholesky–Banachiewicz: L with A = L Lᵀ from the lower triangle of A, row by row, `v = A[i][j];
+ * v −= L[i][k]·L[j][k]` for k ascending; NOT_POSITIVE_DEFINITE naming the first pivot not > 0.
+ */
+export function choleskyLowerRef(a: Float64Array, n: number, what: string): Float64Array {
+  const l = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) {
+    const ri = i * n;
+    for (let j = 0; j <= i; j++) {
+      const rj = j * n;
+      let v = a[ri + j];
+      for (let k = 0; k < j; k++) v -= l[ri + k] * l[rj + k];
+      if (i === j) {
+        if (!(v > 0)) {
+          fail('NOT_POSITIVE_DEFINITE', `${what} is not positive definite: pivot ${i} is ${v} (raise percdamp or add calibration data)`, { pivot: i, value: v });
+        }
+        l[ri + i] = Math.sqrt(v);
+      } else {
+        l[ri + j] = v / l[rj + j];
+      }
+    }
+  }
+  return l;
+}
