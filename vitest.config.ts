@@ -14,7 +14,7 @@ export default defineConfig({
         test: {
           ...common,
           name: 'wasmrelaxedsimd',
-          include: ['test/runtime/isa.test.ts', 'test/formats/minifloat.kernel.test.ts', 'test/formats/scaled.test.ts', 'test/formats/packing.test.ts', 'test/formats/block.test.ts', 'test/gemm/gemm.test.ts'],
+          include: ['test/runtime/isa.test.ts', 'test/formats/minifloat.kernel.test.ts', 'test/formats/scaled.test.ts', 'test/formats/packing.test.ts', 'test/formats/block.test.ts', 'test/formats/options.test.ts', 'test/gemm/gemm.test.ts'],
           env: { NUMLAB_ISA: 'wasmrelaxedsimd' },
           setupFiles: ['test/helpers/relaxed-setup.ts'],
         },

@@ -73,25 +73,20 @@ export function outArray<T extends Uint8Array | Uint16Array | Float32Array>(out:
   return out as T;
 }
 
-type RunsMinMax = (src: number, n: number, runLen: number, mins: number, maxs: number, first: number) => void;
-
 /**
  * Index of the first NaN in x, or −1. Codecs whose format has no NaN call it before writing into a
- * caller's `out`, so that a NaN found late never leaves `out` partly overwritten. One WASM min pass per
- * chunk (f32x4.min propagates NaN); only a chunk holding a NaN is searched in TypeScript.
+ * caller's `out`, so that a NaN found late never leaves `out` partly overwritten. One WASM scan per
+ * chunk (anynan_f32: f32x4.ne(v, v)); only a chunk holding a NaN is searched in TypeScript.
  */
 export function firstNaN(x: Float32Array): number {
   const rt = runtime();
-  const minmax = rt.exports.rminmax_f32_runs__wasmsimd as RunsMinMax;
+  const anyNaN = rt.exports.anynan_f32__wasmsimd as (src: number, n: number) => number;
   return rt.scoped(() => {
     const buf = rt.alloc(CHUNK * 4);
-    const mm = rt.alloc(8);
     for (let off = 0; off < x.length; off += CHUNK) {
       const m = Math.min(CHUNK, x.length - off);
       rt.f32(buf, m).set(x.subarray(off, off + m));
-      rt.f32(mm, 2).set([Infinity, -Infinity]);
-      minmax(buf, m, CHUNK, mm, mm + 4, 0);
-      if (Number.isNaN(rt.f32(mm, 1)[0])) for (let i = off; i < off + m; i++) if (Number.isNaN(x[i])) return i;
+      if (anyNaN(buf, m)) for (let i = off; i < off + m; i++) if (Number.isNaN(x[i])) return i;
     }
     return -1;
   });
