@@ -7,6 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { writeNpy, writeSafetensors } from '../../src/io/write.js';
 import { generate, parseSynthetic } from '../../src/compare/synthetic.js';
 import { numlabIn } from '../helpers/cli.js';
+import { safetensorsBytes } from '../helpers/tensor-bytes.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'numlab-compare-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -79,6 +80,17 @@ describe('numlab compare', () => {
     const md = readFileSync(join(dir, 'layer/report.md'), 'utf8');
     expect(md).toContain('| layer err | layer err gptq | layer err hadamard+gptq |');
     expect(readFileSync(join(dir, 'layer/report.html'), 'utf8')).toContain('layer err hadamard+gptq');
+  });
+
+  it('skips tensors numlab does not read as floats (an I64 tensor), saying so on stderr', () => {
+    // ids: I64 [1] = 5 (bytes 0..8); w: F32 [2, 32] (bytes 8..264), the values 0..63
+    const w = new Float32Array(64).map((_, i) => i - 31.5);
+    const header = { ids: { dtype: 'I64', shape: [1], data_offsets: [0, 8] }, w: { dtype: 'F32', shape: [2, 32], data_offsets: [8, 264] } };
+    writeFileSync(join(dir, 'mixed.safetensors'), safetensorsBytes(header, [5, 0, 0, 0, 0, 0, 0, 0, ...new Uint8Array(w.buffer)]));
+    const r = run('compare', 'mixed.safetensors', '--formats', 'mxfp4', '--out', 'mixed', '--json');
+    expect(r.status).toBe(0);
+    expect(r.stderr).toBe('numlab: skipping mixed.safetensors:ids (I64): not a float tensor\n');
+    expect(JSON.parse(r.stdout).tensors.map((t: { name: string }) => t.name)).toEqual(['w']);
   });
 
   it('bad input: typed message, exit 2, and the previous report stays in place', () => {
