@@ -446,7 +446,7 @@ export function renderStudyHtml(study: StudyResult): string {
     body.push(
       `<h2>${esc(p.int)} vs ${esc(p.fp)} (block ${p.blockSize})</h2>`,
       figure(plotStudyPair(p, i), 'Markers: measured QSNR; lines: the closed-form theory; vertical lines: crossovers (INT better to the left).'),
-      htmlTable(studyPointsTable(p)),
+      `<details><summary>QSNR at each of the ${p.points.length} crest factors</summary>\n${htmlTable(studyPointsTable(p))}\n</details>`,
     );
   });
   return page('numlab study int-vs-fp', body.join('\n'));
