@@ -40,3 +40,5 @@ export { layerError } from './ptq/layer-error.js';
 export type { LayerErrorOptions } from './ptq/layer-error.js';
 export { nupes, nupesDecode, nupesSearch, nupesCalibrated, NUPES_A_MIN, NUPES_A_MAX } from './ptq/nupes.js';
 export type { NupesOptions, NupesEncoding, NupesSearchOptions, NupesSearchResult, NupesCalibratedOptions, NupesGranularity } from './ptq/nupes.js';
+export { rearrangeChannels, permuteChannels, inversePermutation } from './ptq/rearrange.js';
+export type { RearrangeOptions, RearrangeResult } from './ptq/rearrange.js';
