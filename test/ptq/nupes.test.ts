@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { format, layerError, nupes, nupesCalibrated, nupesDecode, nupesSearch, type ElementFormat } from '../../src/index.js';
 import { thrown } from '../helpers/errors.js';
 import { randMatrix } from '../helpers/ptq.js';
+import { mulberry32 } from '../helpers/rng.js';
 
 const bits = (a: Float32Array) => new Uint32Array(a.buffer, a.byteOffset, a.length);
 const rows = 6;
@@ -104,6 +105,16 @@ describe('nupes exponent search', () => {
     const x = Float32Array.from({ length: n }, (_, i) => z[4 * i] / Math.sqrt((z[4 * i + 1] ** 2 + z[4 * i + 2] ** 2 + z[4 * i + 3] ** 2) / 3));
     const r = nupesSearch(x, { bits: 4, granularity: 'tensor' });
     expect(r.a[0]).toBeLessThan(0.8);
+    expect(r.error).toBeLessThan(0.7 * r.errorAtOne);
+  });
+
+  it('N(0, 1) regression (spec ptq.md §3 demo: a ≈ 0.65, MSE 0.024 vs 0.038 at 4 bits)', () => {
+    const u = mulberry32(9);
+    const U = () => (u() + 0.5) / 4294967296;
+    const x = Float32Array.from({ length: 50000 }, () => Math.sqrt(-2 * Math.log(U())) * Math.cos(2 * Math.PI * U()));
+    const r = nupesSearch(x, { bits: 4, granularity: 'tensor' });
+    expect(r.a[0]).toBeGreaterThan(0.55);
+    expect(r.a[0]).toBeLessThan(0.75);
     expect(r.error).toBeLessThan(0.7 * r.errorAtOne);
   });
 
