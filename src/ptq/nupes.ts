@@ -57,6 +57,7 @@ export const NUPES_A_MIN = 0.25;
 export const NUPES_A_MAX = 2;
 const GRID_STEP = 0.05;
 const GOLDEN_ITERS = 12;
+const F32_MAX = 3.4028234663852886e38;
 
 function intFormat(bits: unknown): IntFormat {
   const b = checkInt(bits, 'nupes bits', 2, 16);
@@ -108,7 +109,14 @@ function power(x: Float32Array, p: Float64Array, lay: Layout, invert: boolean): 
     const v = x[i];
     const e = per ? p[Math.floor(i / lay.inner) % lay.L] : p[0];
     const k = invert ? 1 / e : e;
-    out[i] = v === 0 ? v : Math.sign(v) * Math.abs(v) ** k;
+    const y = v === 0 ? v : Math.sign(v) * Math.abs(v) ** k;
+    out[i] = y;
+    if (!Number.isFinite(out[i])) {
+      // Forward: |x|^a past the f32 range is bad input. Inverse: the grid's top code can round a hair
+      // above the input's absmax, so |v|^(1/a) may pass f32 max by a few ulps: saturate to it.
+      if (!invert) fail('BAD_OPTION', `nupes: |x|^a overflows f32 at x[${i}] = ${show(v)} with a = ${show(e)}`, v);
+      out[i] = Math.sign(y) * F32_MAX;
+    }
   }
   return out;
 }

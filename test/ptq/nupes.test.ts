@@ -50,6 +50,18 @@ describe('nupes codec', () => {
     );
   });
 
+  it('decode never overflows to Infinity near f32 max (saturates to it)', () => {
+    // int2, a = 0.25 on f32 max: the code·scale product rounds above (f32 max)^a, so (·)^4 passes f32 max.
+    const x = Float32Array.of(3.4028234663852886e38, -3.4028234663852886e38, 1e38, 0);
+    const w = nupes(x, { bits: 2, a: 0.25, granularity: 'tensor' }).weight;
+    expect([w[0], w[1]]).toEqual([3.4028234663852886e38, -3.4028234663852886e38]);
+    for (const b of [2, 4, 8]) {
+      for (const a of [0.25, 0.3, 0.5, 1]) {
+        for (const v of nupes(x, { bits: b, a, granularity: 'tensor' }).weight) expect(Number.isFinite(v)).toBe(true);
+      }
+    }
+  });
+
   it('per-channel exponents apply to their own channel', () => {
     const x = heavy(5, rows * cols);
     const a = Array.from({ length: rows }, (_, r) => 0.5 + r * 0.2);
@@ -75,6 +87,7 @@ describe('nupes codec', () => {
     expect(thrown(() => nupes(x, { bits: 4, a: 1, granularity: 'group' as 'tensor' })).code).toBe('BAD_OPTION');
     expect(thrown(() => nupes(Float32Array.of(1, NaN), { bits: 4, a: 1, granularity: 'tensor' })).message).toMatch(/\[1\] is NaN/);
     expect(thrown(() => nupes([1, 2] as unknown as Float32Array, { bits: 4, a: 1, granularity: 'tensor' })).code).toBe('BAD_TYPE');
+    expect(thrown(() => nupes(Float32Array.of(1, 1e30), { bits: 4, a: 2, granularity: 'tensor' })).message).toMatch(/overflows f32 at x\[1\]/);
     expect(thrown(() => nupesSearch(new Float32Array(0), { bits: 4, granularity: 'tensor' })).code).toBe('BAD_SHAPE');
     expect(thrown(() => nupesCalibrated(x, new Float32Array(8), { bits: 4, shape: [3, 4], tokens: 3, granularity: 'tensor' })).code).toBe('BAD_LENGTH');
   });
