@@ -38,3 +38,7 @@ export { smoothquant, ActivationAbsMax } from './ptq/smoothquant.js';
 export type { SmoothQuantOptions, SmoothQuantResult, SmoothLinear } from './ptq/smoothquant.js';
 export { layerError } from './ptq/layer-error.js';
 export type { LayerErrorOptions } from './ptq/layer-error.js';
+export { nupes, nupesDecode, nupesSearch, nupesCalibrated, NUPES_A_MIN, NUPES_A_MAX } from './ptq/nupes.js';
+export type { NupesOptions, NupesEncoding, NupesSearchOptions, NupesSearchResult, NupesCalibratedOptions, NupesGranularity } from './ptq/nupes.js';
+export { rearrangeChannels, permuteChannels, inversePermutation } from './ptq/rearrange.js';
+export type { RearrangeOptions, RearrangeResult } from './ptq/rearrange.js';
