@@ -197,14 +197,13 @@ export function studyPairsTable(pairs: readonly StudyPair[]): TextTable {
   };
 }
 
-/** The points of one pair: κ, measured κ, and QSNR measured and in theory for INT and FP. */
+/** The points of one pair: κ, and QSNR measured and in theory for INT and FP. */
 export function studyPointsTable(pair: StudyPair): TextTable {
   return {
-    head: ['κ', 'κ measured', `${pair.int} dB`, `${pair.fp} dB`, `${pair.int} theory dB`, `${pair.fp} theory dB`, 'better'],
-    numeric: [true, true, true, true, true, true, false],
+    head: ['κ', `${pair.int} dB`, `${pair.fp} dB`, `${pair.int} theory dB`, `${pair.fp} theory dB`, 'better'],
+    numeric: [true, true, true, true, true, false],
     body: pair.points.map((q) => [
       q.crest.toFixed(2),
-      q.crestMeasured.toFixed(2),
       fmtDb(q.qsnrInt),
       fmtDb(q.qsnrFp),
       fmtDb(q.theoryInt),

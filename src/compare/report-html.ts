@@ -418,7 +418,7 @@ export function plotStudyPair(pair: StudyPair, index: number): string {
     `<path class="data-mark theory" d="${theory((p) => p.theoryFp)}" fill="none" stroke="${cFp}" stroke-width="1.8"><title>${esc(`${pair.fp} theory (closed form)`)}</title></path>`,
   );
   for (const p of pts) {
-    const k = `κ ${p.crest.toFixed(2)} (measured ${p.crestMeasured.toFixed(2)})`;
+    const k = `κ ${p.crest.toFixed(2)}`;
     if (Number.isFinite(p.qsnrInt)) parts.push(mark('circle', x(p.crest), y(p.qsnrInt), 4, cInt, `${pair.int} at ${k}: ${fmtDb(p.qsnrInt)} dB (theory ${fmtDb(p.theoryInt)})`));
     if (Number.isFinite(p.qsnrFp)) parts.push(mark('square', x(p.crest), y(p.qsnrFp), 3.6, cFp, `${pair.fp} at ${k}: ${fmtDb(p.qsnrFp)} dB (theory ${fmtDb(p.theoryFp)})`));
   }

@@ -105,7 +105,6 @@ export function runPair(def: StudyPairDef, crests: readonly number[], blocks: nu
     const data = crestBlocks(rng, kappa, k, blocks);
     const p = {
       crest: kappa,
-      crestMeasured: kappa,
       qsnrInt: measuredQsnr(int, data, k, def.scaleRule),
       qsnrFp: measuredQsnr(fp, data, k, def.scaleRule),
       theoryInt: theoryInt(kappa, def.intModel, def.scale),

@@ -116,10 +116,8 @@ export interface CompareResult {
 
 /** `numlab study int-vs-fp`: QSNR vs crest factor for INT/FP format pairs, measured and theoretical. */
 export interface StudyPoint {
-  /** Target crest factor κ = amax/σ of the generated blocks. */
+  /** Crest factor κ = amax/σ of the generated blocks (every block has exactly this one). */
   crest: number;
-  /** Measured crest (mean over blocks). */
-  crestMeasured: number;
   qsnrInt: number;
   qsnrFp: number;
   theoryInt: number;

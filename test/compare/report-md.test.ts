@@ -122,14 +122,14 @@ describe('renderStudyMarkdown', () => {
 
   it('has a point table per pair with the better side named', () => {
     const t = tableAfter(md, '## nvint4 vs nvfp4 (block 16)');
-    expect(t.head).toEqual(['κ', 'κ measured', 'nvint4 dB', 'nvfp4 dB', 'nvint4 theory dB', 'nvfp4 theory dB', 'better']);
+    expect(t.head).toEqual(['κ', 'nvint4 dB', 'nvfp4 dB', 'nvint4 theory dB', 'nvfp4 theory dB', 'better']);
     expect(t.body).toHaveLength(15);
     expect(t.body[0][0]).toBe('1.50');
-    expect(t.body[0][6]).toBe('INT');
-    expect(t.body.at(-1)![6]).toBe('FP');
+    expect(t.body[0][5]).toBe('INT');
+    expect(t.body.at(-1)![5]).toBe('FP');
     // κ = 4: theory 28.71 − 20·log10(4) = 16.67 and the fitted 22.79 of formats.md
     const k4 = t.body.find((r) => r[0] === '4.00')!;
-    expect(k4.slice(4, 6)).toEqual(['16.67', '22.79']);
+    expect(k4.slice(3, 5)).toEqual(['16.67', '22.79']);
   });
 });
 

@@ -129,7 +129,6 @@ function studyPoints(kappas: number[], int: (k: number) => number, fp: (k: numbe
   // measured = theory plus a small deterministic wobble (a fixture, not a simulation)
   return kappas.map((k, i) => ({
     crest: k,
-    crestMeasured: k * (1 - 0.01 * Math.cos(i)),
     qsnrInt: int(k) + 0.25 * Math.sin(3 * i),
     qsnrFp: fp(k) + 0.2 * Math.cos(2 * i),
     theoryInt: int(k),
