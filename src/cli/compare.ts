@@ -66,6 +66,9 @@ function parseThreads(v: string | undefined): number | undefined {
   return n;
 }
 
+/** The flag defaults of `numlab compare`, also what the bare `numlab` runs with. */
+export const COMPARE_DEFAULTS = { out: 'numlab-report', granularity: 'channel', progress: true } as const;
+
 export function summaryTables(r: CompareResult): string {
   const perTensor = new Table({ head: ['tensor', 'crest', 'best format', 'granularity', 'QSNR dB'], style: STYLE });
   for (const b of r.best.perTensor) {
@@ -88,8 +91,8 @@ export function registerCompare(program: Command, write: Write): void {
     .option('--formats <list>', `comma-separated format specs: ID[@tensor|@channel|@group:N|@gN][@sym|@asym] for element formats, ID[@floor|@ceil|@rceil|@even] for block formats (default: ${DEFAULT_FORMATS.join(',')})`)
     .option('--synthetic <spec...>', 'built-in tensors: gaussian|laplace|student-t|uniform|llm-act[:shape=RxC,seed=N,nu=ν,crest=κ,outliers=N,outlier-scale=s]')
     .option('--tensor <glob...>', 'only tensors whose names match (* and ? wildcards)')
-    .option('--granularity <g>', 'default scale granularity of element formats: tensor, channel, group:N (gN)', 'channel')
-    .option('--out <dir>', 'report directory (report.md, report.html, result.json)', 'numlab-report')
+    .option('--granularity <g>', 'default scale granularity of element formats: tensor, channel, group:N (gN)', COMPARE_DEFAULTS.granularity)
+    .option('--out <dir>', 'report directory (report.md, report.html, result.json)', COMPARE_DEFAULTS.out)
     .option('--threads <n>', 'worker threads (default: all cores)')
     .option('--calibration <file...>', 'activations X [tokens, in] (.safetensors/.npy): every 2-D weight [out, in] with that in gets layer errors ‖WX − Q(W)X‖²/‖WX‖²')
     .option('--ptq <pipeline...>', 'layer errors also after PTQ: gptq, smoothquant, hadamard, or steps joined with + (hadamard+gptq); needs --calibration')

@@ -11,7 +11,7 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { NumlabError } from '../errors.js';
 import { addArrowCommands } from './arrow.js';
-import { registerCompare, runCompare } from './compare.js';
+import { COMPARE_DEFAULTS, registerCompare, runCompare } from './compare.js';
 import { KINDS, runFormats, type FormatsOptions } from './formats.js';
 import { addInspectCommand } from './inspect.js';
 
@@ -43,7 +43,7 @@ export function buildProgram(): Command {
           exitCode: 1,
         });
       }
-      await runCompare([], { out: 'numlab-report', progress: true, granularity: 'channel' }, write, 'numlab');
+      await runCompare([], { ...COMPARE_DEFAULTS }, write, 'numlab');
     });
 
   program
