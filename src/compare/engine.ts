@@ -133,7 +133,9 @@ export function summarise(rows: readonly CompareRow[], tensors: readonly string[
   const groups = new Map<string, CompareRow[]>();
   for (const r of rows) {
     const key = `${r.format}\u0000${r.granularity}`;
-    groups.set(key, [...(groups.get(key) ?? []), r]);
+    const g = groups.get(key);
+    if (g) g.push(r);
+    else groups.set(key, [r]);
   }
   const mean = (xs: (number | null)[]) => {
     const v = xs.filter((x): x is number => x !== null && Number.isFinite(x));
