@@ -42,3 +42,5 @@ export { nupes, nupesDecode, nupesSearch, nupesCalibrated, NUPES_A_MIN, NUPES_A_
 export type { NupesOptions, NupesEncoding, NupesSearchOptions, NupesSearchResult, NupesCalibratedOptions, NupesGranularity } from './ptq/nupes.js';
 export { rearrangeChannels, permuteChannels, inversePermutation } from './ptq/rearrange.js';
 export type { RearrangeOptions, RearrangeResult } from './ptq/rearrange.js';
+export { bitmod, bitmodDecode, bitmodScale, typeBits as bitmodTypeBits, BITMOD_TYPES, BITMOD_TYPE_NAMES, BITMOD_DEFAULT_CANDIDATES } from './ptq/bitmod.js';
+export type { BitmodOptions, BitmodEncoding, BitmodType, BitmodTypeName, BitmodBits } from './ptq/bitmod.js';
