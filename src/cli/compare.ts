@@ -9,7 +9,8 @@ import { fail, show } from '../errors.js';
 import { DEFAULT_FORMATS, DEFAULT_SYNTHETIC } from '../compare/defaults.js';
 import { compare, type TensorSource } from '../compare/engine.js';
 import { writeReportDir } from '../compare/output.js';
-import { ROTATION_NOTE, rotationPairsTable } from '../compare/report-format.js';
+import { methodHelp } from '../compare/methods.js';
+import { formatLabel, ROTATION_NOTE, rotationPairsTable } from '../compare/report-format.js';
 import { renderHtml, renderRotationHtml, renderStudyHtml } from '../compare/report-html.js';
 import { renderMarkdown, renderRotationMarkdown, renderStudyMarkdown } from '../compare/report-md.js';
 import { fileSources } from '../compare/sources.js';
@@ -73,12 +74,13 @@ export function summaryTables(r: CompareResult): string {
   const perTensor = new Table({ head: ['tensor', 'crest', 'best format', 'granularity', 'QSNR dB'], style: STYLE });
   for (const b of r.best.perTensor) {
     const t = r.tensors.find((x) => x.name === b.tensor)!;
-    perTensor.push([b.tensor, fmt(t.crest), b.format, b.granularity, fmt(b.qsnrDb)]);
+    perTensor.push([b.tensor, fmt(t.crest), formatLabel({ format: b.format, options: b.options ?? {} }), b.granularity, fmt(b.qsnrDb)]);
   }
   const overall = new Table({ head: ['rank', 'format', 'granularity', 'bits/elem', 'mean QSNR dB', 'QSNR/bit'], style: STYLE });
   r.best.overall.forEach((o, i) => {
-    const row = r.rows.find((x) => x.format === o.format && x.granularity === o.granularity)!;
-    overall.push([String(i + 1), o.format, o.granularity, row.bitsPerElement.toFixed(3), fmt(o.meanQsnrDb), fmt(o.meanQsnrPerBit, 3)]);
+    const opts = JSON.stringify(o.options ?? {});
+    const row = r.rows.find((x) => x.format === o.format && x.granularity === o.granularity && JSON.stringify(x.options ?? {}) === opts)!;
+    overall.push([String(i + 1), formatLabel({ format: o.format, options: o.options ?? {} }), o.granularity, row.bitsPerElement.toFixed(3), fmt(o.meanQsnrDb), fmt(o.meanQsnrPerBit, 3)]);
   });
   return `Best format per tensor (highest QSNR):\n${perTensor.toString()}\n\nOverall, sorted by mean QSNR per bit:\n${overall.toString()}\n`;
 }
@@ -88,7 +90,7 @@ export function registerCompare(program: Command, write: Write): void {
     .command('compare')
     .description('measure formats on tensors (safetensors / .npy files, or built-in synthetic ones) and write a report\nwith no files and no --synthetic: a default study on built-in tensors')
     .argument('[files...]', '.safetensors or .npy files')
-    .option('--formats <list>', `comma-separated format specs: ID[@tensor|@channel|@group:N|@gN][@sym|@asym] for element formats, ID[@floor|@ceil|@rceil|@even] for block formats (default: ${DEFAULT_FORMATS.join(',')})`)
+    .option('--formats <list>', `comma-separated format specs: ID[@tensor|@channel|@group:N|@gN][@sym|@asym] for element formats, ID[@floor|@ceil|@rceil|@even][@sorted] for block formats, or method formats:\n${methodHelp().map((l) => `  ${l}`).join('\n')}\n(default: ${DEFAULT_FORMATS.join(',')})`)
     .option('--synthetic <spec...>', 'built-in tensors: gaussian|laplace|student-t|uniform|llm-act[:shape=RxC,seed=N,nu=ν,crest=κ,outliers=N,outlier-scale=s]')
     .option('--tensor <glob...>', 'only tensors whose names match (* and ? wildcards)')
     .option('--granularity <g>', 'default scale granularity of element formats: tensor, channel, group:N (gN)', COMPARE_DEFAULTS.granularity)

@@ -123,16 +123,20 @@ function calibrationByIn(cal: readonly TensorSource[]): Map<number, TensorSource
   return byIn;
 }
 
+/** A row's options for the summary entries, only when it has any (older result.json readers see no change). */
+const optionsOf = (r: CompareRow) => (r.options && Object.keys(r.options).length > 0 ? { options: r.options } : {});
+
 /** Best row per tensor (highest QSNR) and formats ranked by mean QSNR per bit over tensors. */
 export function summarise(rows: readonly CompareRow[], tensors: readonly string[]): CompareResult['best'] {
   const q = (r: CompareRow) => r.qsnrDb ?? -Infinity;
   const perTensor = tensors.map((t) => {
     const best = rows.filter((r) => r.tensor === t).reduce((a, b) => (q(b) > q(a) ? b : a));
-    return { tensor: t, format: best.format, granularity: best.granularity, qsnrDb: best.qsnrDb };
+    return { tensor: t, format: best.format, ...optionsOf(best), granularity: best.granularity, qsnrDb: best.qsnrDb };
   });
   const groups = new Map<string, CompareRow[]>();
   for (const r of rows) {
-    const key = `${r.format}\u0000${r.granularity}`;
+    // Options are part of a series: int4@g128 and int4@g128@asym, mxfp4 and mxfp4@sorted rank apart.
+    const key = `${r.format}\u0000${JSON.stringify(r.options ?? {})}\u0000${r.granularity}`;
     const g = groups.get(key);
     if (g) g.push(r);
     else groups.set(key, [r]);
@@ -143,6 +147,7 @@ export function summarise(rows: readonly CompareRow[], tensors: readonly string[
   };
   const overall = [...groups.values()].map((g) => ({
     format: g[0].format,
+    ...optionsOf(g[0]),
     granularity: g[0].granularity,
     meanQsnrDb: mean(g.map((r) => r.qsnrDb)),
     meanQsnrPerBit: mean(g.map((r) => r.qsnrPerBit)),

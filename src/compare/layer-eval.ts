@@ -65,7 +65,7 @@ function blockSizeOf(s: FormatSpec): number {
 
 /** GPTQ with the spec's format, or null where GPTQ's format path cannot express the spec (see docs/compare.md). */
 function gptqQuantize(W: Float32Array, h: HessianAccumulator, shape: [number, number], s: FormatSpec): Float32Array | null {
-  if (s.scheme !== null || s.scaleRule !== null || s.granularity === 'tensor') return null;
+  if (s.kind === 'method' || s.sorted || s.scheme !== null || s.scaleRule !== null || s.granularity === 'tensor') return null;
   const g = s.granularity;
   const groupSize = typeof g === 'object' && g !== null ? g.group : -1;
   return gptq(W, h, { shape, format: s.id, groupSize }).weight;

@@ -6,8 +6,10 @@
  * Format specs: `ID[@OPTION]`, where OPTION is, for element formats, the scale granularity
  * (`tensor`, `channel`, `group:N` or `gN`) — default `channel` — or `asym`/`sym` (INT scheme, may
  * follow the granularity: `int4@g128@asym`); for block formats a scale rule (`floor`, `ceil`,
- * `rceil`, `even`). Channels are the first axis (output channels of a [out, in] weight); groups
- * run along the last axis; a 1-D tensor's channel granularity is its tensor granularity.
+ * `rceil`, `even`) and/or `sorted` (channel rearrangement, methods.ts). Method formats (methods.ts:
+ * `nupes4`, `bitmod4@g128`, …) are not registry rows; they take a granularity. Channels are the
+ * first axis (output channels of a [out, in] weight); groups run along the last axis; a 1-D
+ * tensor's channel granularity is its tensor granularity.
  */
 import { fail, show } from '../errors.js';
 import { format, type Format } from '../formats/format.js';
@@ -15,16 +17,22 @@ import { BlockFormat } from '../formats/block.js';
 import type { BlockScaleRule } from '../formats/block-spec.js';
 import { pack } from '../formats/packing.js';
 import type { ScaledEncoding, ScaledOptions } from '../formats/scaled.js';
+import { clipBounds, extremeCodes } from './clip.js';
+import { methodOf, methodOptionText, quantizeMethod, withSortedChannels, type MethodDef, type MethodQuantized } from './methods.js';
 import type { CompareRow, ErrorHistogram } from './types.js';
 
 export interface FormatSpec {
   /** As the user wrote it (trimmed). */
   text: string;
   id: string;
-  kind: 'element' | 'block';
+  kind: 'element' | 'block' | 'method';
   granularity: 'tensor' | 'channel' | { group: number } | null;
   scheme: 'symmetric' | 'asymmetric' | null;
   scaleRule: BlockScaleRule | null;
+  /** Block formats: quantize after sorting the last axis by channel norm (`@sorted`). */
+  sorted?: boolean;
+  /** Method formats (kind 'method'): the method and its bit width. */
+  method?: { def: MethodDef; bits: number };
 }
 
 const RULES = ['floor', 'ceil', 'rceil', 'even'];
@@ -43,6 +51,8 @@ export function parseFormatSpec(text: string, granularity = 'channel'): FormatSp
   if (dflt === undefined) fail('BAD_OPTION', `granularity must be tensor, channel, group:N or gN, got ${show(granularity)}`, granularity);
   if (typeof text !== 'string') fail('UNKNOWN_FORMAT', `format must be a string, got ${show(text)}`, text);
   const parts = text.trim().split('@');
+  const method = methodOf(parts[0]);
+  if (method) return parseMethodSpec(text, parts, method, dflt!);
   const codec: Format = format(parts[0]);
   const spec: FormatSpec = {
     text: text.trim(),
@@ -56,8 +66,9 @@ export function parseFormatSpec(text: string, granularity = 'channel'): FormatSp
     const o = raw.trim().toLowerCase();
     const g = parseGranularity(o);
     if (spec.kind === 'block') {
-      if (!RULES.includes(o)) fail('BAD_OPTION', `${show(text)}: block formats take a scale rule after @ (${RULES.join(', ')}), got ${show(o)}`, text);
-      spec.scaleRule = o as BlockScaleRule;
+      if (o === 'sorted') spec.sorted = true;
+      else if (!RULES.includes(o)) fail('BAD_OPTION', `${show(text)}: block formats take a scale rule after @ (${RULES.join(', ')}) or sorted, got ${show(o)}`, text);
+      else spec.scaleRule = o as BlockScaleRule;
     } else if (g !== undefined) spec.granularity = g;
     else if (o === 'sym' || o === 'asym') {
       if (codec.kind !== 'int') fail('BAD_OPTION', `${show(text)}: @${o} (zero points) applies to INT formats only`, text);
@@ -67,13 +78,33 @@ export function parseFormatSpec(text: string, granularity = 'channel'): FormatSp
   return spec;
 }
 
+function parseMethodSpec(text: string, parts: string[], method: { def: MethodDef; bits: number }, dflt: NonNullable<FormatSpec['granularity']>): FormatSpec {
+  let given: FormatSpec['granularity'] | undefined;
+  for (const raw of parts.slice(1)) {
+    const g = parseGranularity(raw.trim().toLowerCase());
+    if (g === undefined) fail('BAD_OPTION', `${show(text)}: unknown option @${raw.trim()}; ${method.def.syntax}`, text);
+    given = g;
+  }
+  return {
+    text: text.trim(),
+    id: `${method.def.family}${method.bits}`,
+    kind: 'method',
+    granularity: method.def.granularity(given ?? undefined, dflt, text),
+    scheme: null,
+    scaleRule: null,
+    method,
+  };
+}
+
 /** Canonical spelling of a spec, every option spelled out (`int4@group:128@asymmetric` → `int4@group:128@asym`). */
 export function specText(s: FormatSpec): string {
   const parts = [s.id];
   const g = s.granularity;
-  if (g !== null) parts.push(typeof g === 'object' ? `group:${g.group}` : g);
+  if (s.kind === 'method') parts.push(methodOptionText(g!));
+  else if (g !== null) parts.push(typeof g === 'object' ? `group:${g.group}` : g);
   if (s.scheme) parts.push(s.scheme === 'symmetric' ? 'sym' : 'asym');
   if (s.scaleRule) parts.push(s.scaleRule);
+  if (s.sorted) parts.push('sorted');
   return parts.join('@');
 }
 
@@ -85,60 +116,18 @@ export function granularityLabel(s: FormatSpec, blockSize: number | null, rank: 
   return rank < 2 ? 'tensor' : g;
 }
 
-interface Quantized {
-  xhat: Float32Array;
-  /** Per element: above hi or below lo is clipped (clipBounds). */
-  hi: Float32Array;
-  lo: Float32Array;
-  /** Storage in bits: codes, scales and zero points, tensor scale. */
-  storageBits: number;
-  bytes: number;
-  granularity: string;
+/** x̂, clip bounds (clipBounds) and storage (codes, scales, zero points, tensor scale), plus the label's options. */
+interface Quantized extends MethodQuantized {
   options: Record<string, string | number | boolean>;
-}
-
-/** The f32 next to v toward +∞ (dir 1) or −∞ (dir −1); v finite. */
-function nextF32(v: number, dir: 1 | -1): number {
-  const b = new Float32Array([v]);
-  const u = new Uint32Array(b.buffer);
-  if (v === 0) u[0] = dir > 0 ? 1 : 0x80000001;
-  else u[0] += (v > 0) === (dir > 0) ? 1 : -1;
-  return b[0];
-}
-
-/**
- * Codes of the element's largest value, its most negative (or least) value, and each one's
- * neighbour inside the range (saturating encodes of ±huge, then of the next f32 inward, rounded
- * inward).
- */
-function extremeCodes(elementId: string): number[] {
-  const el = format(elementId);
-  if (el.kind === 'block') throw new Error('unreachable');
-  const sat = el.kind === 'minifloat' ? { saturate: true } : {};
-  const ends = el.encode(Float32Array.of(3e38, -3e38), sat);
-  const [top, bottom] = el.decode(ends);
-  const below = el.encode(Float32Array.of(nextF32(top, -1)), { ...sat, rounding: 'toward_negative' });
-  const above = el.encode(Float32Array.of(nextF32(bottom, 1)), { ...sat, rounding: 'toward_positive' });
-  return [ends[0], ends[1], below[0], above[0]];
-}
-
-/**
- * Saturation thresholds per element: an element is clipped when it lies beyond the largest (most
- * negative) value its scale represents by more than half the last step there, i.e. when
- * saturation, not rounding, decided its value.
- */
-function clipBounds(decodeFilled: (code: number) => Float32Array, codes: number[]): { hi: Float32Array; lo: Float32Array } {
-  const [hi, lo, hi2, lo2] = codes.map(decodeFilled);
-  for (let i = 0; i < hi.length; i++) {
-    hi[i] = hi[i] + (hi[i] - hi2[i]) / 2;
-    lo[i] = lo[i] - (lo2[i] - lo[i]) / 2;
-  }
-  return { hi, lo };
 }
 
 const blockOptions = (shape: number[], s: FormatSpec) => (s.scaleRule ? { shape, scaleRule: s.scaleRule } : { shape });
 
-function quantizeBlock(codec: BlockFormat, x: Float32Array, shape: number[], s: FormatSpec): Quantized {
+function quantizeBlock(codec: BlockFormat, x: Float32Array, shape: number[], s: FormatSpec): Quantized & { hi: Float32Array; lo: Float32Array } {
+  if (s.sorted) {
+    const q = withSortedChannels(x, shape, (xs) => quantizeBlock(codec, xs, shape, { ...s, sorted: false }));
+    return { ...q, options: { ...q.options, sorted: true } };
+  }
   const enc = codec.encode(x, blockOptions(shape, s));
   const xhat = codec.decode(enc);
   const n = x.length;
@@ -175,8 +164,13 @@ function elementOptions(codec: Exclude<Format, BlockFormat>, shape: number[], s:
 
 /** x quantized with the spec and decoded (the x̂ that measure() scores), without the metrics. */
 export function dequantize(x: Float32Array, shape: number[], s: FormatSpec): Float32Array {
+  if (s.kind === 'method') return quantizeMethod(x, shape, s.method!.def, s.method!.bits, s.granularity!, s.text).xhat;
   const codec = format(s.id);
-  if (codec.kind === 'block') return codec.decode(codec.encode(x, blockOptions(shape, s)));
+  if (codec.kind === 'block') {
+    const run = (xs: Float32Array) => codec.decode(codec.encode(xs, blockOptions(shape, s)));
+    if (!s.sorted) return run(x);
+    return withSortedChannels(x, shape, (xs) => ({ xhat: run(xs) })).xhat;
+  }
   return codec.decodeScaled(codec.encodeScaled(x, elementOptions(codec, shape, s)) as ScaledEncoding);
 }
 
@@ -201,10 +195,16 @@ function quantizeElement(codec: Exclude<Format, BlockFormat>, x: Float32Array, s
   };
 }
 
+function quantizeAny(x: Float32Array, shape: number[], s: FormatSpec): Quantized {
+  if (s.kind === 'method') return { ...quantizeMethod(x, shape, s.method!.def, s.method!.bits, s.granularity!, s.text), options: {} };
+  const codec = format(s.id);
+  return codec.kind === 'block' ? quantizeBlock(codec, x, shape, s) : quantizeElement(codec, x, shape, s);
+}
+
 export const HISTOGRAM_BINS = 41;
 
 /** Error metrics of x̂ against x in float64 (x finite). */
-export function errorMetrics(x: Float32Array, xhat: Float32Array, hi: Float32Array, lo: Float32Array, bins = HISTOGRAM_BINS):
+export function errorMetrics(x: Float32Array, xhat: Float32Array, hi: Float32Array | null, lo: Float32Array | null, bins = HISTOGRAM_BINS):
   Pick<CompareRow, 'mse' | 'rmse' | 'qsnrDb' | 'maxAbsErr' | 'meanRelErr' | 'cosine' | 'clippedFrac' | 'flushedFrac' | 'histogram'> {
   const n = x.length;
   let se = 0, sx = 0, sq = 0, sxq = 0, maxAbs = 0, rel = 0, nz = 0, clipped = 0, flushed = 0;
@@ -223,7 +223,7 @@ export function errorMetrics(x: Float32Array, xhat: Float32Array, hi: Float32Arr
       rel += ae / Math.abs(a);
       if (b === 0) flushed++;
     }
-    if (a > hi[i] || a < lo[i]) clipped++;
+    if (hi !== null && lo !== null && (a > hi[i] || a < lo[i])) clipped++;
   }
   const rms = Math.sqrt(sx / n);
   const range = rms > 0 && maxAbs > 0 ? maxAbs / rms : 1;
@@ -244,7 +244,7 @@ export function errorMetrics(x: Float32Array, xhat: Float32Array, hi: Float32Arr
     maxAbsErr: maxAbs,
     meanRelErr: nz > 0 ? rel / nz : 0,
     cosine: sx > 0 && sq > 0 ? sxq / Math.sqrt(sx * sq) : null,
-    clippedFrac: n > 0 ? clipped / n : 0,
+    clippedFrac: hi === null || lo === null ? null : n > 0 ? clipped / n : 0,
     flushedFrac: nz > 0 ? flushed / nz : 0,
     histogram,
   };
@@ -253,8 +253,7 @@ export function errorMetrics(x: Float32Array, xhat: Float32Array, hi: Float32Arr
 /** Measure one format on one tensor. */
 export function measure(tensor: string, x: Float32Array, shape: number[], s: FormatSpec): CompareRow {
   const t0 = performance.now();
-  const codec = format(s.id);
-  const q = codec.kind === 'block' ? quantizeBlock(codec, x, shape, s) : quantizeElement(codec, x, shape, s);
+  const q = quantizeAny(x, shape, s);
   const ms = performance.now() - t0;
   const m = errorMetrics(x, q.xhat, q.hi, q.lo);
   const bitsPerElement = x.length > 0 ? q.storageBits / x.length : 0;

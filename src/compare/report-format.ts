@@ -35,9 +35,9 @@ export function fmtSig(v: number, digits = 4): string {
   return v.toPrecision(digits);
 }
 
-/** A fraction as a percentage without the sign: 2 decimals, or 2 significant digits below 0.01 %. */
-export function fmtPct(frac: number): string {
-  if (!Number.isFinite(frac)) return fmtDb(frac);
+/** A fraction as a percentage without the sign: 2 decimals, or 2 significant digits below 0.01 %; null (not defined) as a dash. */
+export function fmtPct(frac: number | null): string {
+  if (frac === null || !Number.isFinite(frac)) return fmtDb(frac);
   if (frac === 0) return '0';
   const p = frac * 100;
   return Math.abs(p) >= 0.01 ? p.toFixed(2) : p.toPrecision(2);
@@ -163,7 +163,7 @@ export function bestPerTensorTable(best: CompareResult['best']): TextTable {
   return {
     head: ['tensor', 'best format', 'granularity', 'QSNR dB'],
     numeric: [false, false, false, true],
-    body: best.perTensor.map((b) => [b.tensor, b.format, b.granularity, fmtDb(b.qsnrDb)]),
+    body: best.perTensor.map((b) => [b.tensor, formatLabel({ format: b.format, options: b.options ?? {} }), b.granularity, fmtDb(b.qsnrDb)]),
   };
 }
 
@@ -173,7 +173,7 @@ export function overallTable(best: CompareResult['best']): TextTable {
   return {
     head: ['rank', 'format', 'granularity', 'mean QSNR dB', 'mean QSNR/bit'],
     numeric: [true, false, false, true, true],
-    body: sorted.map((o, i) => [String(i + 1), o.format, o.granularity, fmtDb(o.meanQsnrDb), fmtPerBit(o.meanQsnrPerBit)]),
+    body: sorted.map((o, i) => [String(i + 1), formatLabel({ format: o.format, options: o.options ?? {} }), o.granularity, fmtDb(o.meanQsnrDb), fmtPerBit(o.meanQsnrPerBit)]),
   };
 }
 

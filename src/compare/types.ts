@@ -64,10 +64,11 @@ export interface CompareRow {
   tensor: string;
   /** Format id as registered (`mxfp4`, `int4`, `fp8_e4m3fn`, …). */
   format: string;
-  kind: 'element' | 'block';
-  /** 'tensor' | 'channel' | 'group:N' for element formats; 'block:N' for block formats. */
+  /** 'method': a method format of compare (nupes<b>, bitmod3/4; src/compare/methods.ts), `format` is its id. */
+  kind: 'element' | 'block' | 'method';
+  /** 'tensor' | 'channel' | 'group:N' for element and method formats; 'block:N' for block formats. */
   granularity: string;
-  /** Options the format spec chose explicitly (scheme, scaleRule), for the label; {} for the format's defaults. */
+  /** Options the format spec chose explicitly (scheme, scaleRule, sorted), for the label; {} for the format's defaults. */
   options: Record<string, string | number | boolean>;
   n: number;
   mse: number;
@@ -79,8 +80,8 @@ export interface CompareRow {
   meanRelErr: number;
   /** Σ x̂x / (‖x̂‖‖x‖); null when either norm is 0. */
   cosine: number | null;
-  /** Fraction of elements whose |x| exceeds what their scale can represent (saturated). */
-  clippedFrac: number;
+  /** Fraction of elements whose |x| exceeds what their scale can represent (saturated); null where a method does not define it. */
+  clippedFrac: number | null;
   /** Fraction of non-zero elements that decode to 0 (underflow). */
   flushedFrac: number;
   /** Element bits plus scale/zero-point overhead, per element. */
@@ -111,7 +112,11 @@ export interface CompareResult {
   calibration?: CalibrationSummary[];
   ptq?: string[];
   /** Best format per tensor (highest QSNR) and overall (mean QSNR per bit), for the summary. */
-  best: { perTensor: { tensor: string; format: string; granularity: string; qsnrDb: number | null }[]; overall: { format: string; granularity: string; meanQsnrDb: number | null; meanQsnrPerBit: number | null }[] };
+  best: {
+    perTensor: { tensor: string; format: string; options?: CompareRow['options']; granularity: string; qsnrDb: number | null }[];
+    /** One entry per format × options × granularity. */
+    overall: { format: string; options?: CompareRow['options']; granularity: string; meanQsnrDb: number | null; meanQsnrPerBit: number | null }[];
+  };
 }
 
 /** `numlab study int-vs-fp`: QSNR vs crest factor for INT/FP format pairs, measured and theoretical. */

@@ -119,11 +119,29 @@ describe('numlab compare', () => {
     expect(run('compare', '--bogus').status).toBe(1);
   });
 
-  it('--help describes the command', () => {
+  it('--help describes the command and lists the method formats', () => {
     const r = run('compare', '--help');
     expect(r.status).toBe(0);
     expect(r.stdout).toContain('--formats');
     expect(r.stdout).toContain('--synthetic');
+    for (const m of ['nupes<b>[@tensor|@channel]', 'bitmod3|bitmod4[@gN|@channel]', 'BLOCK_ID@sorted']) expect(r.stdout).toContain(m);
+  });
+
+  it('method formats and @sorted: nupes4,bitmod4@g128,bfp12@sorted', () => {
+    const r = run('compare', '--synthetic', 'llm-act:shape=16x256,seed=2', '--formats', 'nupes4,bitmod4@g128,bfp12@sorted,bfp12', '--out', 'methods', '--no-progress');
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/bfp12 sorted=true/);
+    const res = json('methods/result.json');
+    expect(res.formats).toEqual(['nupes4@channel', 'bitmod4@group:128', 'bfp12@sorted', 'bfp12']);
+    expect(res.rows.map((x: { format: string; kind: string; options: object }) => [x.format, x.kind, x.options])).toEqual([
+      ['nupes4', 'method', {}], ['bitmod4', 'method', {}], ['bfp12', 'block', { sorted: true }], ['bfp12', 'block', {}],
+    ]);
+    expect(res.rows[1].bitsPerElement).toBe(4 + 18 / 128);
+    expect(readFileSync(join(dir, 'methods/report.md'), 'utf8')).toContain('bitmod4');
+    const bad = run('compare', '--synthetic', 'gaussian:shape=4x32', '--formats', 'bitmod5', '--out', 'methods-bad');
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/bitmod takes 3 or 4 bits, got 5/);
   });
 });
 
