@@ -18,3 +18,5 @@ export type { LayerEvalOptions, LayerEvalResult, PtqPipeline } from './layer-eva
 export { theoryInt, theoryFp } from './theory.js';
 export { DEFAULT_FORMATS, DEFAULT_SYNTHETIC } from './defaults.js';
 export type * from './types.js';
+export { METHODS, methodHelp, methodOf } from './methods.js';
+export type { MethodDef, MethodQuantized, MethodGranularity } from './methods.js';
