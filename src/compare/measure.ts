@@ -18,7 +18,7 @@ import type { BlockScaleRule } from '../formats/block-spec.js';
 import { pack } from '../formats/packing.js';
 import type { ScaledEncoding, ScaledOptions } from '../formats/scaled.js';
 import { clipBounds, extremeCodes } from './clip.js';
-import { methodOf, methodOptionText, quantizeMethod, withSortedChannels, type MethodDef, type MethodQuantized } from './methods.js';
+import { methodOf, methodOptionText, withSortedChannels, type MethodDef, type MethodQuantized } from './methods.js';
 import type { CompareRow, ErrorHistogram } from './types.js';
 
 export interface FormatSpec {
@@ -164,7 +164,7 @@ function elementOptions(codec: Exclude<Format, BlockFormat>, shape: number[], s:
 
 /** x quantized with the spec and decoded (the x̂ that measure() scores), without the metrics. */
 export function dequantize(x: Float32Array, shape: number[], s: FormatSpec): Float32Array {
-  if (s.kind === 'method') return quantizeMethod(x, shape, s.method!.def, s.method!.bits, s.granularity!, s.text).xhat;
+  if (s.kind === 'method') return quantizeMethod(x, shape, s).xhat;
   const codec = format(s.id);
   if (codec.kind === 'block') {
     const run = (xs: Float32Array) => codec.decode(codec.encode(xs, blockOptions(shape, s)));
@@ -195,8 +195,13 @@ function quantizeElement(codec: Exclude<Format, BlockFormat>, x: Float32Array, s
   };
 }
 
+/** x quantized by a method spec (kind 'method'). */
+function quantizeMethod(x: Float32Array, shape: number[], s: FormatSpec): MethodQuantized {
+  return s.method!.def.quantize(x, shape, s.method!.bits, s.granularity!, s.text);
+}
+
 function quantizeAny(x: Float32Array, shape: number[], s: FormatSpec): Quantized {
-  if (s.kind === 'method') return { ...quantizeMethod(x, shape, s.method!.def, s.method!.bits, s.granularity!, s.text), options: {} };
+  if (s.kind === 'method') return { ...quantizeMethod(x, shape, s), options: {} };
   const codec = format(s.id);
   return codec.kind === 'block' ? quantizeBlock(codec, x, shape, s) : quantizeElement(codec, x, shape, s);
 }

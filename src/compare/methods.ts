@@ -44,7 +44,8 @@ export interface MethodDef {
   quantize(x: Float32Array, shape: number[], bits: number, g: MethodGranularity, text: string): MethodQuantized;
 }
 
-const gText = (g: MethodGranularity) => (typeof g === 'object' ? `group:${g.group}` : g);
+/** Canonical text of a method's granularity option (`channel`, `group:128`). */
+export const methodOptionText = (g: MethodGranularity): string => (typeof g === 'object' ? `group:${g.group}` : g);
 
 /** Granularity label of a row: 1-D tensors have no channels. */
 function label(g: MethodGranularity, rank: number): string {
@@ -113,7 +114,7 @@ const bitmodMethod: MethodDef = {
       xhat: enc.weight, hi, lo,
       storageBits: enc.storageBits,
       bytes: Math.ceil((x.length * bits) / 8) + 2 * groups + Math.ceil((groups * typeBits(enc.candidates.length)) / 8),
-      granularity: typeof g === 'object' ? `group:${g.group}` : shape.length < 2 ? 'tensor' : 'channel',
+      granularity: label(g, shape.length),
     };
   },
 };
@@ -126,14 +127,6 @@ const bitmodMethod: MethodDef = {
  */
 export const METHODS: readonly MethodDef[] = [nupesMethod, bitmodMethod];
 
-export interface MethodSpec {
-  def: MethodDef;
-  /** Canonical id, e.g. `nupes4`. */
-  id: string;
-  bits: number;
-  granularity: MethodGranularity;
-}
-
 /** The method a format id names, or null for a registry id. Bad widths fail. */
 export function methodOf(id: string): { def: MethodDef; bits: number } | null {
   const lower = id.trim().toLowerCase();
@@ -145,16 +138,6 @@ export function methodOf(id: string): { def: MethodDef; bits: number } | null {
     return { def, bits };
   }
   return null;
-}
-
-/** Canonical text of a method's options (`@channel`, `@group:128`). */
-export function methodOptionText(g: MethodGranularity): string {
-  return gText(g);
-}
-
-/** x quantized by a method spec. */
-export function quantizeMethod(x: Float32Array, shape: number[], def: MethodDef, bits: number, g: MethodGranularity, text: string): MethodQuantized {
-  return def.quantize(x, shape, bits, g, text);
 }
 
 /**
