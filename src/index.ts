@@ -42,3 +42,5 @@ export { nupes, nupesDecode, nupesSearch, nupesCalibrated, NUPES_A_MIN, NUPES_A_
 export type { NupesOptions, NupesEncoding, NupesSearchOptions, NupesSearchResult, NupesCalibratedOptions, NupesGranularity } from './ptq/nupes.js';
 export { rearrangeChannels, permuteChannels, inversePermutation } from './ptq/rearrange.js';
 export type { RearrangeOptions, RearrangeResult } from './ptq/rearrange.js';
+export { olive, oliveDecode, oliveQuantize, oliveGrid } from './ptq/olive.js';
+export type { OliveOptions, OliveEncoding, OliveResult, OliveGranularity, OliveType, OliveGrid } from './ptq/olive.js';

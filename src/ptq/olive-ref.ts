@@ -1,0 +1,124 @@
+/**
+ * Reference twin of the OliVe fake quantizer (spec ptq.md §5), written step by step from the authors'
+ * emulation, float32 operation by float32 operation, with no shortcuts: the nearest-value search is the
+ * CUDA kernel's linear scan (start distance 102400, `<=` so ties go to the later list entry), the
+ * outlier-victim pairing is the two torch.roll masks over the flattened tensor, the straight-through
+ * step (q − d) + d is evaluated in f32, and every candidate alpha re-runs the whole forward.
+ * The fast path in olive.ts must agree with it bit for bit (tests).
+ */
+import { OLIVE_OUTLIER_THRESHOLD, OLIVE_SCAN_START, type OliveGrid } from './olive-grids.js';
+
+const f = Math.fround;
+
+/** The CUDA kernel's scan: nearest list value, ties to the later entry; 0 if nothing is within 102400. */
+export function refNearest(d: number, scan: Float32Array): number {
+  let best = OLIVE_SCAN_START;
+  let z = 0;
+  for (let i = 0; i < scan.length; i++) {
+    const dist = Math.abs(f(d - scan[i]));
+    if (dist <= best) {
+      best = dist;
+      z = scan[i];
+    }
+  }
+  return z;
+}
+
+/** The reference forward: x [rows, L] row-major, one f32 scale per row (rows = 1 per tensor). */
+export function refForward(x: Float32Array, rows: number, scales: Float32Array, grid: OliveGrid): Float32Array {
+  const N = x.length;
+  const L = N / rows;
+  const d = new Float32Array(N);
+  const q = new Float32Array(N);
+  for (let j = 0; j < N; j++) {
+    d[j] = f(x[j] / scales[Math.floor(j / L)]);
+    q[j] = refNearest(d[j], grid.scan);
+  }
+  const mask = Array.from(q, (v) => Math.abs(v) > OLIVE_OUTLIER_THRESHOLD);
+  // victim_odd = roll(mask, 1) with even positions cleared; victim_even = roll(mask & ~victim_odd, -1)
+  // with odd positions cleared (roll wraps around the flattened tensor).
+  const victimOdd = mask.map((_, j) => j % 2 === 1 && mask[(j - 1 + N) % N]);
+  const kept = mask.map((m, j) => m && !victimOdd[j]);
+  const victimEven = mask.map((_, j) => j % 2 === 0 && kept[(j + 1) % N]);
+  const out = new Float32Array(N);
+  for (let j = 0; j < N; j++) {
+    const qv = victimOdd[j] || victimEven[j] ? q[j] * 0 : q[j];
+    const ste = f(f(qv - d[j]) + d[j]);
+    out[j] = f(ste * scales[Math.floor(j / L)]);
+  }
+  return out;
+}
+
+/** Mean over each row of f32 (o − x)², summed in float64 in element order, rounded to f32. */
+export function refRowMse(out: Float32Array, x: Float32Array, rows: number): Float32Array {
+  const L = x.length / rows;
+  const mse = new Float32Array(rows);
+  for (let r = 0; r < rows; r++) {
+    let s = 0;
+    for (let j = r * L; j < (r + 1) * L; j++) {
+      const e = f(out[j] - x[j]);
+      s += f(e * e);
+    }
+    mse[r] = s / L;
+  }
+  return mse;
+}
+
+/** 3σ init per row: max(|μ + 3σ|, |μ − 3σ|), σ the unbiased (n − 1) standard deviation, each step in f32. */
+export function refXMax(x: Float32Array, rows: number): Float32Array {
+  const L = x.length / rows;
+  const xm = new Float32Array(rows);
+  for (let r = 0; r < rows; r++) {
+    let s = 0;
+    for (let j = r * L; j < (r + 1) * L; j++) s += x[j];
+    const mu = s / L;
+    let v = 0;
+    for (let j = r * L; j < (r + 1) * L; j++) v += (x[j] - mu) ** 2;
+    const m = f(mu);
+    const sd3 = f(3 * f(Math.sqrt(v / (L - 1))));
+    xm[r] = Math.max(Math.abs(f(m + sd3)), Math.abs(f(m - sd3)));
+  }
+  return xm;
+}
+
+/** Alpha search: i = low, low + 2, … < high; alpha = x_max · f32(i · 0.01); strict `<` keeps the earliest best. */
+export function refSearch(x: Float32Array, rows: number, grid: OliveGrid, low: number, high: number): { alpha: Float32Array; best: Float32Array } {
+  const xMax = refXMax(x, rows);
+  const alpha = Float32Array.from(xMax);
+  const best = new Float32Array(rows).fill(1e10);
+  for (let i = low; i < high; i += 2) {
+    const mult = f(i * 0.01);
+    const a = xMax.map((v) => f(v * mult));
+    const scales = a.map((v) => f(v / grid.normalMax));
+    const score = refRowMse(refForward(x, rows, scales, grid), x, rows);
+    for (let r = 0; r < rows; r++) {
+      if (score[r] < best[r]) {
+        best[r] = score[r];
+        alpha[r] = a[r];
+      }
+    }
+  }
+  return { alpha, best };
+}
+
+/** The reference pipeline: type choice by summed best MSE (ties to int), then the forward at the chosen alphas. */
+export function refOlive(
+  x: Float32Array,
+  rows: number,
+  grids: readonly OliveGrid[],
+  low: number,
+  high: number,
+): { weight: Float32Array; type: OliveGrid['type']; alpha: Float32Array; scales: Float32Array } {
+  let chosen = grids[0];
+  let found = refSearch(x, rows, chosen, low, high);
+  if (grids.length > 1) {
+    const total = (b: Float32Array) => f(b.reduce((s, v) => s + v, 0));
+    const other = refSearch(x, rows, grids[1], low, high);
+    if (total(other.best) < total(found.best)) {
+      chosen = grids[1];
+      found = other;
+    }
+  }
+  const scales = found.alpha.map((a) => f(a / chosen.normalMax));
+  return { weight: refForward(x, rows, scales, chosen), type: chosen.type, alpha: found.alpha, scales };
+}
