@@ -49,17 +49,22 @@ export function refForward(x: Float32Array, rows: number, scales: Float32Array, 
   return out;
 }
 
-/** Mean over each row of f32 (o − x)², summed in float64 in element order, rounded to f32. */
+/**
+ * Mean over each row of f32 (o − x)², rounded to f32. The sum runs in float64: even row positions and
+ * odd ones apart, each in order, then even + odd (numlab's fixed order; torch's f32 reduction order is
+ * device-dependent, so a candidate tie at the last bit may resolve differently there).
+ */
 export function refRowMse(out: Float32Array, x: Float32Array, rows: number): Float32Array {
   const L = x.length / rows;
   const mse = new Float32Array(rows);
   for (let r = 0; r < rows; r++) {
-    let s = 0;
-    for (let j = r * L; j < (r + 1) * L; j++) {
+    const s = [0, 0];
+    for (let k = 0; k < L; k++) {
+      const j = r * L + k;
       const e = f(out[j] - x[j]);
-      s += f(e * e);
+      s[k % 2] += f(e * e);
     }
-    mse[r] = s / L;
+    mse[r] = (s[0] + s[1]) / L;
   }
   return mse;
 }

@@ -27,6 +27,7 @@ import {
 } from './olive-grids.js';
 // The 3σ init is no hot path: the fast path uses the reference twin's.
 import { refXMax } from './olive-ref.js';
+import { runtime, type Runtime } from '../runtime/wasm.js';
 
 export type { OliveType, OliveGrid } from './olive-grids.js';
 export { oliveGrid } from './olive-grids.js';
@@ -164,6 +165,49 @@ function nearestOne(t: Table, d: number): number {
 // The forward (one candidate) and the search
 // ---------------------------------------------------------------------------------------------
 
+/** Which row scorer runs: the WASM SIMD kernel, or its TypeScript twin (tests compare the two). */
+export type OliveImpl = 'wasm' | 'ts';
+
+interface RowKernel {
+  olive_row_f32_pairs__wasmsimd(x: number, npairs: number, s: number, interior: number, start: number, shift: number, farBits: number, q: number, sums: number): number;
+}
+
+/** The kernel's arena: x, q, the two sums, and each grid's tables (allocated before any view is made). */
+class KernelCtx {
+  readonly k: RowKernel;
+  readonly px: number;
+  readonly tablePtrs = new Map<Table, { interior: number; start: number }>();
+  private readonly pq: number;
+  private readonly psums: number;
+  qv!: Float32Array;
+  sums!: Float64Array;
+  constructor(
+    readonly rt: Runtime,
+    x: Float32Array,
+    L: number,
+    tabs: readonly Table[],
+  ) {
+    this.k = rt.exports as unknown as RowKernel;
+    this.px = rt.alloc(4 * x.length);
+    this.pq = rt.alloc(4 * L);
+    this.psums = rt.alloc(16);
+    for (const t of tabs) this.tablePtrs.set(t, { interior: rt.alloc(4 * t.interior.length), start: rt.alloc(4 * t.start.length) });
+    rt.f32(this.px, x.length).set(x);
+    for (const [t, p] of this.tablePtrs) {
+      rt.f32(p.interior, t.interior.length).set(t.interior);
+      rt.f32(p.start, t.start.length).set(t.start);
+    }
+    this.qv = rt.f32(this.pq, L);
+    this.sums = new Float64Array(rt.memory.buffer, this.psums, 2);
+  }
+
+  /** Whole pairs of a row starting at flattened index a (even); false if some d is not finite. */
+  run(t: Table, a: number, npairs: number, s: number): boolean {
+    const p = this.tablePtrs.get(t)!;
+    return this.k.olive_row_f32_pairs__wasmsimd(this.px + 4 * a, npairs, s, p.interior, p.start, t.shift, t.farBits, this.pq, this.psums) === 1;
+  }
+}
+
 /** Working set of one tensor: rows × L, flattened length N. */
 class Work {
   readonly N: number;
@@ -174,6 +218,7 @@ class Work {
   constructor(
     readonly x: Float32Array,
     readonly rows: number,
+    readonly kernel: KernelCtx | null,
   ) {
     this.N = x.length;
     this.L = x.length / rows;
@@ -227,34 +272,54 @@ class Work {
     return this.outlierAt(t, i, scaleOfRow(Math.floor(i / this.L)));
   }
 
-  /** Row r's MSE at scale s (NaN if some d is not finite, like the reference's NaN forward). */
+  /**
+   * Row r's MSE at scale s (NaN if some d is not finite, like the reference's NaN forward). The f32
+   * squared errors are summed in float64, even row positions and odd ones apart, each in order, then
+   * added (the order the SIMD kernel keeps; refRowMse defines it).
+   */
   rowScore(t: Table, r: number, s: number, scaleOfRow: (row: number) => number): number {
-    const finite = this.quantRow(t, r, s);
     const { x, L, q } = this;
     const a = r * L;
     const T = OLIVE_OUTLIER_THRESHOLD;
-    let sum = 0;
+    let sEven = 0;
+    let sOdd = 0;
+    let finite: boolean;
     if ((a & 1) === 0) {
       // Row starts a pair: whole pairs in the row, then an odd row's last element (pairs across rows).
       const end = L & ~1;
-      for (let k = 0; k < end; k += 2) {
-        let v0 = q[k];
-        let v1 = q[k + 1];
-        if (Math.abs(v0) > T) v1 = 0;
-        else if (Math.abs(v1) > T) v0 = 0;
-        const e0 = f(f(v0 * s) - x[a + k]);
-        const e1 = f(f(v1 * s) - x[a + k + 1]);
-        sum += f(e0 * e0);
-        sum += f(e1 * e1);
+      if (this.kernel) {
+        const kc = this.kernel;
+        finite = kc.run(t, a, end >> 1, s);
+        sEven = kc.sums[0];
+        sOdd = kc.sums[1];
+        q[0] = kc.qv[0];
+        if (end < L) {
+          const d = f(x[a + L - 1] / s);
+          if (!Number.isFinite(d)) finite = false;
+          q[L - 1] = nearestOne(t, d);
+        }
+      } else {
+        finite = this.quantRow(t, r, s);
+        for (let k = 0; k < end; k += 2) {
+          let v0 = q[k];
+          let v1 = q[k + 1];
+          if (Math.abs(v0) > T) v1 = 0;
+          else if (Math.abs(v1) > T) v0 = 0;
+          const e0 = f(f(v0 * s) - x[a + k]);
+          const e1 = f(f(v1 * s) - x[a + k + 1]);
+          sEven += f(e0 * e0);
+          sOdd += f(e1 * e1);
+        }
       }
       if (end < L) {
         const v = this.victim(t, r, L - 1, scaleOfRow) ? 0 : q[L - 1];
         const e = f(f(v * s) - x[a + L - 1]);
-        sum += f(e * e);
+        sEven += f(e * e);
       }
-      return finite ? f(sum / L) : NaN;
+      return finite ? f((sEven + sOdd) / L) : NaN;
     }
     // Row starts mid-pair (odd L, odd r): element by element, the first and last pair across rows.
+    finite = this.quantRow(t, r, s);
     for (let k = 0; k < L; k++) {
       const j = a + k;
       let v = q[k];
@@ -264,9 +329,10 @@ class Work {
       else isVictim = Math.abs(q[k + 1]) > T && !(Math.abs(v) > T);
       if (isVictim) v = 0;
       const e = f(f(v * s) - x[j]);
-      sum += f(e * e);
+      if (k & 1) sOdd += f(e * e);
+      else sEven += f(e * e);
     }
-    return finite ? f(sum / L) : NaN;
+    return finite ? f((sEven + sOdd) / L) : NaN;
   }
 }
 
@@ -456,6 +522,11 @@ function checkMultiplier(v: unknown, what: string): number {
 
 /** OliVe fake quantization with OVP storage; see the file comment and docs/outliers.md. */
 export function olive(x: Float32Array, opts: OliveOptions): OliveResult {
+  return oliveWith(x, opts, 'wasm');
+}
+
+/** olive with a chosen row scorer (the kernel or its twin give the same result bit for bit). */
+export function oliveWith(x: Float32Array, opts: OliveOptions, impl: OliveImpl): OliveResult {
   if (typeof opts !== 'object' || opts === null) fail('BAD_OPTION', `olive options must be an object, got ${show(opts)}`, opts);
   if (!(x instanceof Float32Array)) fail('BAD_TYPE', `olive x must be a Float32Array, got ${show(x)}`, x);
   const shape = opts.shape === undefined ? [x.length] : opts.shape;
@@ -479,8 +550,24 @@ export function olive(x: Float32Array, opts: OliveOptions): OliveResult {
   if (high <= low) fail('BAD_OPTION', `olive high (${show(high)}) must exceed low (${show(low)})`, high);
   const types: OliveType[] = typeOpt !== 'auto' ? [typeOpt] : bits > 6 ? ['int'] : ['int', 'flint'];
   const grids = types.map((t) => gridFor(t, bits, signed));
-  const w = new Work(x, rows);
+  if (impl === 'ts') return encodeWith(x, opts, shape, rows, grids, new Work(x, rows, null));
+  const rt = runtime();
+  return rt.scoped(() => encodeWith(x, opts, shape, rows, grids, new Work(x, rows, new KernelCtx(rt, x, N / rows, grids.map(tableOf)))));
+}
+
+function encodeWith(
+  x: Float32Array,
+  opts: OliveOptions,
+  shape: readonly number[],
+  rows: number,
+  grids: readonly OliveGrid[],
+  w: Work,
+): OliveResult {
   const typeScores: Partial<Record<OliveType, number>> = {};
+  const N = x.length;
+  const bits = grids[0].bits as 4 | 8;
+  const signed = grids[0].signed;
+  const { low, high } = { low: opts.low ?? 75, high: opts.high ?? 250 };
 
   let chosen = grids[0];
   let scales: Float32Array;

@@ -5,6 +5,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { NumlabError } from '../../src/errors.js';
 import { olive, oliveDecode, oliveGrid, oliveQuantize, type OliveResult } from '../../src/index.js';
+import { oliveWith } from '../../src/ptq/olive.js';
 import { refNearest, refOlive, refForward } from '../../src/ptq/olive-ref.js';
 import { f32FromBits } from '../helpers/arbitraries.js';
 import { thrown } from '../helpers/errors.js';
@@ -243,6 +244,61 @@ describe('olive against the reference twin', () => {
       const got = usable.map((_, i) => r.weight[2 * i]);
       expect(bits(Float32Array.from(got))).toEqual(bits(Float32Array.from(want)));
     }
+  });
+});
+
+describe('olive row kernel (WASM SIMD) against its TypeScript twin', () => {
+  const same = (a: OliveResult, b: OliveResult) => {
+    expect(a.type).toBe(b.type);
+    expect(bits(a.weight)).toEqual(bits(b.weight));
+    expect(bits(a.rowMse)).toEqual(bits(b.rowMse));
+    expect(bits(a.scales)).toEqual(bits(b.scales));
+    expect(a.typeScores).toEqual(b.typeScores);
+    expect(Array.from(a.codes)).toEqual(Array.from(b.codes));
+  };
+  it.each([
+    [[8, 64], 'channel'],
+    [[7, 9], 'channel'],
+    [[5, 6], 'channel'],
+    [[3, 11], 'tensor'],
+    [[130], 'tensor'],
+    [[4, 2], 'channel'],
+  ] as const)('shape %j %s, 4-bit and 8-bit, signed and unsigned', (shape, g) => {
+    const n = shape.reduce((a, b) => a * b, 1);
+    for (let seed = 1; seed <= 3; seed++) {
+      const x = weights(seed + n, n, 0.5);
+      for (const input of [x, x.map(Math.abs)]) {
+        for (const b of [4, 8]) same(oliveWith(input, { shape: [...shape], granularity: g, bits: b }, 'wasm'), oliveWith(input, { shape: [...shape], granularity: g, bits: b }, 'ts'));
+      }
+    }
+  });
+
+  it('raw f32 bit patterns, fixed scales and searches', () => {
+    const value = fc.oneof(fc.integer().map(f32FromBits).filter(Number.isFinite), fc.double({ min: -600, max: 600, noNaN: true }).map(f));
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 4 }), fc.integer({ min: 2, max: 13 }), fc.array(value, { minLength: 52, maxLength: 52 }), fc.option(fc.double({ min: 1e-3, max: 10, noNaN: true })), (rows, cols, vals, scale) => {
+        const x = Float32Array.from(vals.slice(0, rows * cols));
+        const opts = { shape: [rows, cols], granularity: 'channel' as const, scale: scale ?? undefined, low: 75, high: 121 };
+        let a: OliveResult | NumlabError;
+        let b: OliveResult | NumlabError;
+        try {
+          a = oliveWith(x, opts, 'wasm');
+        } catch (e) {
+          a = e as NumlabError;
+        }
+        try {
+          b = oliveWith(x, opts, 'ts');
+        } catch (e) {
+          b = e as NumlabError;
+        }
+        if (a instanceof NumlabError || b instanceof NumlabError) {
+          expect(a).toBeInstanceOf(NumlabError);
+          expect(b).toBeInstanceOf(NumlabError);
+          expect((a as NumlabError).message).toBe((b as NumlabError).message);
+        } else same(a, b);
+      }),
+      { numRuns: 300 },
+    );
   });
 });
 
