@@ -69,7 +69,54 @@ export function refRowMse(out: Float32Array, x: Float32Array, rows: number): Flo
   return mse;
 }
 
-/** 3σ init per row: max(|μ + 3σ|, |μ − 3σ|), σ the unbiased (n − 1) standard deviation, each step in f32. */
+/**
+ * torch's CPU f32 sum of x[off, off + n) (ATen's cascade sum, as its 8-lane build runs it — AVX2 and
+ * the default build; checked against torch 1.13 for n = 1 … 300 000): vectors of 8, four vector
+ * accumulators (ILP) cascaded over 4 levels of 2^max(4, ⌈log2 groups⌉/4) groups, the leftover vectors
+ * into accumulator 0, then accumulators 1–3 into 0; the scalar tail summed from 0, then the 8 lanes
+ * added in order. Rows shorter than 8: four scalar accumulators the same way. Every addition in f32.
+ */
+export function torchSumF32(x: Float32Array, off: number, n: number): number {
+  const W = n < 8 ? 1 : 8;
+  const vecs = Math.floor(n / W);
+  const groups = Math.floor(vecs / 4);
+  const ceilLog2 = groups <= 2 ? 1 : Math.ceil(Math.log2(groups));
+  const power = Math.max(4, Math.floor(ceilLog2 / 4));
+  const step = 2 ** power;
+  // acc[level][ilp][lane]
+  const acc = Array.from({ length: 4 }, () => Array.from({ length: 4 }, () => new Float32Array(W)));
+  const addVec = (dst: Float32Array, v: number) => {
+    for (let l = 0; l < W; l++) dst[l] = f(dst[l] + x[off + v * W + l]);
+  };
+  const addAcc = (dst: Float32Array, src: Float32Array) => {
+    for (let l = 0; l < W; l++) dst[l] = f(dst[l] + src[l]);
+  };
+  let i = 0;
+  while (i + step <= groups) {
+    for (let t = 0; t < step; t++, i++) for (let k = 0; k < 4; k++) addVec(acc[0][k], 4 * i + k);
+    for (let j = 1; j < 4; j++) {
+      for (let k = 0; k < 4; k++) {
+        addAcc(acc[j][k], acc[j - 1][k]);
+        acc[j - 1][k].fill(0);
+      }
+      if ((i & ((step - 1) * 2 ** (j * power))) !== 0) break;
+    }
+  }
+  for (; i < groups; i++) for (let k = 0; k < 4; k++) addVec(acc[0][k], 4 * i + k);
+  for (let j = 1; j < 4; j++) for (let k = 0; k < 4; k++) addAcc(acc[0][k], acc[j][k]);
+  for (let v = groups * 4; v < vecs; v++) addVec(acc[0][0], v);
+  for (let k = 1; k < 4; k++) addAcc(acc[0][0], acc[0][k]);
+  let total = 0;
+  for (let k = vecs * W; k < n; k++) total = f(total + x[off + k]);
+  for (let l = 0; l < W; l++) total = f(total + acc[0][0][l]);
+  return total;
+}
+
+/**
+ * 3σ init per row: max(|μ + 3σ|, |μ − 3σ|), each step in f32. μ = f32(torch's f32 sum / n) (torchSumF32);
+ * σ the unbiased (n − 1) standard deviation, in float64 then rounded (torch's CPU std accumulates in
+ * double).
+ */
 export function refXMax(x: Float32Array, rows: number): Float32Array {
   const L = x.length / rows;
   const xm = new Float32Array(rows);
@@ -79,7 +126,7 @@ export function refXMax(x: Float32Array, rows: number): Float32Array {
     const mu = s / L;
     let v = 0;
     for (let j = r * L; j < (r + 1) * L; j++) v += (x[j] - mu) ** 2;
-    const m = f(mu);
+    const m = f(torchSumF32(x, r * L, L) / L);
     const sd3 = f(3 * f(Math.sqrt(v / (L - 1))));
     xm[r] = Math.max(Math.abs(f(m + sd3)), Math.abs(f(m - sd3)));
   }

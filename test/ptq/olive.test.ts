@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { NumlabError } from '../../src/errors.js';
 import { olive, oliveDecode, oliveGrid, oliveQuantize, type OliveResult } from '../../src/index.js';
 import { oliveWith } from '../../src/ptq/olive.js';
-import { refNearest, refOlive, refForward } from '../../src/ptq/olive-ref.js';
+import { refNearest, refOlive, refForward, torchSumF32 } from '../../src/ptq/olive-ref.js';
 import { f32FromBits } from '../helpers/arbitraries.js';
 import { thrown } from '../helpers/errors.js';
 import { mulberry32 } from '../helpers/rng.js';
@@ -143,6 +143,22 @@ describe('olive worked examples (fixed scale 1, so d = x; by hand from the emula
     expect(Array.from(r.weight)).toEqual([31.75, 1, 0, -41]);
     expect(Array.from(r.codes)).toEqual([0x7f, 0x04, 0x80, 0x89]);
     expect(thrown(() => fixed(F(1, -1), { bits: 8, type: 'flint' })).code).toBe('BAD_OPTION');
+  });
+});
+
+describe('torch f32 sum order (for μ of the 3σ init)', () => {
+  it('rows shorter than 8: four scalar accumulators, the leftover into the first', () => {
+    // ((1e8 + −1e8) + 1) + 1 + 1 = 3, where a left-to-right f32 sum gives 0.
+    expect(torchSumF32(F(1e8, 1, 1, 1, -1e8), 0, 5)).toBe(3);
+  });
+  it('8-lane vectors: the scalar tail first, then the lanes in order', () => {
+    // tail 1e8, then eight 1s each absorbed by f32 rounding; left to right gives 1e8 + 8.
+    expect(torchSumF32(F(1, 1, 1, 1, 1, 1, 1, 1, 1e8), 0, 9)).toBe(f(1e8));
+    expect(f(F(1, 1, 1, 1, 1, 1, 1, 1, 1e8).reduce((a, b) => f(a + b), 0))).toBe(f(1e8) + 8);
+  });
+  it('a long row equals the sum of exact small integers (any order is exact there)', () => {
+    const x = Float32Array.from({ length: 100_003 }, (_, i) => (i % 7) - 3);
+    expect(torchSumF32(x, 0, x.length)).toBe(x.reduce((a, b) => a + b, 0));
   });
 });
 
