@@ -7,7 +7,7 @@
 // `interior`), 0 when |d| is past farBits (also for non-finite d, which makes the kernel return 0).
 // q (before the pair rule) goes to qOut. Pair rule: |q| > 32 is an outlier; an outlier in the even
 // slot zeroes the odd one, else an outlier in the odd slot zeroes the even one. Error e = f32(f32(v·s) − x),
-// e² in f32, summed in f64: even slots into sums[0], odd slots into sums[1], each in element order.
+// e² in f32 to errOut; torch_sum_f32__wasmsimd then adds a row of them in torch's CPU order.
 
 @inline function gather(addr: v128): v128 {
   let v = f32x4.splat(load<f32>(<usize>i32x4.extract_lane(addr, 0)));
@@ -25,7 +25,7 @@
 
 /** Returns 1, or 0 when some d is not finite (the reference's forward is NaN then). */
 export function olive_row_f32_pairs__wasmsimd(
-  x: usize, npairs: i32, s: f32, interior: usize, start: usize, shift: i32, farBits: i32, qOut: usize, sums: usize,
+  x: usize, npairs: i32, s: f32, interior: usize, start: usize, shift: i32, farBits: i32, qOut: usize, errOut: usize,
 ): i32 {
   const vs = f32x4.splat(s);
   const lowMask = i32x4.splat((1 << shift) - 1);
@@ -37,7 +37,6 @@ export function olive_row_f32_pairs__wasmsimd(
   const t32 = f32x4.splat(32);
   const oddLanes = i32x4(0, -1, 0, -1);
   let bad = i32x4.splat(0);
-  let acc = f64x2.splat(0);
   const n4 = (npairs >> 1) << 2;
   let i: i32 = 0;
   for (; i < n4; i += 4) {
@@ -56,12 +55,8 @@ export function olive_row_f32_pairs__wasmsimd(
     const oo = i32x4.shuffle(o, o, 1, 1, 3, 3);
     const victim = v128.or(v128.and(oddLanes, oe), v128.andnot(v128.andnot(oo, oddLanes), oe));
     const e = f32x4.sub(f32x4.mul(v128.andnot(q, victim), vs), xv);
-    const e2 = f32x4.mul(e, e);
-    acc = f64x2.add(acc, f64x2.promote_low_f32x4(e2));
-    acc = f64x2.add(acc, f64x2.promote_low_f32x4(i32x4.shuffle(e2, e2, 2, 3, 2, 3)));
+    v128.store(errOut + off, f32x4.mul(e, e));
   }
-  let sEven = f64x2.extract_lane(acc, 0);
-  let sOdd = f64x2.extract_lane(acc, 1);
   let ok: i32 = v128.any_true(bad) ? 0 : 1;
   if (i < npairs << 1) {
     const x0 = load<f32>(x + (<usize>i << 2));
@@ -77,10 +72,84 @@ export function olive_row_f32_pairs__wasmsimd(
     else if (Mathf.abs(q1) > 32) q0 = 0;
     const e0: f32 = q0 * s - x0;
     const e1: f32 = q1 * s - x1;
-    sEven += <f64>(e0 * e0);
-    sOdd += <f64>(e1 * e1);
+    store<f32>(errOut + (<usize>i << 2), e0 * e0);
+    store<f32>(errOut + (<usize>i << 2), e1 * e1, 4);
   }
-  store<f64>(sums, sEven);
-  store<f64>(sums, sOdd, 8);
   return ok;
+}
+
+// torch's CPU f32 sum (ATen cascade sum, 8-lane build), as torchSumF32 in src/ptq/olive-ref.ts: 8-float
+// vectors (two v128 halves), four vector accumulators cascaded over four levels of 2^power groups of
+// four vectors, the leftover vectors into accumulator 0, then 1–3 into 0; the scalar tail summed from 0,
+// then the 8 lanes in order. n < 8: four scalar accumulators.
+const ACC = memory.data(512, 16);
+
+@inline function accAt(level: i32, k: i32, h: i32): usize {
+  return ACC + (<usize>(((level << 2) + k) * 2 + h) << 4);
+}
+
+@inline function addInto(dst: usize, v: v128): void {
+  v128.store(dst, f32x4.add(v128.load(dst), v));
+}
+
+export function torch_sum_f32__wasmsimd(p: usize, n: i32): f32 {
+  if (n < 8) {
+    let a0: f32 = 0, a1: f32 = 0, a2: f32 = 0, a3: f32 = 0;
+    const g = n >> 2;
+    for (let i = 0; i < g; i++) {
+      const b = p + (<usize>i << 4);
+      a0 += load<f32>(b);
+      a1 += load<f32>(b, 4);
+      a2 += load<f32>(b, 8);
+      a3 += load<f32>(b, 12);
+    }
+    for (let i = g << 2; i < n; i++) a0 += load<f32>(p + (<usize>i << 2));
+    a0 += a1;
+    a0 += a2;
+    a0 += a3;
+    return a0;
+  }
+  const vecs = n >> 3;
+  const groups = vecs >> 2;
+  const cl = groups <= 2 ? 1 : 32 - <i32>clz<u32>(<u32>(groups - 1));
+  const power = max(4, cl >> 2);
+  const step = 1 << power;
+  memory.fill(ACC, 0, 512);
+  let i = 0;
+  while (i + step <= groups) {
+    for (let t = 0; t < step; t++, i++) {
+      const b = p + (<usize>i << 7);
+      for (let k = 0; k < 4; k++) {
+        addInto(accAt(0, k, 0), v128.load(b + (<usize>k << 5)));
+        addInto(accAt(0, k, 1), v128.load(b + (<usize>k << 5) + 16));
+      }
+    }
+    for (let j = 1; j < 4; j++) {
+      for (let k = 0; k < 4; k++) {
+        for (let h = 0; h < 2; h++) {
+          addInto(accAt(j, k, h), v128.load(accAt(j - 1, k, h)));
+          v128.store(accAt(j - 1, k, h), f32x4.splat(0));
+        }
+      }
+      if ((i & ((step - 1) << (j * power))) != 0) break;
+    }
+  }
+  for (; i < groups; i++) {
+    const b = p + (<usize>i << 7);
+    for (let k = 0; k < 4; k++) {
+      addInto(accAt(0, k, 0), v128.load(b + (<usize>k << 5)));
+      addInto(accAt(0, k, 1), v128.load(b + (<usize>k << 5) + 16));
+    }
+  }
+  for (let j = 1; j < 4; j++) for (let k = 0; k < 4; k++) for (let h = 0; h < 2; h++) addInto(accAt(0, k, h), v128.load(accAt(j, k, h)));
+  for (let v = groups << 2; v < vecs; v++) {
+    const b = p + (<usize>v << 5);
+    addInto(accAt(0, 0, 0), v128.load(b));
+    addInto(accAt(0, 0, 1), v128.load(b + 16));
+  }
+  for (let k = 1; k < 4; k++) for (let h = 0; h < 2; h++) addInto(accAt(0, 0, h), v128.load(accAt(0, k, h)));
+  let total: f32 = 0;
+  for (let k = vecs << 3; k < n; k++) total += load<f32>(p + (<usize>k << 2));
+  for (let l = 0; l < 8; l++) total += load<f32>(ACC + (<usize>l << 2));
+  return total;
 }

@@ -49,22 +49,17 @@ export function refForward(x: Float32Array, rows: number, scales: Float32Array, 
   return out;
 }
 
-/**
- * Mean over each row of f32 (o − x)², rounded to f32. The sum runs in float64: even row positions and
- * odd ones apart, each in order, then even + odd (numlab's fixed order; torch's f32 reduction order is
- * device-dependent, so a candidate tie at the last bit may resolve differently there).
- */
+/** Mean over each row of the f32 squares f32(o − x)², as torch's CPU `.mean(-1)`: torchSumF32, then ÷ L in f32. */
 export function refRowMse(out: Float32Array, x: Float32Array, rows: number): Float32Array {
   const L = x.length / rows;
   const mse = new Float32Array(rows);
+  const e2 = new Float32Array(L);
   for (let r = 0; r < rows; r++) {
-    const s = [0, 0];
     for (let k = 0; k < L; k++) {
-      const j = r * L + k;
-      const e = f(out[j] - x[j]);
-      s[k % 2] += f(e * e);
+      const e = f(out[r * L + k] - x[r * L + k]);
+      e2[k] = f(e * e);
     }
-    mse[r] = (s[0] + s[1]) / L;
+    mse[r] = torchSumF32(e2, 0, L) / L;
   }
   return mse;
 }
@@ -83,34 +78,35 @@ export function torchSumF32(x: Float32Array, off: number, n: number): number {
   const ceilLog2 = groups <= 2 ? 1 : Math.ceil(Math.log2(groups));
   const power = Math.max(4, Math.floor(ceilLog2 / 4));
   const step = 2 ** power;
-  // acc[level][ilp][lane]
-  const acc = Array.from({ length: 4 }, () => Array.from({ length: 4 }, () => new Float32Array(W)));
-  const addVec = (dst: Float32Array, v: number) => {
-    for (let l = 0; l < W; l++) dst[l] = f(dst[l] + x[off + v * W + l]);
+  // ACC[((level · 4) + ilp) · W + lane]
+  const acc = ACC.fill(0);
+  const addVec = (a: number, v: number): void => {
+    for (let l = 0; l < W; l++) acc[a * W + l] = f(acc[a * W + l] + x[off + v * W + l]);
   };
-  const addAcc = (dst: Float32Array, src: Float32Array) => {
-    for (let l = 0; l < W; l++) dst[l] = f(dst[l] + src[l]);
+  const addAcc = (a: number, b: number): void => {
+    for (let l = 0; l < W; l++) acc[a * W + l] = f(acc[a * W + l] + acc[b * W + l]);
   };
   let i = 0;
   while (i + step <= groups) {
-    for (let t = 0; t < step; t++, i++) for (let k = 0; k < 4; k++) addVec(acc[0][k], 4 * i + k);
+    for (let t = 0; t < step; t++, i++) for (let k = 0; k < 4; k++) addVec(k, 4 * i + k);
     for (let j = 1; j < 4; j++) {
       for (let k = 0; k < 4; k++) {
-        addAcc(acc[j][k], acc[j - 1][k]);
-        acc[j - 1][k].fill(0);
+        addAcc(4 * j + k, 4 * (j - 1) + k);
+        acc.fill(0, (4 * (j - 1) + k) * W, (4 * (j - 1) + k + 1) * W);
       }
       if ((i & ((step - 1) * 2 ** (j * power))) !== 0) break;
     }
   }
-  for (; i < groups; i++) for (let k = 0; k < 4; k++) addVec(acc[0][k], 4 * i + k);
-  for (let j = 1; j < 4; j++) for (let k = 0; k < 4; k++) addAcc(acc[0][k], acc[j][k]);
-  for (let v = groups * 4; v < vecs; v++) addVec(acc[0][0], v);
-  for (let k = 1; k < 4; k++) addAcc(acc[0][0], acc[0][k]);
+  for (; i < groups; i++) for (let k = 0; k < 4; k++) addVec(k, 4 * i + k);
+  for (let j = 1; j < 4; j++) for (let k = 0; k < 4; k++) addAcc(k, 4 * j + k);
+  for (let v = groups * 4; v < vecs; v++) addVec(0, v);
+  for (let k = 1; k < 4; k++) addAcc(0, k);
   let total = 0;
   for (let k = vecs * W; k < n; k++) total = f(total + x[off + k]);
-  for (let l = 0; l < W; l++) total = f(total + acc[0][0][l]);
+  for (let l = 0; l < W; l++) total = f(total + acc[l]);
   return total;
 }
+const ACC = new Float32Array(4 * 4 * 8);
 
 /**
  * 3σ init per row: max(|μ + 3σ|, |μ − 3σ|), each step in f32. μ = f32(torch's f32 sum / n) (torchSumF32);
@@ -164,7 +160,7 @@ export function refOlive(
   let chosen = grids[0];
   let found = refSearch(x, rows, chosen, low, high);
   if (grids.length > 1) {
-    const total = (b: Float32Array) => f(b.reduce((s, v) => s + v, 0));
+    const total = (b: Float32Array) => torchSumF32(b, 0, b.length);
     const other = refSearch(x, rows, grids[1], low, high);
     if (total(other.best) < total(found.best)) {
       chosen = grids[1];

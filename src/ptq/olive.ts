@@ -26,7 +26,7 @@ import {
   type OliveType,
 } from './olive-grids.js';
 // The 3σ init is no hot path: the fast path uses the reference twin's.
-import { refXMax } from './olive-ref.js';
+import { refXMax, torchSumF32 } from './olive-ref.js';
 import { runtime, type Runtime } from '../runtime/wasm.js';
 
 export type { OliveType, OliveGrid } from './olive-grids.js';
@@ -169,18 +169,19 @@ function nearestOne(t: Table, d: number): number {
 export type OliveImpl = 'wasm' | 'ts';
 
 interface RowKernel {
-  olive_row_f32_pairs__wasmsimd(x: number, npairs: number, s: number, interior: number, start: number, shift: number, farBits: number, q: number, sums: number): number;
+  olive_row_f32_pairs__wasmsimd(x: number, npairs: number, s: number, interior: number, start: number, shift: number, farBits: number, q: number, err: number): number;
+  torch_sum_f32__wasmsimd(p: number, n: number): number;
 }
 
-/** The kernel's arena: x, q, the two sums, and each grid's tables (allocated before any view is made). */
+/** The kernel's arena: x, q, the squared errors, and each grid's tables (allocated before any view is made). */
 class KernelCtx {
   readonly k: RowKernel;
   readonly px: number;
   readonly tablePtrs = new Map<Table, { interior: number; start: number }>();
   private readonly pq: number;
-  private readonly psums: number;
-  qv!: Float32Array;
-  sums!: Float64Array;
+  private readonly pErr: number;
+  readonly qv: Float32Array;
+  readonly errv: Float32Array;
   constructor(
     readonly rt: Runtime,
     x: Float32Array,
@@ -190,7 +191,7 @@ class KernelCtx {
     this.k = rt.exports as unknown as RowKernel;
     this.px = rt.alloc(4 * x.length);
     this.pq = rt.alloc(4 * L);
-    this.psums = rt.alloc(16);
+    this.pErr = rt.alloc(4 * L);
     for (const t of tabs) this.tablePtrs.set(t, { interior: rt.alloc(4 * t.interior.length), start: rt.alloc(4 * t.start.length) });
     rt.f32(this.px, x.length).set(x);
     for (const [t, p] of this.tablePtrs) {
@@ -198,13 +199,18 @@ class KernelCtx {
       rt.f32(p.start, t.start.length).set(t.start);
     }
     this.qv = rt.f32(this.pq, L);
-    this.sums = new Float64Array(rt.memory.buffer, this.psums, 2);
+    this.errv = rt.f32(this.pErr, L);
   }
 
   /** Whole pairs of a row starting at flattened index a (even); false if some d is not finite. */
   run(t: Table, a: number, npairs: number, s: number): boolean {
     const p = this.tablePtrs.get(t)!;
-    return this.k.olive_row_f32_pairs__wasmsimd(this.px + 4 * a, npairs, s, p.interior, p.start, t.shift, t.farBits, this.pq, this.psums) === 1;
+    return this.k.olive_row_f32_pairs__wasmsimd(this.px + 4 * a, npairs, s, p.interior, p.start, t.shift, t.farBits, this.pq, this.pErr) === 1;
+  }
+
+  /** torch's f32 sum of the first n squared errors. */
+  errSum(n: number): number {
+    return this.k.torch_sum_f32__wasmsimd(this.pErr, n);
   }
 }
 
@@ -215,6 +221,7 @@ class Work {
   readonly dBuf: Float32Array;
   readonly dBits: Uint32Array;
   readonly q: Float32Array;
+  readonly err: Float32Array;
   constructor(
     readonly x: Float32Array,
     readonly rows: number,
@@ -225,6 +232,7 @@ class Work {
     this.dBuf = new Float32Array(this.L);
     this.dBits = new Uint32Array(this.dBuf.buffer);
     this.q = new Float32Array(this.L);
+    this.err = new Float32Array(this.L);
   }
 
   /** q = scan(x / s) over row r into this.q; false if some d is not finite. */
@@ -273,25 +281,21 @@ class Work {
   }
 
   /**
-   * Row r's MSE at scale s (NaN if some d is not finite, like the reference's NaN forward). The f32
-   * squared errors are summed in float64, even row positions and odd ones apart, each in order, then
-   * added (the order the SIMD kernel keeps; refRowMse defines it).
+   * Row r's MSE at scale s, as torch's CPU `.mean(-1)` of the f32 squared errors (torchSumF32, ÷ L in
+   * f32); NaN if some d is not finite, like the reference's NaN forward.
    */
   rowScore(t: Table, r: number, s: number, scaleOfRow: (row: number) => number): number {
     const { x, L, q } = this;
     const a = r * L;
     const T = OLIVE_OUTLIER_THRESHOLD;
-    let sEven = 0;
-    let sOdd = 0;
+    const kc = (a & 1) === 0 ? this.kernel : null;
+    const err = kc ? kc.errv : this.err;
     let finite: boolean;
     if ((a & 1) === 0) {
       // Row starts a pair: whole pairs in the row, then an odd row's last element (pairs across rows).
       const end = L & ~1;
-      if (this.kernel) {
-        const kc = this.kernel;
+      if (kc) {
         finite = kc.run(t, a, end >> 1, s);
-        sEven = kc.sums[0];
-        sOdd = kc.sums[1];
         q[0] = kc.qv[0];
         if (end < L) {
           const d = f(x[a + L - 1] / s);
@@ -307,32 +311,32 @@ class Work {
           else if (Math.abs(v1) > T) v0 = 0;
           const e0 = f(f(v0 * s) - x[a + k]);
           const e1 = f(f(v1 * s) - x[a + k + 1]);
-          sEven += f(e0 * e0);
-          sOdd += f(e1 * e1);
+          err[k] = e0 * e0;
+          err[k + 1] = e1 * e1;
         }
       }
       if (end < L) {
         const v = this.victim(t, r, L - 1, scaleOfRow) ? 0 : q[L - 1];
         const e = f(f(v * s) - x[a + L - 1]);
-        sEven += f(e * e);
+        err[L - 1] = e * e;
       }
-      return finite ? f((sEven + sOdd) / L) : NaN;
+    } else {
+      // Row starts mid-pair (odd L, odd r): element by element, the first and last pair across rows.
+      finite = this.quantRow(t, r, s);
+      for (let k = 0; k < L; k++) {
+        const j = a + k;
+        let v = q[k];
+        let isVictim: boolean;
+        if (k === 0 || k === L - 1) isVictim = this.victim(t, r, k, scaleOfRow);
+        else if (j & 1) isVictim = Math.abs(q[k - 1]) > T;
+        else isVictim = Math.abs(q[k + 1]) > T && !(Math.abs(v) > T);
+        if (isVictim) v = 0;
+        const e = f(f(v * s) - x[j]);
+        err[k] = e * e;
+      }
     }
-    // Row starts mid-pair (odd L, odd r): element by element, the first and last pair across rows.
-    finite = this.quantRow(t, r, s);
-    for (let k = 0; k < L; k++) {
-      const j = a + k;
-      let v = q[k];
-      let isVictim: boolean;
-      if (k === 0 || k === L - 1) isVictim = this.victim(t, r, k, scaleOfRow);
-      else if (j & 1) isVictim = Math.abs(q[k - 1]) > T;
-      else isVictim = Math.abs(q[k + 1]) > T && !(Math.abs(v) > T);
-      if (isVictim) v = 0;
-      const e = f(f(v * s) - x[j]);
-      if (k & 1) sOdd += f(e * e);
-      else sEven += f(e * e);
-    }
-    return finite ? f((sEven + sOdd) / L) : NaN;
+    if (!finite) return NaN;
+    return f((kc ? kc.errSum(L) : torchSumF32(err, 0, L)) / L);
   }
 }
 
@@ -370,8 +374,8 @@ function fixedScores(w: Work, g: OliveGrid, scales: Float32Array): Float32Array 
   return best;
 }
 
-/** Summed per-row scores, as the reference's best_score.sum() (f32). */
-const total = (b: Float32Array): number => f(b.reduce((s, v) => s + v, 0));
+/** Summed per-row scores, as the reference's best_score.sum() (torch's f32 sum). */
+const total = (b: Float32Array): number => torchSumF32(b, 0, b.length);
 
 /** The final forward: grid values after the pair rule (normalized units) for every element. */
 function finalQ(x: Float32Array, rows: number, scales: Float32Array, g: OliveGrid): { q: Float32Array; farZeroed: number } {

@@ -7,6 +7,7 @@ import { NumlabError } from '../../src/errors.js';
 import { olive, oliveDecode, oliveGrid, oliveQuantize, type OliveResult } from '../../src/index.js';
 import { oliveWith } from '../../src/ptq/olive.js';
 import { refNearest, refOlive, refForward, torchSumF32 } from '../../src/ptq/olive-ref.js';
+import { runtime } from '../../src/runtime/wasm.js';
 import { f32FromBits } from '../helpers/arbitraries.js';
 import { thrown } from '../helpers/errors.js';
 import { mulberry32 } from '../helpers/rng.js';
@@ -155,6 +156,19 @@ describe('torch f32 sum order (for μ of the 3σ init)', () => {
     // tail 1e8, then eight 1s each absorbed by f32 rounding; left to right gives 1e8 + 8.
     expect(torchSumF32(F(1, 1, 1, 1, 1, 1, 1, 1, 1e8), 0, 9)).toBe(f(1e8));
     expect(f(F(1, 1, 1, 1, 1, 1, 1, 1, 1e8).reduce((a, b) => f(a + b), 0))).toBe(f(1e8) + 8);
+  });
+  it('the WASM sum (torch_sum_f32__wasmsimd) equals torchSumF32 bit for bit, n = 0 … 300 and long rows', () => {
+    const rt = runtime();
+    const sum = rt.exports.torch_sum_f32__wasmsimd as (p: number, n: number) => number;
+    const u = mulberry32(77);
+    for (const n of [...Array.from({ length: 301 }, (_, i) => i), 1023, 4096, 4097, 65536 + 8 * 17 + 5, 300_001]) {
+      const x = Float32Array.from({ length: n }, () => f((u() / 2 ** 32 - 0.3) * 2 ** ((u() % 40) - 20)));
+      rt.scoped(() => {
+        const p = rt.alloc(4 * Math.max(n, 1));
+        rt.f32(p, n).set(x);
+        expect(sum(p, n)).toBe(torchSumF32(x, 0, n));
+      });
+    }
   });
   it('a long row equals the sum of exact small integers (any order is exact there)', () => {
     const x = Float32Array.from({ length: 100_003 }, (_, i) => (i % 7) - 3);
