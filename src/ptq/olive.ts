@@ -12,7 +12,9 @@
  *
  * Fast path: the nearest-value scan is a table indexed by the top bits of d's f32 pattern (every
  * decision point of the scan is a short dyadic midpoint, so it starts a table bin; the bin start
- * itself, where ties land, has its own entry). The reference twin is olive-ref.ts.
+ * itself, where ties land, has its own entry). Each candidate row is scored by the WASM SIMD kernel
+ * (assembly/ptq/olive-f32-f32-pairs-wasmsimd.ts; Work.rowScore without a kernel is its TypeScript twin),
+ * sums in torch's CPU f32 order (torchSumF32). The reference twin is olive-ref.ts.
  */
 import { fail, show } from '../errors.js';
 import {
