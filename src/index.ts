@@ -44,3 +44,5 @@ export { rearrangeChannels, permuteChannels, inversePermutation } from './ptq/re
 export type { RearrangeOptions, RearrangeResult } from './ptq/rearrange.js';
 export { bitmod, bitmodDecode, bitmodScale, typeBits as bitmodTypeBits, BITMOD_TYPES, BITMOD_TYPE_NAMES, BITMOD_DEFAULT_CANDIDATES } from './ptq/bitmod.js';
 export type { BitmodOptions, BitmodEncoding, BitmodType, BitmodTypeName, BitmodBits } from './ptq/bitmod.js';
+export { olive, oliveDecode, oliveQuantize, oliveGrid } from './ptq/olive.js';
+export type { OliveOptions, OliveEncoding, OliveResult, OliveGranularity, OliveType, OliveGrid } from './ptq/olive.js';

@@ -6,6 +6,7 @@
  *
  *   nupes<b>[@tensor|@channel]   NUPES power-exponent INT (src/ptq/nupes.ts), data-free exponent search
  *   bitmod3|bitmod4[@gN|@channel] BitMoD per-group data type mixture (src/ptq/bitmod.ts), default g128
+ *   olive4|olive8[@tensor|@channel] OliVe outlier-victim pairs (src/ptq/olive.ts), int/flint by MSE
  *
  * The block-format transform `@sorted` (channel rearrangement, src/ptq/rearrange.ts) lives here too.
  */
@@ -13,6 +14,8 @@ import { fail, show } from '../errors.js';
 import { f16ToF32 } from '../io/half.js';
 import { BITMOD_TYPES, bitmod, typeBits, type BitmodBits } from '../ptq/bitmod.js';
 import { nupesDecode, nupesSearch } from '../ptq/nupes.js';
+import { olive } from '../ptq/olive.js';
+import { oliveGrid } from '../ptq/olive-grids.js';
 import { inversePermutation, permuteChannels, rearrangeChannels } from '../ptq/rearrange.js';
 import { clipBounds, extremeCodes } from './clip.js';
 
@@ -119,13 +122,46 @@ const bitmodMethod: MethodDef = {
   },
 };
 
-/**
- * The method formats. OliVe slot: src/ptq/olive.ts (another branch) exports
- * `oliveQuantize(x, shape, { granularity, type? }) => { xhat, storageBits }`; it plugs in as one more
- * MethodDef here (pattern /^olive(\d+)$/, quantize returning { xhat, storageBits, bytes, hi: null,
- * lo: null } — its clipped fraction is then reported as null — and granularity 'tensor' / 'channel').
- */
-export const METHODS: readonly MethodDef[] = [nupesMethod, bitmodMethod];
+const oliveMethod: MethodDef = {
+  family: 'olive',
+  pattern: /^olive(\d+)$/,
+  syntax: 'olive4|olive8[@tensor|@channel]',
+  describe: 'OliVe outlier-victim pairs: int4/flint4 normal grid (chosen by MSE) with abfloat outliers, the pair partner zeroed, 3σ alpha search; per channel by default (8-bit: int with E2M5 outliers)',
+  bits: [4, 8],
+  granularity(given, dflt, text) {
+    if (given !== undefined && typeof given === 'object') fail('BAD_OPTION', `${show(text)}: olive takes @tensor or @channel, not groups`, text);
+    return given ?? (typeof dflt === 'object' ? 'channel' : dflt);
+  },
+  quantize(x, shape, bits, g) {
+    const granularity = g === 'channel' && shape.length >= 2 ? 'channel' : 'tensor';
+    const r = olive(x, { shape: shape.length === 0 ? [x.length] : shape, granularity, bits });
+    const grid = oliveGrid(r.type, r.bits, r.signed);
+    const m = grid.outlierMag.length - 1;
+    // Clipped: beyond the largest outlier value by more than half the last outlier step (a scale of 0
+    // represents nothing but 0: flushed, not clipped). Unsigned grids (min x ≥ 0) have no lower end.
+    const edge = grid.outlierMag[m] + (grid.outlierMag[m] - grid.outlierMag[m - 1]) / 2;
+    const n = x.length;
+    const per = r.scales.length === 1 ? n : n / r.scales.length;
+    const hi = new Float32Array(n);
+    const lo = new Float32Array(n);
+    for (let i = 0; i < r.scales.length; i++) {
+      const s = r.scales[i];
+      hi.fill(s === 0 ? Infinity : edge * s, i * per, (i + 1) * per);
+      lo.fill(s === 0 || !r.signed ? -Infinity : -edge * s, i * per, (i + 1) * per);
+    }
+    const escapeBits = r.escapes ? Math.ceil(n / 2) : 0;
+    // Codes, the unsigned escape bitmap, an f32 scale per slot and one bit naming the normal type.
+    return {
+      xhat: r.weight, hi, lo,
+      storageBits: 8 * r.codes.length + escapeBits + 32 * r.scales.length + 1,
+      bytes: r.codes.length + Math.ceil(escapeBits / 8) + 4 * r.scales.length + 1,
+      granularity: label(g, shape.length),
+    };
+  },
+};
+
+/** The method formats. */
+export const METHODS: readonly MethodDef[] = [nupesMethod, bitmodMethod, oliveMethod];
 
 /** The method a format id names, or null for a registry id. Bad widths fail. */
 export function methodOf(id: string): { def: MethodDef; bits: number } | null {

@@ -8,7 +8,7 @@ import { methodHelp } from '../../src/compare/methods.js';
 import { formatTable, overallTable } from '../../src/compare/report-format.js';
 import { generate, parseSynthetic, syntheticName } from '../../src/compare/synthetic.js';
 import type { CompareRow } from '../../src/compare/types.js';
-import { bitmod, format, inversePermutation, nupesSearch, permuteChannels, rearrangeChannels, BITMOD_TYPE_NAMES } from '../../src/index.js';
+import { bitmod, format, inversePermutation, nupesSearch, olive, permuteChannels, rearrangeChannels, BITMOD_TYPE_NAMES } from '../../src/index.js';
 import { f32bits } from '../helpers/f32.js';
 import { thrown } from '../helpers/errors.js';
 
@@ -26,6 +26,8 @@ describe('method format specs', () => {
     ['bitmod4', 'bitmod4@group:128', 'method'],
     ['bitmod3@g64', 'bitmod3@group:64', 'method'],
     ['bitmod4@channel', 'bitmod4@channel', 'method'],
+    ['olive4', 'olive4@channel', 'method'],
+    ['OLIVE8@tensor', 'olive8@tensor', 'method'],
     ['mxfp4@sorted', 'mxfp4@sorted', 'block'],
     ['bfp12@sorted@rceil', 'bfp12@rceil@sorted', 'block'],
   ])('%s → %s', (text, canonical, kind) => {
@@ -47,6 +49,8 @@ describe('method format specs', () => {
     ['nupes4@asym', /unknown option @asym/],
     ['bitmod5', /bitmod takes 3 or 4 bits, got 5/],
     ['bitmod4@tensor', /not @tensor/],
+    ['olive3', /olive takes 4 or 8 bits, got 3/],
+    ['olive4@g64', /olive takes @tensor or @channel/],
     ['mxfp4@sort', /or sorted, got "sort"/],
     ['int4@sorted', /unknown option @sorted/],
   ])('%s fails with a typed error', (text, msg) => {
@@ -57,7 +61,7 @@ describe('method format specs', () => {
 
   it('--help lines name every method and the transform', () => {
     const h = methodHelp().join('\n');
-    for (const w of ['nupes<b>[@tensor|@channel]', 'bitmod3|bitmod4[@gN|@channel]', '@sorted']) expect(h).toContain(w);
+    for (const w of ['nupes<b>[@tensor|@channel]', 'bitmod3|bitmod4[@gN|@channel]', 'olive4|olive8[@tensor|@channel]', '@sorted']) expect(h).toContain(w);
   });
 });
 
@@ -103,6 +107,38 @@ describe('measure on method formats', () => {
     expect(measure('t', w, [1, 32], parseFormatSpec('bitmod4@g32')).clippedFrac).toBe(1 / 32);
     const ok = Float32Array.from(w, (v, i) => (i === 1 ? -13.9 : v)); // −13.9 rounds to −12: within half a step
     expect(measure('t', ok, [1, 32], parseFormatSpec('bitmod4@g32')).clippedFrac).toBe(0);
+  });
+
+  it('olive4@channel: x̂ is olive() per output channel; bits count packed codes, f32 scale per row and the type bit', () => {
+    const r = measure('t', x, shape, parseFormatSpec('olive4'));
+    const ref = olive(x, { shape, granularity: 'channel' });
+    expect(r.kind).toBe('method');
+    expect(r.format).toBe('olive4');
+    expect(r.granularity).toBe('channel');
+    expect(r.mse).toBe(mse(x, ref.weight));
+    expect(f32bits(dequantize(x, shape, parseFormatSpec('olive4')))).toEqual(f32bits(ref.weight));
+    expect(r.bitsPerElement).toBe(4 + (32 * 8 + 1) / x.length);
+    expect(r.bytes).toBe(x.length / 2 + 4 * 8 + 1);
+    const t = measure('t', x, shape, parseFormatSpec('olive8@tensor'));
+    expect(t.granularity).toBe('tensor');
+    expect(t.bitsPerElement).toBe(8 + 33 / x.length);
+    // Unsigned input (min ≥ 0): an escape bit per pair.
+    const u = Float32Array.from(x, Math.abs);
+    expect(measure('t', u, shape, parseFormatSpec('olive4')).bitsPerElement).toBe(4.5 + (32 * 8 + 1) / x.length);
+  });
+
+  it('olive clipped: past the largest outlier value by more than half the last outlier step; the victim is flushed', () => {
+    // One 1e4 outlier among 65535 values in [−1, 1]: 3σ ≈ 117, so even the largest alpha (2.49 · x_max)
+    // puts the top outlier value 384 · alpha / 28 far below 1e4 — it saturates; its pair partner is zeroed.
+    const n = 65536;
+    const w = Float32Array.from({ length: n }, (_, i) => Math.sin(i * 0.37));
+    w[100] = 1e4;
+    const r = measure('t', w, [1, n], parseFormatSpec('olive4'));
+    expect(r.clippedFrac).toBe(1 / n);
+    const e = olive(w, { shape: [1, n], granularity: 'channel' });
+    expect(e.weight[101]).toBe(0);
+    expect(e.weight[100]).toBe(Math.fround(384 * e.scales[0]));
+    expect(r.flushedFrac).toBeGreaterThanOrEqual(1 / n);
   });
 
   it('@sorted: quantize the K-sorted tensor, un-permute x̂; bits as the block format', () => {
