@@ -55,16 +55,21 @@ function label(g: MethodGranularity, rank: number): string {
   return typeof g === 'object' ? `group:${g.group}` : rank < 2 ? 'tensor' : g;
 }
 
+/** Granularity rule of per-tensor / per-channel methods: the run's default when it is one of those, else channel. */
+function tensorOrChannel(family: string): MethodDef['granularity'] {
+  return (given, dflt, text) => {
+    if (given !== undefined && typeof given === 'object') fail('BAD_OPTION', `${show(text)}: ${family} takes @tensor or @channel, not groups`, text);
+    return given ?? (typeof dflt === 'object' ? 'channel' : dflt);
+  };
+}
+
 const nupesMethod: MethodDef = {
   family: 'nupes',
   pattern: /^nupes(\d+)$/,
   syntax: 'nupes<b>[@tensor|@channel]',
   describe: 'NUPES power companding sign(x)|x|^a on a symmetric b-bit INT grid (b 2..16), exponent a by the data-free MSE search; per channel by default',
   bits: Array.from({ length: 15 }, (_, i) => i + 2),
-  granularity(given, dflt, text) {
-    if (given !== undefined && typeof given === 'object') fail('BAD_OPTION', `${show(text)}: nupes takes @tensor or @channel, not groups`, text);
-    return given ?? (typeof dflt === 'object' ? 'channel' : dflt);
-  },
+  granularity: tensorOrChannel('nupes'),
   quantize(x, shape, bits, g) {
     const granularity = g === 'channel' && shape.length >= 2 ? 'channel' : 'tensor';
     const enc = nupesSearch(x, { bits, shape, axis: 0, granularity });
@@ -128,10 +133,7 @@ const oliveMethod: MethodDef = {
   syntax: 'olive4|olive8[@tensor|@channel]',
   describe: 'OliVe outlier-victim pairs: int4/flint4 normal grid (chosen by MSE) with abfloat outliers, the pair partner zeroed, 3σ alpha search; per channel by default (8-bit: int with E2M5 outliers)',
   bits: [4, 8],
-  granularity(given, dflt, text) {
-    if (given !== undefined && typeof given === 'object') fail('BAD_OPTION', `${show(text)}: olive takes @tensor or @channel, not groups`, text);
-    return given ?? (typeof dflt === 'object' ? 'channel' : dflt);
-  },
+  granularity: tensorOrChannel('olive'),
   quantize(x, shape, bits, g) {
     const granularity = g === 'channel' && shape.length >= 2 ? 'channel' : 'tensor';
     const r = olive(x, { shape: shape.length === 0 ? [x.length] : shape, granularity, bits });
