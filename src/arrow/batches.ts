@@ -12,7 +12,7 @@ import type { BlockRounding } from '../formats/block-layout.js';
 import { pack, unpack } from '../formats/packing.js';
 import type { Granularity, ScaleMode, Scheme } from '../formats/scaled.js';
 import type { RoundingMode } from '../formats/spec.js';
-import { EXT_META, EXT_NAME, TENSOR_EXT, columnTensor, rowTensor, tensorColumns, type TensorColumn } from './columns.js';
+import { EXT_META, EXT_NAME, SHAPE_SUFFIX, TENSOR_EXT, columnTensor, listColumn, listRow, raggedTensor, rowTensor, tensorColumns, type TensorColumn } from './columns.js';
 
 export const LAYOUT_VERSION = '1';
 
@@ -53,9 +53,10 @@ const K = {
   extension: 'numlab:tensor_extension',
 } as const;
 
-const SUFFIX = { scales: '.scales', zeroPoints: '.zero_points', tensorScale: '.tensor_scale', length: '.length' } as const;
+const SUFFIX = { scales: '.scales', zeroPoints: '.zero_points', tensorScale: '.tensor_scale', length: '.length', shape: SHAPE_SUFFIX } as const;
 
 const bytesType = () => new List(new Field('item', new Uint8(), false));
+const shapesType = () => new List(new Field('item', new Int32(), false));
 const HOST_LE = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 /** Little-endian bytes of a 16/32-bit typed array (a view on little-endian hosts). */
@@ -79,29 +80,7 @@ function fromLe<T extends Uint16Array | Float32Array | Int32Array>(bytes: Uint8A
 }
 
 /** A List<uint8> column from per-row byte arrays. */
-function bytesColumn(rows: Uint8Array[]): Data {
-  const offsets = new Int32Array(rows.length + 1);
-  let total = 0;
-  for (let r = 0; r < rows.length; r++) {
-    total += rows[r].length;
-    if (total > 0x7fffffff) fail('BAD_SHAPE', `a batch's encoded column exceeds 2^31 - 1 bytes (Arrow List offsets are int32): use smaller batches`, total);
-    offsets[r + 1] = total;
-  }
-  const data = new Uint8Array(total);
-  for (let r = 0; r < rows.length; r++) data.set(rows[r], offsets[r]);
-  const child = makeData({ type: new Uint8(), length: total, nullCount: 0, data });
-  return makeData({ type: bytesType(), length: rows.length, nullCount: 0, valueOffsets: offsets, child });
-}
-
-/** Row r of a List<uint8> column. */
-function listBytes(d: Data, r: number, what: string): Uint8Array {
-  if (d.nullCount > 0) fail('MALFORMED_FILE', `${what} has null rows`, d.nullCount);
-  const off = d.valueOffsets as Int32Array;
-  const values = d.children[0].values as Uint8Array;
-  const a = off[r], b = off[r + 1];
-  if (!(a >= 0 && b >= a && b <= values.length)) fail('MALFORMED_FILE', `${what}: row ${r} spans bytes [${a}, ${b}) of ${values.length}`, [a, b]);
-  return values.subarray(a, b);
-}
+const bytesColumn = (rows: Uint8Array[]): Data => listColumn(new Uint8(), rows, Uint8Array);
 
 interface Plan {
   cols: TensorColumn[];
@@ -136,16 +115,23 @@ function codesMetadata(col: TensorColumn, c: Codec, o: QuantizeBatchesOptions): 
     [K.layout, LAYOUT_VERSION],
     [K.format, c.fmt.id],
     [K.kind, c.block ? 'block' : 'scaled'],
-    [K.mode, col.mode === 'rows' ? 'rows' : 'column'],
+    [K.mode, col.mode],
     [K.bits, String(c.fmt.bits)],
     [K.source, col.source],
   ]);
-  const shape = col.shape ?? [-1];
-  if (col.shape) m.set(K.shape, JSON.stringify(col.shape));
-  const rank = shape.length;
-  const axisIn = o.axis ?? rank - 1;
-  if (!Number.isInteger(axisIn) || axisIn < -rank || axisIn >= rank) fail('BAD_SHAPE', `axis ${show(o.axis)} out of range for column ${show(col.name)} of rank ${rank}`, o.axis);
-  m.set(K.axis, String(axisIn < 0 ? axisIn + rank : axisIn));
+  if (col.mode === 'ragged') {
+    // each row has its own rank: the axis is kept as given (negative counts from the end) and checked per row
+    const axis = o.axis ?? -1;
+    if (!Number.isSafeInteger(axis)) fail('BAD_OPTION', `axis must be an integer, got ${show(o.axis)}`, o.axis);
+    m.set(K.axis, String(axis));
+  } else {
+    const shape = col.shape ?? [-1];
+    if (col.shape) m.set(K.shape, JSON.stringify(col.shape));
+    const rank = shape.length;
+    const axisIn = o.axis ?? rank - 1;
+    if (!Number.isInteger(axisIn) || axisIn < -rank || axisIn >= rank) fail('BAD_SHAPE', `axis ${show(o.axis)} out of range for column ${show(col.name)} of rank ${rank}`, o.axis);
+    m.set(K.axis, String(axisIn < 0 ? axisIn + rank : axisIn));
+  }
   if (c.block) {
     m.set(K.blockSize, String(c.block.spec.blockSize));
     const sc = c.block.spec.scale;
@@ -164,12 +150,14 @@ function codesMetadata(col: TensorColumn, c: Codec, o: QuantizeBatchesOptions): 
 function planQuantize(schema: Schema, o: QuantizeBatchesOptions, c: Codec): Plan {
   const cols = tensorColumns(schema, o.columns);
   const byIndex = new Map(cols.map((col) => [col.index, col]));
-  if (cols.some((col) => col.mode === 'column') && (cols.some((col) => col.mode === 'rows') || cols.length < schema.fields.length))
+  const shapeColumns = new Set(cols.flatMap((col) => (col.shapeIndex === null ? [] : [col.shapeIndex])));
+  if (cols.some((col) => col.mode === 'column') && (cols.some((col) => col.mode !== 'column') || cols.length < schema.fields.length))
     fail('BAD_TYPE', `a bare float column (${show(cols.find((col) => col.mode === 'column')!.name)}) is one tensor per batch, so it cannot share a batch with other columns; use FixedSizeList tensor columns`, schema.fields.map((f) => f.name));
   const fields: Field[] = [];
   const outputs: Plan['outputs'] = [];
   schema.fields.forEach((f, i) => {
     const col = byIndex.get(i);
+    if (shapeColumns.has(i)) return; // a ragged column's shapes: they follow its codes
     if (!col) {
       fields.push(f);
       outputs.push({ pass: i });
@@ -181,6 +169,7 @@ function planQuantize(schema: Schema, o: QuantizeBatchesOptions, c: Codec): Plan
     if (c.scheme === 'asymmetric') fields.push(new Field(col.name + SUFFIX.zeroPoints, bytesType(), false));
     if (c.block?.spec.tensorScale === 'f32') fields.push(new Field(col.name + SUFFIX.tensorScale, new Float32(), false));
     if (col.mode === 'column') fields.push(new Field(col.name + SUFFIX.length, new Int32(), false));
+    if (col.mode === 'ragged') fields.push(new Field(col.name + SUFFIX.shape, shapesType(), false));
   });
   const names = new Set<string>();
   for (const f of fields) {
@@ -211,6 +200,13 @@ function encodeTensor(x: Float32Array, shape: number[], axis: number, c: Codec, 
   return { codes, scales: leBytes(e.scales), zeroPoints: e.zeroPoints ? leBytes(e.zeroPoints) : null, tensorScale: null };
 }
 
+/** A ragged row's axis: `axis` (negative counts from the end) resolved against its shape. */
+function rowAxis(axis: number, shape: number[], what: string): number {
+  const rank = shape.length;
+  if (axis < -rank || axis >= rank) fail('BAD_SHAPE', `${what}: axis ${axis} out of range for shape ${show(shape)}`, shape);
+  return axis < 0 ? axis + rank : axis;
+}
+
 function quantizeBatch(batch: RecordBatch, plan: Plan, c: Codec, o: QuantizeBatchesOptions): RecordBatch {
   const children: Data[] = [];
   let length = batch.numRows;
@@ -226,6 +222,11 @@ function quantizeBatch(batch: RecordBatch, plan: Plan, c: Codec, o: QuantizeBatc
     const enc: Encoded[] = [];
     let n = 0;
     if (col.mode === 'rows') for (let r = 0; r < batch.numRows; r++) enc.push(encodeTensor(rowTensor(col, d, r), col.shape!, axis, c, o, meta));
+    else if (col.mode === 'ragged')
+      for (let r = 0; r < batch.numRows; r++) {
+        const { x, shape } = raggedTensor(col, d, batch.data.children[col.shapeIndex!], r);
+        enc.push(encodeTensor(x, shape, rowAxis(axis, shape, `column ${show(col.name)} row ${r}`), c, o, meta));
+      }
     else {
       const x = columnTensor(col, d);
       n = x.length;
@@ -236,6 +237,7 @@ function quantizeBatch(batch: RecordBatch, plan: Plan, c: Codec, o: QuantizeBatc
     if (c.scheme === 'asymmetric') children.push(bytesColumn(enc.map((e) => e.zeroPoints ?? fail('FORMAT_MISMATCH', `${c.fmt.id}: asymmetric encoding without zero points`, c.fmt.id))));
     if (c.block?.spec.tensorScale === 'f32') children.push(makeData({ type: new Float32(), length: enc.length, nullCount: 0, data: Float32Array.from(enc, (e) => e.tensorScale!) }));
     if (col.mode === 'column') children.push(makeData({ type: new Int32(), length: 1, nullCount: 0, data: Int32Array.of(n) }));
+    if (col.mode === 'ragged') children.push(batch.data.children[col.shapeIndex!]);
   }
   return new RecordBatch(plan.schema, makeData({ type: new Struct(plan.schema.fields), length, nullCount: 0, children }));
 }
@@ -279,8 +281,9 @@ interface Encoded_col {
   index: number;
   name: string;
   fmt: Format;
-  mode: 'rows' | 'column';
+  mode: 'rows' | 'column' | 'ragged';
   shape: number[] | null;
+  /** Non-negative, except in ragged mode (negative counts from each row's end). */
   axis: number;
   granularity: Granularity | null;
   groupSize: number | null;
@@ -288,6 +291,8 @@ interface Encoded_col {
   zeroPoints: number | null;
   tensorScale: number | null;
   length: number | null;
+  /** Ragged mode: the shapes column. */
+  shapes: number | null;
   field: Field;
 }
 
@@ -319,14 +324,16 @@ function planDequantize(schema: Schema): { cols: Encoded_col[]; schema: Schema; 
     const kind = need(m, K.kind, name);
     if (kind !== (fmt.kind === 'block' ? 'block' : 'scaled')) fail('MALFORMED_FILE', `column ${show(name)}: kind ${show(kind)} does not match format ${fmt.id}`, kind);
     const mode = need(m, K.mode, name);
-    if (mode !== 'rows' && mode !== 'column') fail('MALFORMED_FILE', `column ${show(name)}: mode ${show(mode)} is not 'rows' or 'column'`, mode);
+    if (mode !== 'rows' && mode !== 'column' && mode !== 'ragged') fail('MALFORMED_FILE', `column ${show(name)}: mode ${show(mode)} is not 'rows', 'column' or 'ragged'`, mode);
     let shape: number[] | null = null;
     if (mode === 'rows') {
       const s = jsonOf(need(m, K.shape, name), `column ${show(name)} shape`);
       if (!Array.isArray(s) || !s.every((d) => Number.isSafeInteger(d) && d >= 0)) fail('MALFORMED_FILE', `column ${show(name)}: shape ${show(s)} is not a list of non-negative integers`, s);
       shape = s as number[];
     }
-    const axis = Number(need(m, K.axis, name));
+    const axisText = need(m, K.axis, name);
+    const axis = Number(axisText);
+    if (!/^-?\d+$/.test(axisText) || !Number.isSafeInteger(axis) || (mode !== 'ragged' && axis < 0)) fail('MALFORMED_FILE', `column ${show(name)}: axis ${show(axisText)} is not ${mode === 'ragged' ? 'an integer' : 'a non-negative integer'}`, axisText);
     const companion = (suffix: string, present: boolean, type: (t: DataType) => boolean): number | null => {
       const j = idx.get(name + suffix);
       if (!present) return null;
@@ -345,6 +352,7 @@ function planDequantize(schema: Schema): { cols: Encoded_col[]; schema: Schema; 
       zeroPoints: companion(SUFFIX.zeroPoints, scheme === 'asymmetric', isBytes),
       tensorScale: companion(SUFFIX.tensorScale, fmt.kind === 'block' && fmt.spec.tensorScale === 'f32', (t) => DataType.isFloat(t) && t.precision === 1),
       length: companion(SUFFIX.length, mode === 'column', (t) => DataType.isInt(t) && t.bitWidth === 32),
+      shapes: companion(SUFFIX.shape, mode === 'ragged', (t) => DataType.isList(t) && DataType.isInt(t.children[0].type) && t.children[0].type.bitWidth === 32),
     });
   });
   if (cols.length === 0) fail('BAD_TYPE', `no numlab-encoded column (no field has ${show(K.layout)} metadata) among ${show(schema.fields.map((f) => f.name))}`, schema.fields.map((f) => f.name));
@@ -362,6 +370,7 @@ function planDequantize(schema: Schema): { cols: Encoded_col[]; schema: Schema; 
     }
     outputs.push({ col });
     if (col.mode === 'column') fields.push(new Field(col.name, new Float32(), false));
+    else if (col.mode === 'ragged') fields.push(new Field(col.name, new List(new Field('item', new Float32(), false)), false), schema.fields[col.shapes!]);
     else {
       const n = col.shape!.reduce((a, b) => a * b, 1);
       const ext = f.metadata.get(K.extension);
@@ -372,14 +381,14 @@ function planDequantize(schema: Schema): { cols: Encoded_col[]; schema: Schema; 
   return { cols, schema: new Schema(fields, schema.metadata), outputs };
 }
 
-function decodeTensor(col: Encoded_col, codes: Uint8Array, scales: Uint8Array, zp: Uint8Array | null, ts: number | null, shape: number[]): Float32Array {
+function decodeTensor(col: Encoded_col, codes: Uint8Array, scales: Uint8Array, zp: Uint8Array | null, ts: number | null, shape: number[], axis: number): Float32Array {
   const fmt = col.fmt;
-  if (fmt.kind === 'block') return fmt.decode({ format: fmt.id, shape, axis: col.axis, codes, scales, ...(ts === null ? {} : { tensorScale: ts }) });
+  if (fmt.kind === 'block') return fmt.decode({ format: fmt.id, shape, axis, codes, scales, ...(ts === null ? {} : { tensorScale: ts }) });
   const n = shape.reduce((a, b) => a * b, 1);
   const what = `column ${show(col.name)}`;
   const c = fmt.codeBytes === 2 ? fromLe(codes, Uint16Array, `${what} codes`) : fmt.bits === 8 ? codes : unpack(codes, fmt.bits, n);
   return fmt.decodeScaled({
-    format: fmt.id, shape, axis: col.axis, granularity: col.granularity!, groupSize: col.groupSize, codes: c,
+    format: fmt.id, shape, axis, granularity: col.granularity!, groupSize: col.groupSize, codes: c,
     scales: fromLe(scales, Float32Array, `${what} scales`), zeroPoints: zp ? fromLe(zp, Int32Array, `${what} zero points`) : null,
   });
 }
@@ -396,10 +405,15 @@ function dequantizeBatch(batch: RecordBatch, plan: ReturnType<typeof planDequant
     const col = out.col;
     const rows: Float32Array[] = [];
     for (let r = 0; r < batch.numRows; r++) {
-      const shape = col.shape ?? [(ch[col.length!].values as Int32Array)[r]];
-      const zp = col.zeroPoints === null ? null : listBytes(ch[col.zeroPoints], r, `${col.name}${SUFFIX.zeroPoints}`);
+      const shape = col.shape ?? (col.shapes !== null ? [...listRow<Int32Array>(ch[col.shapes], r, `${col.name}${SUFFIX.shape}`)] : [(ch[col.length!].values as Int32Array)[r]]);
+      const axis = col.mode === 'ragged' ? rowAxis(col.axis, shape, `column ${show(col.name)} row ${r}`) : col.axis;
+      const zp = col.zeroPoints === null ? null : listRow<Uint8Array>(ch[col.zeroPoints], r, `${col.name}${SUFFIX.zeroPoints}`);
       const ts = col.tensorScale === null ? null : (ch[col.tensorScale].values as Float32Array)[r];
-      rows.push(decodeTensor(col, listBytes(ch[col.index], r, col.name), listBytes(ch[col.scales], r, `${col.name}${SUFFIX.scales}`), zp, ts, shape));
+      rows.push(decodeTensor(col, listRow<Uint8Array>(ch[col.index], r, col.name), listRow<Uint8Array>(ch[col.scales], r, `${col.name}${SUFFIX.scales}`), zp, ts, shape, axis));
+    }
+    if (col.mode === 'ragged') {
+      children.push(listColumn(new Float32(), rows, Float32Array), ch[col.shapes!]);
+      continue;
     }
     const total = rows.reduce((a, x) => a + x.length, 0);
     const data = new Float32Array(total);

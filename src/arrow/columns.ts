@@ -5,17 +5,21 @@
  *   extension's `shape` (the physical, row-major storage shape; `dim_names` / `permutation` are checked
  *   and carried along, never applied);
  * - `FixedSizeList<float32 | float16>` without the extension: each row is a 1-D tensor [listSize];
- * - a bare `float32 | float16` column: the whole column of a batch is one 1-D tensor [numRows].
+ * - a bare `float32 | float16` column: the whole column of a batch is one 1-D tensor [numRows];
+ * - a `List<float32 | float16>` column `x` beside a `List<int32>` column `x.shape` ("ragged"): each row
+ *   is a tensor of its own shape (how safetensors / .npy files stream, a tensor or a few a batch).
  *
  * float16 is widened exactly by numlab's own table (src/io/half.ts), not by Arrow JS.
  */
-import { DataType, Precision, type Data, type Field, type Schema } from 'apache-arrow';
+import { DataType, Field, List, Precision, makeData, type Data, type Schema } from 'apache-arrow';
 import { fail, show } from '../errors.js';
 import { f16Table } from '../io/half.js';
 
 export const EXT_NAME = 'ARROW:extension:name';
 export const EXT_META = 'ARROW:extension:metadata';
 export const TENSOR_EXT = 'arrow.fixed_shape_tensor';
+/** Suffix of a ragged tensor column's shape column. */
+export const SHAPE_SUFFIX = '.shape';
 
 export interface TensorExtension {
   shape: number[];
@@ -26,12 +30,17 @@ export interface TensorExtension {
 export interface TensorColumn {
   index: number;
   name: string;
-  /** 'rows': one tensor per row (FixedSizeList); 'column': the batch's whole column is one 1-D tensor. */
-  mode: 'rows' | 'column';
+  /**
+   * 'rows': one tensor per row (FixedSizeList); 'column': the batch's whole column is one 1-D tensor;
+   * 'ragged': one tensor per row (List), each of the shape its row of column `shapeIndex` gives.
+   */
+  mode: 'rows' | 'column' | 'ragged';
   /** Element type of the input. */
   source: 'float32' | 'float16';
-  /** Per-row tensor shape ('rows' mode); null in 'column' mode. */
+  /** Per-row tensor shape ('rows' mode); null in 'column' and 'ragged' mode. */
   shape: number[] | null;
+  /** 'ragged' mode: index of the `List<int32>` shape column; else null. */
+  shapeIndex: number | null;
   /** The fixed_shape_tensor metadata when the input had it. */
   extension: TensorExtension | null;
 }
@@ -74,10 +83,19 @@ export function parseTensorExtension(field: string, json: string | undefined, li
   return ext;
 }
 
-/** The tensor column `field` describes, or null when it is not a float tensor column. */
-export function tensorColumn(field: Field, index: number): TensorColumn | null {
+const isInt32List = (t: DataType) => DataType.isList(t) && DataType.isInt(t.children[0].type) && t.children[0].type.bitWidth === 32 && t.children[0].type.isSigned;
+
+/** The tensor column `field` (of `schema`) describes, or null when it is not a float tensor column. */
+export function tensorColumn(field: Field, index: number, schema: Schema): TensorColumn | null {
   const t = field.type;
   const extName = field.metadata.get(EXT_NAME);
+  if (DataType.isList(t) && isFloat(t.children[0].type) && extName === undefined) {
+    const shapeIndex = schema.fields.findIndex((f) => f.name === field.name + SHAPE_SUFFIX);
+    if (shapeIndex < 0) return null;
+    const st = schema.fields[shapeIndex].type;
+    if (!isInt32List(st)) fail('BAD_TYPE', `column ${show(field.name + SHAPE_SUFFIX)}: the shapes of ragged tensor column ${show(field.name)} must be List<int32>, got ${st}`, String(st));
+    return { index, name: field.name, mode: 'ragged', source: precisionName(t.children[0].type), shape: null, shapeIndex, extension: null };
+  }
   if (DataType.isFixedSizeList(t)) {
     const child = t.children[0].type;
     if (!isFloat(child)) {
@@ -87,25 +105,25 @@ export function tensorColumn(field: Field, index: number): TensorColumn | null {
     const size = t.listSize;
     if (extName === TENSOR_EXT) {
       const extension = parseTensorExtension(field.name, field.metadata.get(EXT_META), size);
-      return { index, name: field.name, mode: 'rows', source: precisionName(child), shape: extension.shape, extension };
+      return { index, name: field.name, mode: 'rows', source: precisionName(child), shape: extension.shape, shapeIndex: null, extension };
     }
     if (extName !== undefined) return null; // some other extension: not ours to read
-    return { index, name: field.name, mode: 'rows', source: precisionName(child), shape: [size], extension: null };
+    return { index, name: field.name, mode: 'rows', source: precisionName(child), shape: [size], shapeIndex: null, extension: null };
   }
   if (extName === TENSOR_EXT) fail('BAD_TYPE', `column ${show(field.name)}: ${TENSOR_EXT} must be stored as a FixedSizeList, not ${t}`, String(t));
-  if (isFloat(t) && extName === undefined) return { index, name: field.name, mode: 'column', source: precisionName(t), shape: null, extension: null };
+  if (isFloat(t) && extName === undefined) return { index, name: field.name, mode: 'column', source: precisionName(t), shape: null, shapeIndex: null, extension: null };
   return null;
 }
 
 /** The tensor columns of a schema: `names` when given (each must be one), else every float tensor column. */
 export function tensorColumns(schema: Schema, names?: readonly string[]): TensorColumn[] {
-  const all = schema.fields.map((f, i) => ({ f, c: tensorColumn(f, i) }));
+  const all = schema.fields.map((f, i) => ({ f, c: tensorColumn(f, i, schema) }));
   let cols: TensorColumn[];
   if (names !== undefined) {
     cols = names.map((name) => {
       const hit = all.find((a) => a.f.name === name);
       if (!hit) fail('BAD_OPTION', `no column named ${show(name)} (columns: ${schema.fields.map((f) => show(f.name)).join(', ')})`, name);
-      if (!hit.c) fail('BAD_TYPE', `column ${show(name)} is ${hit.f.type}, not a float32/float16 tensor column`, String(hit.f.type));
+      if (!hit.c) fail('BAD_TYPE', `column ${show(name)} is ${hit.f.type}, not a float32/float16 tensor column (FixedSizeList, float, or List with a ${SHAPE_SUFFIX} column)`, String(hit.f.type));
       return hit.c;
     });
   } else cols = all.flatMap((a) => (a.c ? [a.c] : []));
@@ -133,7 +151,57 @@ export function rowTensor(col: TensorColumn, d: Data, r: number): Float32Array {
   return floatValues(d.children[0], `column ${show(col.name)}`, r * size, size);
 }
 
+/** Row `r`'s tensor of a 'ragged' column and its shape (from the batch's shape column `shapes`). */
+export function raggedTensor(col: TensorColumn, d: Data, shapes: Data, r: number): { x: Float32Array; shape: number[] } {
+  const what = `column ${show(col.name)}`;
+  if (d.nullCount > 0 || shapes.nullCount > 0) fail('UNSUPPORTED_TENSOR', `${what} or its shapes have null rows; numlab reads tensors without nulls`, d.nullCount + shapes.nullCount);
+  const shape = [...listRow(shapes, r, `column ${show(col.name + SHAPE_SUFFIX)}`)];
+  if (!shape.every((v) => v >= 0)) fail('MALFORMED_FILE', `${what}: row ${r} has shape ${show(shape)} with a negative dimension`, shape);
+  const off = d.valueOffsets as Int32Array;
+  const n = off[r + 1] - off[r];
+  if (!(off[r] >= 0 && n >= 0)) fail('MALFORMED_FILE', `${what}: row ${r} spans values [${off[r]}, ${off[r + 1]})`, [off[r], off[r + 1]]);
+  const want = shape.reduce((a, b) => a * b, 1);
+  if (want !== n) fail('BAD_SHAPE', `${what}: row ${r} holds ${n} values but its shape ${show(shape)} has ${want} elements`, shape);
+  return { x: floatValues(d.children[0], what, off[r], n), shape };
+}
+
+/** Row r of a List column's values (a view): bounds checked against the child. */
+export function listRow<T extends Int32Array | Uint8Array>(d: Data, r: number, what: string): T {
+  if (d.nullCount > 0) fail('MALFORMED_FILE', `${what} has null rows`, d.nullCount);
+  const off = d.valueOffsets as Int32Array;
+  const values = d.children[0].values as T;
+  const a = off[r], b = off[r + 1];
+  if (!(a >= 0 && b >= a && b <= values.length)) fail('MALFORMED_FILE', `${what}: row ${r} spans values [${a}, ${b}) of ${values.length}`, [a, b]);
+  return values.subarray(a, b) as T;
+}
+
 /** The whole 'column' tensor of one batch. */
 export function columnTensor(col: TensorColumn, d: Data): Float32Array {
   return floatValues(d, `column ${show(col.name)}`, 0, d.length);
+}
+
+type ListValues = Uint8Array | Int32Array | Float32Array;
+
+/**
+ * A non-null List<child> column from per-row values (copied into one child array, except a single row
+ * of the right array type, used as it is). BAD_SHAPE past 2^31 − 1 values: List offsets are int32.
+ */
+export function listColumn(child: DataType, rows: ArrayLike<number>[], Values: { new (n: number): ListValues }): Data {
+  const offsets = new Int32Array(rows.length + 1);
+  let total = 0;
+  for (let r = 0; r < rows.length; r++) {
+    total += rows[r].length;
+    if (total > 0x7fffffff) fail('BAD_SHAPE', `a batch's column exceeds 2^31 - 1 values (Arrow List offsets are int32): use smaller batches`, total);
+    offsets[r + 1] = total;
+  }
+  const only = rows.length === 1 && rows[0] instanceof Values ? (rows[0] as ListValues) : null;
+  const values = only ?? new Values(total);
+  if (!only) rows.forEach((x, r) => values.set(x, offsets[r]));
+  return listData(child, values, offsets);
+}
+
+/** A non-null List<child> column of `offsets.length - 1` rows: row r is values[offsets[r] … offsets[r + 1]). */
+export function listData(child: DataType, values: ListValues, offsets: Int32Array): Data {
+  const type = new List(new Field('item', child, false));
+  return makeData({ type, length: offsets.length - 1, nullCount: 0, valueOffsets: offsets, child: makeData({ type: child, length: values.length, nullCount: 0, data: values } as never) as Data });
 }

@@ -11,7 +11,7 @@ import { format } from '../../src/formats/format.js';
 import { pack } from '../../src/formats/packing.js';
 import { f16Table } from '../../src/io/half.js';
 import { f32bits } from '../helpers/f32.js';
-import { bytesAt, collect, f16Bits, floatBatch, floatsAt, randomValues, tensorBatch } from '../helpers/arrow.js';
+import { bytesAt, collect, f16Bits, floatBatch, floatsAt, raggedAt, raggedBatch, randomValues, tensorBatch } from '../helpers/arrow.js';
 import { rejected } from '../helpers/errors.js';
 
 const leBytes = (a: Float32Array | Int32Array | Uint16Array) => new Uint8Array(a.buffer.slice(a.byteOffset, a.byteOffset + a.byteLength));
@@ -140,6 +140,37 @@ describe('quantizeBatches / dequantizeBatches', () => {
     expect(f32bits(floatsAt(back[3], 'a', 1))).toEqual(f32bits(floatsAt(batches[3], 'a', 1)));
   });
 
+  it.each([
+    [{ format: 'mxfp4' }, [[4, 64], [40], [2, 3, 32]]],
+    [{ format: 'nvfp4', axis: 0 }, [[32, 2], [17], [16, 1, 3]]],
+    [{ format: 'int4', granularity: 'channel', axis: 0 }, [[4, 24], [7], [2, 2, 6]]],
+    [{ format: 'fp8_e4m3fn', granularity: 'group', groupSize: 6, axis: -1 }, [[4, 24], [12], [2, 2, 6]]],
+    [{ format: 'uint8', scheme: 'asymmetric' }, [[5, 3], [1]]],
+  ] as [QuantizeBatchesOptions, number[][]][])('ragged %j on shapes %j: each row is its own tensor, bit for bit the library', async (o, shapes) => {
+    const tensors = shapes.map((shape, k) => ({ values: randomValues(shape.reduce((a, b) => a * b, 1), 50 + k), shape }));
+    const [q] = await collect(quantizeBatches([raggedBatch('t', tensors, true)], o));
+    const fields = q.schema.fields.map((f) => f.name);
+    expect(fields[0]).toBe('id');
+    expect(fields.at(-1)).toBe('t.shape');
+    const meta = q.schema.fields[1].metadata;
+    expect(meta.get('numlab:mode')).toBe('ragged');
+    expect(meta.has('numlab:shape')).toBe(false);
+    expect(meta.get('numlab:axis')).toBe(String(o.axis ?? -1));
+    const [d] = await collect(dequantizeBatches([q]));
+    expect(d.schema.fields.map((f) => `${f.name}: ${f.type}`)).toEqual(['id: Int32', 't: List<Float32>', 't.shape: List<Int32>']);
+    tensors.forEach(({ values, shape }, r) => {
+      const axis = (o.axis ?? -1) < 0 ? shape.length + (o.axis ?? -1) : o.axis;
+      const e = expected(values, shape, { ...o, axis });
+      expect(bytesAt(q, 't', r)).toEqual(e.codes);
+      expect(bytesAt(q, 't.scales', r)).toEqual(e.scales);
+      if (e.zp) expect(bytesAt(q, 't.zero_points', r)).toEqual(e.zp);
+      if (e.ts !== null) expect(Object.is(q.getChild('t.tensor_scale')!.get(r), e.ts)).toBe(true);
+      const back = raggedAt(d, 't', r);
+      expect(back.shape).toEqual(shape);
+      expect(f32bits(back.values)).toEqual(f32bits(e.decoded));
+    });
+  });
+
   it('property: any finite f32 bit patterns round-trip as the library decodes them', async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(fc.float({ noNaN: true, noDefaultInfinity: true }), { minLength: 32, maxLength: 32 }), fc.constantFrom('int8', 'mxfp4', 'nvfp4', 'fp8_e5m2'), async (xs, id) => {
@@ -188,6 +219,24 @@ describe('bad input', () => {
     expect((await rejected(collect(quantizeBatches([ok], { format: 'int8', columns: ['zz'] })))).message).toMatch(/no column named "zz"/);
     const mixed = new RecordBatch({ x: makeData({ type: new Float32(), length: 1, nullCount: 0, data: new Float32Array(1) }), t: fslData() });
     expect((await rejected(collect(quantizeBatches([mixed], { format: 'int8' })))).message).toMatch(/cannot share a batch/);
+  });
+
+  it('ragged: a shape that does not fit its row, an axis out of a row\'s range, shapes of the wrong type, a missing shapes companion', async () => {
+    const ok = (shape: number[]) => ({ values: new Float32Array(shape.reduce((a, b) => a * b, 1)), shape });
+    const bad = raggedBatch('t', [ok([2, 32]), { values: new Float32Array(10), shape: [3, 4] }]);
+    const e1 = await rejected(collect(quantizeBatches([bad], { format: 'mxfp4' })));
+    expect(e1.code).toBe('BAD_SHAPE');
+    expect(e1.message).toMatch(/row 1 holds 10 values but its shape \[3,4\] has 12 elements/);
+    const e2 = await rejected(collect(quantizeBatches([raggedBatch('t', [ok([2, 32]), ok([32])])], { format: 'mxfp4', axis: -2 })));
+    expect(e2.code).toBe('BAD_SHAPE');
+    expect(e2.message).toMatch(/row 1: axis -2 out of range for shape \[32\]/);
+    const b = raggedBatch('t', [ok([4])]);
+    const f16Shapes = new Field('t.shape', new FixedSizeList(1, new Field('item', new Int32(), false)), false);
+    const wrong = new RecordBatch(new Schema([b.schema.fields[0], f16Shapes]), makeData({ type: new Struct([b.schema.fields[0], f16Shapes]), length: 1, nullCount: 0, children: [b.data.children[0], makeData({ type: f16Shapes.type, length: 1, nullCount: 0, child: makeData({ type: new Int32(), length: 1, nullCount: 0, data: Int32Array.of(4) }) })] }));
+    expect((await rejected(collect(quantizeBatches([wrong], { format: 'int8' })))).message).toMatch(/"t.shape": the shapes of ragged tensor column "t" must be List<int32>/);
+    const [q] = await collect(quantizeBatches([b], { format: 'int8' }));
+    const noShapes = new RecordBatch(new Schema(q.schema.fields.slice(0, 2)), makeData({ type: new Struct(q.schema.fields.slice(0, 2)), length: 1, nullCount: 0, children: q.data.children.slice(0, 2) }));
+    expect((await rejected(collect(dequantizeBatches([noShapes])))).message).toMatch(/companion column "t.shape" is missing/);
   });
 
   it('dequantize rejects input without numlab metadata, a missing companion and a newer layout', async () => {

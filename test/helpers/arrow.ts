@@ -1,5 +1,6 @@
 /** Building Arrow record batches of tensors for the src/arrow tests. */
-import { FixedSizeList, Field, Float16, Float32, Int32, RecordBatch, Schema, Struct, makeData, type Data, type DataType } from 'apache-arrow';
+import { FixedSizeList, Field, Float16, Float32, Int32, List, RecordBatch, Schema, Struct, makeData, type Data, type DataType } from 'apache-arrow';
+import { listColumn } from '../../src/arrow/columns.js';
 import { f32ToF16 } from '../../src/io/half.js';
 import { mulberry32 } from './rng.js';
 
@@ -72,4 +73,27 @@ export function floatsAt(b: RecordBatch, name: string, r: number): Float32Array 
   const d = b.getChild(name)!.data[0];
   const size = (d.type as FixedSizeList).listSize;
   return (d.children[0].values as Float32Array).subarray(r * size, (r + 1) * size);
+}
+
+/** Row r of a ragged tensor column (List<float32> `name` beside List<int32> `name.shape`). */
+export function raggedAt(b: RecordBatch, name: string, r: number): { values: Float32Array; shape: number[] } {
+  const row = <T extends Int32Array | Float32Array>(col: string) => {
+    const d = b.getChild(col)!.data[0];
+    const off = d.valueOffsets as Int32Array;
+    return (d.children[0].values as T).subarray(off[r], off[r + 1]) as T;
+  };
+  return { values: row<Float32Array>(name), shape: [...row<Int32Array>(`${name}.shape`)] };
+}
+
+/** One batch of a ragged tensor column `name` (+ `name.shape`): a row per tensor, each of its own shape; `ids` adds an int32 `id` column first. */
+export function raggedBatch(name: string, tensors: { values: Float32Array; shape: number[] }[], ids = false): RecordBatch {
+  const x = { type: new List(new Field('item', new Float32(), false)), data: listColumn(new Float32(), tensors.map((t) => t.values), Float32Array) };
+  const s = { type: new List(new Field('item', new Int32(), false)), data: listColumn(new Int32(), tensors.map((t) => t.shape), Int32Array) };
+  const fields: Field[] = [new Field(name, x.type, false), new Field(`${name}.shape`, s.type, false)];
+  const children = [x.data, s.data];
+  if (ids) {
+    fields.unshift(new Field('id', new Int32(), false));
+    children.unshift(makeData({ type: new Int32(), length: tensors.length, nullCount: 0, data: Int32Array.from(tensors, (_, i) => i) }));
+  }
+  return new RecordBatch(new Schema(fields), makeData({ type: new Struct(fields), length: tensors.length, nullCount: 0, children }));
 }
