@@ -4,14 +4,14 @@
  * gives exactly format(id).decode / decodeScaled, bit for bit.
  */
 import fc from 'fast-check';
-import { Float16, Float32, Field, Int32, Int8, FixedSizeList, RecordBatch, Schema, Struct, makeData } from 'apache-arrow';
+import { Float16, Float32, Field, Int32, Int8, FixedSizeList, List, RecordBatch, Schema, Struct, Uint16, makeData } from 'apache-arrow';
 import { describe, expect, it } from 'vitest';
 import { dequantizeBatches, quantizeBatches, quantizeSchema, type QuantizeBatchesOptions } from '../../src/arrow/batches.js';
 import { format } from '../../src/formats/format.js';
 import { pack } from '../../src/formats/packing.js';
 import { f16Table } from '../../src/io/half.js';
 import { f32bits } from '../helpers/f32.js';
-import { bytesAt, collect, f16Bits, floatBatch, floatsAt, raggedAt, raggedBatch, randomValues, tensorBatch } from '../helpers/arrow.js';
+import { bf16Bits, bf16Values, bytesAt, collect, f16Bits, floatBatch, floatsAt, raggedAt, raggedBatch, randomValues, tensorBatch } from '../helpers/arrow.js';
 import { rejected } from '../helpers/errors.js';
 
 const leBytes = (a: Float32Array | Int32Array | Uint16Array) => new Uint8Array(a.buffer.slice(a.byteOffset, a.byteOffset + a.byteLength));
@@ -99,6 +99,38 @@ describe('quantizeBatches / dequantizeBatches', () => {
     }
     const [q] = await collect(quantizeBatches([f16], { format: 'fp16' }));
     expect(q.schema.fields[0].metadata.get('numlab:source_type')).toBe('float16');
+  });
+
+  it('reads bfloat16 (uint16 bit patterns marked numlab:dtype = bfloat16) exactly: rows, ragged and column mode', async () => {
+    const x = bf16Values(randomValues(4 * 64, 21));
+    // every finite bfloat16 code as one more tensor: widening must be exact for all of them
+    const all = Float32Array.from({ length: 65536 }, (_, b) => new Float32Array(new Uint32Array([b << 16]).buffer)[0]).filter(Number.isFinite);
+    for (const fmt of ['int8', 'mxfp4', 'fp16']) {
+      for (const v of [x, all]) {
+        const size = v === x ? 64 : v.length;
+        const bf = tensorBatch([{ name: 'w', values: v, size, bf16: true, ext: JSON.stringify({ shape: [size] }) }]);
+        const f32 = tensorBatch([{ name: 'w', values: v, size, ext: JSON.stringify({ shape: [size] }) }]);
+        const [qa] = await collect(quantizeBatches([bf], { format: fmt }));
+        const [qb] = await collect(quantizeBatches([f32], { format: fmt }));
+        expect(qa.schema.fields[0].metadata.get('numlab:source_type')).toBe('bfloat16');
+        for (let r = 0; r < qa.numRows; r++) expect(bytesAt(qa, 'w', r)).toEqual(bytesAt(qb, 'w', r));
+      }
+    }
+    const meta = new Map([['numlab:dtype', 'bfloat16']]);
+    const u16 = (values: Uint16Array) => makeData({ type: new Uint16(), length: values.length, nullCount: 0, data: values });
+    const colField = new Field('c', new Uint16(), false, meta);
+    const [qc] = await collect(quantizeBatches([one(colField, u16(bf16Bits(x)))], { format: 'int8' }));
+    const [dc] = await collect(dequantizeBatches([qc]));
+    const i8 = format('int8');
+    expect(f32bits(dc.getChild('c')!.toArray() as Float32Array)).toEqual(f32bits(i8.decodeScaled(i8.encodeScaled(x))));
+    const rag = raggedBatch('t', [{ values: x, shape: [4, 64] }]);
+    const listField = new Field('t', new List(new Field('item', new Uint16(), false)), false, meta);
+    const listData = makeData({ type: listField.type, length: 1, nullCount: 0, valueOffsets: Int32Array.of(0, x.length), child: u16(bf16Bits(x)) });
+    const ragBf = new RecordBatch(new Schema([listField, rag.schema.fields[1]]), makeData({ type: new Struct([listField, rag.schema.fields[1]]), length: 1, nullCount: 0, children: [listData, rag.data.children[1]] }));
+    const [qr] = await collect(quantizeBatches([ragBf], { format: 'mxfp4' }));
+    const [qr32] = await collect(quantizeBatches([rag], { format: 'mxfp4' }));
+    expect(bytesAt(qr, 't', 0)).toEqual(bytesAt(qr32, 't', 0));
+    expect(bytesAt(qr, 't.scales', 0)).toEqual(bytesAt(qr32, 't.scales', 0));
   });
 
   it('a plain FixedSizeList is rows of 1-D tensors and comes back without the extension', async () => {
@@ -208,7 +240,7 @@ describe('bad input', () => {
 
   it('rejects integer tensors tagged as fixed_shape_tensor, nulls, unknown formats and misplaced options', async () => {
     const intField = new Field('t', new FixedSizeList(2, new Field('item', new Int8(), false)), false, new Map([['ARROW:extension:name', 'arrow.fixed_shape_tensor'], ['ARROW:extension:metadata', '{"shape":[2]}']]));
-    expect(() => quantizeSchema(new Schema([intField]), { format: 'int8' })).toThrow(/Int8; numlab reads float32 and float16/);
+    expect(() => quantizeSchema(new Schema([intField]), { format: 'int8' })).toThrow(/Int8; numlab reads float32, float16 and/);
     const f16 = new Field('h', new Float16(), true);
     const nulls = one(f16, makeData({ type: new Float16(), length: 2, nullCount: 1, nullBitmap: Uint8Array.of(1), data: new Uint16Array(2) }));
     expect((await rejected(collect(quantizeBatches([nulls], { format: 'int8' })))).code).toBe('UNSUPPORTED_TENSOR');
@@ -219,6 +251,15 @@ describe('bad input', () => {
     expect((await rejected(collect(quantizeBatches([ok], { format: 'int8', columns: ['zz'] })))).message).toMatch(/no column named "zz"/);
     const mixed = new RecordBatch({ x: makeData({ type: new Float32(), length: 1, nullCount: 0, data: new Float32Array(1) }), t: fslData() });
     expect((await rejected(collect(quantizeBatches([mixed], { format: 'int8' })))).message).toMatch(/cannot share a batch/);
+  });
+
+  it('numlab:dtype: only "bfloat16", only on uint16 values', async () => {
+    const f32 = tensorBatch([{ name: 't', values: new Float32Array(4), size: 4 }]);
+    const marked = (dtype: string) => new Schema([new Field('t', f32.schema.fields[0].type, false, new Map([['numlab:dtype', dtype]]))]);
+    expect(() => quantizeSchema(marked('bfloat16'), { format: 'int8' })).toThrow(/numlab:dtype "bfloat16" needs uint16 values \(the bit patterns\), got Float32/);
+    expect(() => quantizeSchema(marked('float8'), { format: 'int8' })).toThrow(/numlab:dtype "float8"; numlab knows only "bfloat16"/);
+    const plainU16 = new Schema([new Field('t', new FixedSizeList(4, new Field('item', new Uint16(), false)), false)]);
+    expect(() => quantizeSchema(plainU16, { format: 'int8' })).toThrow(/no float32\/float16 tensor column/);
   });
 
   it('ragged: a shape that does not fit its row, an axis out of a row\'s range, shapes of the wrong type, a missing shapes companion', async () => {
