@@ -3,7 +3,7 @@
  * codes and scales out (and back), one output batch per input batch. The layout (layout version 1)
  * is specified in docs/arrow.md; a reader without numlab can decode it from that page alone.
  */
-import { DataType, Field, Float32, Int32, List, RecordBatch, Schema, Struct, Uint8, FixedSizeList, makeData, type Data } from 'apache-arrow';
+import { DataType, Field, FixedSizeBinary, Float32, Int32, List, RecordBatch, Schema, Struct, Uint8, FixedSizeList, makeData, type Data } from 'apache-arrow';
 import { fail, show } from '../errors.js';
 import { format, type ElementFormat, type Format } from '../formats/format.js';
 import type { BlockFormat } from '../formats/block.js';
@@ -33,6 +33,12 @@ export interface QuantizeBatchesOptions {
   rounding?: RoundingMode;
   /** Columns to quantize; default every float tensor column. */
   columns?: readonly string[];
+  /**
+   * Codes, scales and zero points as FixedSizeBinary columns (each row's bytes, of one width per
+   * column) instead of List<uint8>. Rows mode only (FixedSizeList tensor columns): every row then
+   * encodes to the same number of bytes.
+   */
+  fixedSizeBinary?: boolean;
 }
 
 /** Metadata keys on a codes field (docs/arrow.md). */
@@ -79,8 +85,29 @@ function fromLe<T extends Uint16Array | Float32Array | Int32Array>(bytes: Uint8A
   return out;
 }
 
-/** A List<uint8> column from per-row byte arrays. */
-const bytesColumn = (rows: Uint8Array[]): Data => listColumn(new Uint8(), rows, Uint8Array);
+/** A List<uint8> or FixedSizeBinary column (as `type` is) from per-row byte arrays. */
+function bytesColumn(type: DataType, rows: Uint8Array[], what: string): Data {
+  if (!DataType.isFixedSizeBinary(type)) return listColumn(new Uint8(), rows, Uint8Array);
+  const w = type.byteWidth;
+  const data = new Uint8Array(rows.length * w);
+  rows.forEach((b, r) => {
+    if (b.length !== w) fail('FORMAT_MISMATCH', `${what}: row ${r} encodes to ${b.length} bytes, not the column's FixedSizeBinary(${w})`, b.length);
+    data.set(b, r * w);
+  });
+  return makeData({ type, length: rows.length, nullCount: 0, data });
+}
+
+/** Row r's bytes of a List<uint8> or FixedSizeBinary column (a view), bounds checked. */
+function bytesRow(d: Data, r: number, what: string): Uint8Array {
+  if (!DataType.isFixedSizeBinary(d.type)) return listRow<Uint8Array>(d, r, what);
+  if (d.nullCount > 0) fail('MALFORMED_FILE', `${what} has null rows`, d.nullCount);
+  const w = d.type.byteWidth;
+  const values = d.values as Uint8Array;
+  if ((r + 1) * w > values.length) fail('MALFORMED_FILE', `${what}: row ${r} of ${w} bytes runs past the ${values.length} bytes held`, values.length);
+  return values.subarray(r * w, (r + 1) * w);
+}
+
+const isBytesType = (t: DataType) => DataType.isFixedSizeBinary(t) || (DataType.isList(t) && DataType.isInt(t.children[0].type) && t.children[0].type.bitWidth === 8);
 
 interface Plan {
   cols: TensorColumn[];
@@ -164,9 +191,18 @@ function planQuantize(schema: Schema, o: QuantizeBatchesOptions, c: Codec): Plan
       return;
     }
     outputs.push({ col });
-    fields.push(new Field(col.name, bytesType(), false, codesMetadata(col, c, o)));
-    fields.push(new Field(col.name + SUFFIX.scales, bytesType(), false));
-    if (c.scheme === 'asymmetric') fields.push(new Field(col.name + SUFFIX.zeroPoints, bytesType(), false));
+    const meta = codesMetadata(col, c, o);
+    let types = { codes: bytesType() as DataType, scales: bytesType() as DataType, zeroPoints: bytesType() as DataType };
+    if (o.fixedSizeBinary) {
+      if (col.mode !== 'rows') fail('BAD_OPTION', `fixedSizeBinary needs a tensor of one shape per row (a FixedSizeList column); ${show(col.name)} is in ${col.mode} mode, its rows encode to different sizes`, col.name);
+      // the widths are what the encoder gives for this shape (a zero tensor of it, encoded once)
+      const shape = col.shape!;
+      const probe = encodeTensor(new Float32Array(shape.reduce((a, b) => a * b, 1)), shape, Number(meta.get(K.axis)), c, o, meta);
+      types = { codes: new FixedSizeBinary(probe.codes.length), scales: new FixedSizeBinary(probe.scales.length), zeroPoints: new FixedSizeBinary(probe.zeroPoints?.length ?? 0) };
+    }
+    fields.push(new Field(col.name, types.codes, false, meta));
+    fields.push(new Field(col.name + SUFFIX.scales, types.scales, false));
+    if (c.scheme === 'asymmetric') fields.push(new Field(col.name + SUFFIX.zeroPoints, types.zeroPoints, false));
     if (c.block?.spec.tensorScale === 'f32') fields.push(new Field(col.name + SUFFIX.tensorScale, new Float32(), false));
     if (col.mode === 'column') fields.push(new Field(col.name + SUFFIX.length, new Int32(), false));
     if (col.mode === 'ragged') fields.push(new Field(col.name + SUFFIX.shape, shapesType(), false));
@@ -233,8 +269,10 @@ function quantizeBatch(batch: RecordBatch, plan: Plan, c: Codec, o: QuantizeBatc
       enc.push(encodeTensor(x, [n], 0, c, o, meta));
       length = 1;
     }
-    children.push(bytesColumn(enc.map((e) => e.codes)), bytesColumn(enc.map((e) => e.scales)));
-    if (c.scheme === 'asymmetric') children.push(bytesColumn(enc.map((e) => e.zeroPoints ?? fail('FORMAT_MISMATCH', `${c.fmt.id}: asymmetric encoding without zero points`, c.fmt.id))));
+    const typeOf = (suffix: string) => plan.schema.fields.find((f) => f.name === col.name + suffix)!.type;
+    children.push(bytesColumn(typeOf(''), enc.map((e) => e.codes), `column ${show(col.name)}`), bytesColumn(typeOf(SUFFIX.scales), enc.map((e) => e.scales), `column ${show(col.name + SUFFIX.scales)}`));
+    if (c.scheme === 'asymmetric')
+      children.push(bytesColumn(typeOf(SUFFIX.zeroPoints), enc.map((e) => e.zeroPoints ?? fail('FORMAT_MISMATCH', `${c.fmt.id}: asymmetric encoding without zero points`, c.fmt.id)), `column ${show(col.name + SUFFIX.zeroPoints)}`));
     if (c.block?.spec.tensorScale === 'f32') children.push(makeData({ type: new Float32(), length: enc.length, nullCount: 0, data: Float32Array.from(enc, (e) => e.tensorScale!) }));
     if (col.mode === 'column') children.push(makeData({ type: new Int32(), length: 1, nullCount: 0, data: Int32Array.of(n) }));
     if (col.mode === 'ragged') children.push(batch.data.children[col.shapeIndex!]);
@@ -319,7 +357,7 @@ function planDequantize(schema: Schema): { cols: Encoded_col[]; schema: Schema; 
     if (!m.has(K.layout)) return;
     const name = f.name;
     if (m.get(K.layout) !== LAYOUT_VERSION) fail('MALFORMED_FILE', `column ${show(name)}: numlab layout ${show(m.get(K.layout))}; this numlab reads layout ${LAYOUT_VERSION}`, m.get(K.layout));
-    if (!DataType.isList(f.type)) fail('BAD_TYPE', `column ${show(name)}: codes must be List<uint8>, got ${f.type}`, String(f.type));
+    if (!isBytesType(f.type)) fail('BAD_TYPE', `column ${show(name)}: codes must be List<uint8> or FixedSizeBinary, got ${f.type}`, String(f.type));
     const fmt = format(need(m, K.format, name));
     const kind = need(m, K.kind, name);
     if (kind !== (fmt.kind === 'block' ? 'block' : 'scaled')) fail('MALFORMED_FILE', `column ${show(name)}: kind ${show(kind)} does not match format ${fmt.id}`, kind);
@@ -342,14 +380,13 @@ function planDequantize(schema: Schema): { cols: Encoded_col[]; schema: Schema; 
       companions.add(j);
       return j;
     };
-    const isBytes = (t: DataType) => DataType.isList(t) && DataType.isInt(t.children[0].type) && t.children[0].type.bitWidth === 8;
     const g = fmt.kind === 'block' ? null : (need(m, K.granularity, name) as Granularity);
     const gs = g === 'group' ? Number(need(m, K.groupSize, name)) : null;
     const scheme = fmt.kind === 'block' ? null : need(m, K.scheme, name);
     cols.push({
       index: i, name, fmt, mode, shape, axis, granularity: g, groupSize: gs, field: f,
-      scales: companion(SUFFIX.scales, true, isBytes)!,
-      zeroPoints: companion(SUFFIX.zeroPoints, scheme === 'asymmetric', isBytes),
+      scales: companion(SUFFIX.scales, true, isBytesType)!,
+      zeroPoints: companion(SUFFIX.zeroPoints, scheme === 'asymmetric', isBytesType),
       tensorScale: companion(SUFFIX.tensorScale, fmt.kind === 'block' && fmt.spec.tensorScale === 'f32', (t) => DataType.isFloat(t) && t.precision === 1),
       length: companion(SUFFIX.length, mode === 'column', (t) => DataType.isInt(t) && t.bitWidth === 32),
       shapes: companion(SUFFIX.shape, mode === 'ragged', (t) => DataType.isList(t) && DataType.isInt(t.children[0].type) && t.children[0].type.bitWidth === 32),
@@ -407,9 +444,9 @@ function dequantizeBatch(batch: RecordBatch, plan: ReturnType<typeof planDequant
     for (let r = 0; r < batch.numRows; r++) {
       const shape = col.shape ?? (col.shapes !== null ? [...listRow<Int32Array>(ch[col.shapes], r, `${col.name}${SUFFIX.shape}`)] : [(ch[col.length!].values as Int32Array)[r]]);
       const axis = col.mode === 'ragged' ? rowAxis(col.axis, shape, `column ${show(col.name)} row ${r}`) : col.axis;
-      const zp = col.zeroPoints === null ? null : listRow<Uint8Array>(ch[col.zeroPoints], r, `${col.name}${SUFFIX.zeroPoints}`);
+      const zp = col.zeroPoints === null ? null : bytesRow(ch[col.zeroPoints], r, `${col.name}${SUFFIX.zeroPoints}`);
       const ts = col.tensorScale === null ? null : (ch[col.tensorScale].values as Float32Array)[r];
-      rows.push(decodeTensor(col, listRow<Uint8Array>(ch[col.index], r, col.name), listRow<Uint8Array>(ch[col.scales], r, `${col.name}${SUFFIX.scales}`), zp, ts, shape, axis));
+      rows.push(decodeTensor(col, bytesRow(ch[col.index], r, col.name), bytesRow(ch[col.scales], r, `${col.name}${SUFFIX.scales}`), zp, ts, shape, axis));
     }
     if (col.mode === 'ragged') {
       children.push(listColumn(new Float32(), rows, Float32Array), ch[col.shapes!]);

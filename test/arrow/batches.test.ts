@@ -4,7 +4,7 @@
  * gives exactly format(id).decode / decodeScaled, bit for bit.
  */
 import fc from 'fast-check';
-import { Float16, Float32, Field, Int32, Int8, FixedSizeList, List, RecordBatch, Schema, Struct, Uint16, makeData } from 'apache-arrow';
+import { Float16, Float32, Field, Int32, Int8, FixedSizeBinary, FixedSizeList, List, RecordBatch, Schema, Struct, Uint16, makeData } from 'apache-arrow';
 import { describe, expect, it } from 'vitest';
 import { dequantizeBatches, quantizeBatches, quantizeSchema, type QuantizeBatchesOptions } from '../../src/arrow/batches.js';
 import { format } from '../../src/formats/format.js';
@@ -82,6 +82,31 @@ describe('quantizeBatches / dequantizeBatches', () => {
     expect(String(tf.type)).toBe(`FixedSizeList[${n}]<Float32>`);
     expect(tf.metadata.get('ARROW:extension:name')).toBe('arrow.fixed_shape_tensor');
     expect(JSON.parse(tf.metadata.get('ARROW:extension:metadata')!)).toEqual({ shape, dim_names: shape.map((_, i) => `d${i}`) });
+  });
+
+  it.each(CASES)('fixedSizeBinary %j on shape %j: FixedSizeBinary columns of the same bytes, the same decode', async (o, shape) => {
+    const n = shape.reduce((a, b) => a * b, 1);
+    const batch = tensorBatch([{ name: 't', values: randomValues(3 * n, n + 7), size: n, ext: JSON.stringify({ shape }) }], true);
+    const [list] = await collect(quantizeBatches([batch], o));
+    const [fixed] = await collect(quantizeBatches([batch], { ...o, fixedSizeBinary: true }));
+    expect(fixed.schema.fields.map((f) => f.name)).toEqual(list.schema.fields.map((f) => f.name));
+    for (const name of ['t', 't.scales', 't.zero_points']) {
+      const d = fixed.getChild(name)?.data[0];
+      if (!d) continue;
+      const w = (d.type as FixedSizeBinary).byteWidth;
+      expect(String(d.type)).toBe(`FixedSizeBinary[${w}]`);
+      for (let r = 0; r < 3; r++) expect((d.values as Uint8Array).subarray(r * w, (r + 1) * w), `${name} row ${r}`).toEqual(bytesAt(list, name, r));
+    }
+    expect(Object.fromEntries(fixed.schema.fields[1].metadata)).toEqual(Object.fromEntries(list.schema.fields[1].metadata));
+    const [a] = await collect(dequantizeBatches([fixed]));
+    const [b] = await collect(dequantizeBatches([list]));
+    for (let r = 0; r < 3; r++) expect(f32bits(floatsAt(a, 't', r))).toEqual(f32bits(floatsAt(b, 't', r)));
+  });
+
+  it('fixedSizeBinary needs one shape per row: ragged and column mode are BAD_OPTION', async () => {
+    const rag = raggedBatch('t', [{ values: new Float32Array(32), shape: [32] }]);
+    expect((await rejected(collect(quantizeBatches([rag], { format: 'mxfp4', fixedSizeBinary: true })))).message).toMatch(/"t" is in ragged mode/);
+    expect((await rejected(collect(quantizeBatches([floatBatch('x', new Float32Array(8))], { format: 'int8', fixedSizeBinary: true })))).code).toBe('BAD_OPTION');
   });
 
   it('reads float16 tensors exactly (numlab widening, not Arrow JS)', async () => {

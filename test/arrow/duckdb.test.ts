@@ -2,11 +2,11 @@
  * DuckDB (@duckdb/node-api, a dev dependency) reads a Parquet export of numlab's quantize output:
  * the export is the step docs/arrow.md ("Parquet export") gives, parquet-wasm (pinned 0.8.0, a dev
  * dependency) writing the IPC stream as Parquet. DuckDB sees the codes and scales as UTINYINT[]
- * with numlab's bytes, the tensor scales as FLOAT, and the Parquet key-value metadata holds the
+ * with numlab's bytes (BLOB with fixedSizeBinary), the tensor scales as FLOAT, and the Parquet key-value metadata holds the
  * Arrow schema (`ARROW:schema`) with every numlab:* field metadata entry.
  */
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
-import { RecordBatchReader, tableFromIPC, tableToIPC } from 'apache-arrow';
+import { RecordBatchReader, tableFromIPC, tableToIPC, type FixedSizeBinary, type RecordBatch } from 'apache-arrow';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -45,12 +45,20 @@ async function exported(name: string, o: QuantizeBatchesOptions) {
   return { parquet, direct: await collect(quantizeBatches(input, o)) };
 }
 
+/** Row r of a FixedSizeBinary column. */
+function fixedAt(b: RecordBatch, name: string, r: number): Uint8Array {
+  const d = b.getChild(name)!.data[0];
+  const w = (d.type as FixedSizeBinary).byteWidth;
+  return (d.values as Uint8Array).subarray(r * w, (r + 1) * w);
+}
+
 const sqlPath = (p: string) => `'${p.replace(/'/g, "''")}'`;
 
 describe('DuckDB reads the Parquet export of numlab output', () => {
   it.each([
     ['q.arrows', { format: 'nvfp4' }, ['id', 'w', 'w.scales', 'w.tensor_scale'], ['INTEGER', 'UTINYINT[]', 'UTINYINT[]', 'FLOAT']],
     ['q.arrow', { format: 'int8', granularity: 'channel', axis: 0 }, ['id', 'w', 'w.scales'], ['INTEGER', 'UTINYINT[]', 'UTINYINT[]']],
+    ['fixed.arrows', { format: 'mxfp4', fixedSizeBinary: true }, ['id', 'w', 'w.scales'], ['INTEGER', 'BLOB', 'BLOB']],
   ] as [string, QuantizeBatchesOptions, string[], string[]][])('%s (%j): columns, bytes and float scales as numlab wrote them', async (name, o, columns, types) => {
     const { parquet, direct } = await exported(name, o);
     const r = await con.runAndReadAll(`SELECT * FROM read_parquet(${sqlPath(parquet)})`);
@@ -63,6 +71,7 @@ describe('DuckDB reads the Parquet export of numlab output', () => {
       expect(rows[k][0]).toBe(k % 4);
       for (const [j, c] of columns.entries())
         if (types[j] === 'UTINYINT[]') expect(Uint8Array.from(rows[k][j] as number[]), `${c} row ${k}`).toEqual(bytesAt(b, c, k % 4));
+        else if (types[j] === 'BLOB') expect(Uint8Array.from(rows[k][j] as unknown as Uint8Array), `${c} row ${k}`).toEqual(fixedAt(b, c, k % 4));
       if (columns.includes('w.tensor_scale')) expect(f32bits(Float32Array.of(rows[k][3] as number))).toEqual(f32bits(Float32Array.of(b.getChild('w.tensor_scale')!.get(k % 4)!)));
     }
   });

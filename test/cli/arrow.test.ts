@@ -44,6 +44,7 @@ describe('numlab quantize / dequantize', () => {
     ['mxfp4', [], 'q.arrow'],
     ['int4', ['--granularity', 'channel', '--axis', '0'], 'q.arrows'],
     ['fp8_e4m3fn', ['--granularity', 'group', '--group-size', '8'], 'q2.arrow'],
+    ['nvfp4', ['--fixed-size-binary'], 'q3.arrows'],
   ] as [string, string[], string][])('%s %j: a stream in, the library decode out', async (id, opts, name) => {
     const q = join(DIR, name);
     const back = join(DIR, `back-${name}`);
@@ -51,6 +52,8 @@ describe('numlab quantize / dequantize', () => {
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     expect(r.stdout).toContain('2 batches quantized');
+    const codesType = String((await readAll(q))[0].schema.fields[1].type);
+    expect(codesType).toBe(opts.includes('--fixed-size-binary') ? 'FixedSizeBinary[32]' : 'List<Uint8>');
     expect(numlab('dequantize', q, back).status).toBe(0);
     const out = await readAll(back);
     expect(out.length).toBe(2);
