@@ -3,7 +3,7 @@
  * `npm run build` first): round trips equal to the library, typed errors with exit 2 and no output
  * file, and bounded memory on a stream much larger than the heap limit.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { appendFileSync, existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -127,22 +127,28 @@ describe('numlab quantize / dequantize', () => {
 });
 
 describe('memory', () => {
-  /** Peak RSS of the CLI run with a 32 MiB old space. */
-  const peakRss = (...args: string[]) => {
+  /**
+   * Peak RSS of the CLI run with a 32 MiB old space. Run asynchronously: a run takes seconds, and a
+   * worker blocked that long in spawnSync can time out vitest's RPC on a loaded machine.
+   */
+  const peakRss = async (...args: string[]) => {
     const wrapper = join(DIR, 'measure.mjs');
     if (!existsSync(wrapper))
       writeFileSync(wrapper, `process.on('exit', () => process.stderr.write('MAXRSS ' + process.resourceUsage().maxRSS + '\\n'));\nawait import(${JSON.stringify(pathToFileURL(CLI).href)});\n`);
-    const r = spawnSync(process.execPath, ['--max-old-space-size=32', wrapper, ...args], { encoding: 'utf8', timeout: 300_000 });
-    expect(r.status, r.stderr).toBe(0);
-    return Number(/MAXRSS (\d+)/.exec(r.stderr)![1]) * 1024;
+    const child = spawn(process.execPath, ['--max-old-space-size=32', wrapper, ...args], { stdio: ['ignore', 'ignore', 'pipe'], timeout: 300_000 });
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (t: string) => (stderr += t));
+    const status = await new Promise<number | null>((resolve, reject) => child.on('error', reject).on('close', resolve));
+    expect(status, stderr).toBe(0);
+    return Number(/MAXRSS (\d+)/.exec(stderr)![1]) * 1024;
   };
   /** quantize `input` (count MiB) and dequantize the result; the two peaks; the back file's row count. */
   const runBoth = async (input: string, count: number) => {
     expect(statSync(input).size).toBeGreaterThan(count * 2 ** 20);
     const out = join(DIR, `big${count}-q.arrows`);
     const back = join(DIR, `big${count}-back.arrow`);
-    const q = peakRss('quantize', '--format', 'mxfp8_e4m3', input, out);
-    const d = peakRss('dequantize', out, back); // back to float32: as large as the input
+    const q = await peakRss('quantize', '--format', 'mxfp8_e4m3', input, out);
+    const d = await peakRss('dequantize', out, back); // back to float32: as large as the input
     const src = await openArrowFile(back);
     let rows = 0;
     for await (const b of src.batches) rows += b.numRows;
