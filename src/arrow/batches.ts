@@ -3,7 +3,7 @@
  * codes and scales out (and back), one output batch per input batch. The layout (layout version 1)
  * is specified in docs/arrow.md; a reader without numlab can decode it from that page alone.
  */
-import { DataType, Field, Float32, Int32, List, RecordBatch, Schema, Struct, Uint8, FixedSizeList, makeData, type Data } from 'apache-arrow';
+import { DataType, Field, FixedSizeBinary, Float32, Int32, List, RecordBatch, Schema, Struct, Uint8, FixedSizeList, makeData, type Data } from 'apache-arrow';
 import { fail, show } from '../errors.js';
 import { format, type ElementFormat, type Format } from '../formats/format.js';
 import type { BlockFormat } from '../formats/block.js';
@@ -12,7 +12,7 @@ import type { BlockRounding } from '../formats/block-layout.js';
 import { pack, unpack } from '../formats/packing.js';
 import type { Granularity, ScaleMode, Scheme } from '../formats/scaled.js';
 import type { RoundingMode } from '../formats/spec.js';
-import { EXT_META, EXT_NAME, TENSOR_EXT, columnTensor, rowTensor, tensorColumns, type TensorColumn } from './columns.js';
+import { EXT_META, EXT_NAME, SHAPE_SUFFIX, TENSOR_EXT, columnTensor, listColumn, listRow, raggedTensor, rowTensor, tensorColumns, type TensorColumn } from './columns.js';
 
 export const LAYOUT_VERSION = '1';
 
@@ -33,6 +33,12 @@ export interface QuantizeBatchesOptions {
   rounding?: RoundingMode;
   /** Columns to quantize; default every float tensor column. */
   columns?: readonly string[];
+  /**
+   * Codes, scales and zero points as FixedSizeBinary columns (each row's bytes, of one width per
+   * column) instead of List<uint8>. Rows mode only (FixedSizeList tensor columns): every row then
+   * encodes to the same number of bytes.
+   */
+  fixedSizeBinary?: boolean;
 }
 
 /** Metadata keys on a codes field (docs/arrow.md). */
@@ -53,9 +59,10 @@ const K = {
   extension: 'numlab:tensor_extension',
 } as const;
 
-const SUFFIX = { scales: '.scales', zeroPoints: '.zero_points', tensorScale: '.tensor_scale', length: '.length' } as const;
+const SUFFIX = { scales: '.scales', zeroPoints: '.zero_points', tensorScale: '.tensor_scale', length: '.length', shape: SHAPE_SUFFIX } as const;
 
 const bytesType = () => new List(new Field('item', new Uint8(), false));
+const shapesType = () => new List(new Field('item', new Int32(), false));
 const HOST_LE = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 /** Little-endian bytes of a 16/32-bit typed array (a view on little-endian hosts). */
@@ -78,30 +85,29 @@ function fromLe<T extends Uint16Array | Float32Array | Int32Array>(bytes: Uint8A
   return out;
 }
 
-/** A List<uint8> column from per-row byte arrays. */
-function bytesColumn(rows: Uint8Array[]): Data {
-  const offsets = new Int32Array(rows.length + 1);
-  let total = 0;
-  for (let r = 0; r < rows.length; r++) {
-    total += rows[r].length;
-    if (total > 0x7fffffff) fail('BAD_SHAPE', `a batch's encoded column exceeds 2^31 - 1 bytes (Arrow List offsets are int32): use smaller batches`, total);
-    offsets[r + 1] = total;
-  }
-  const data = new Uint8Array(total);
-  for (let r = 0; r < rows.length; r++) data.set(rows[r], offsets[r]);
-  const child = makeData({ type: new Uint8(), length: total, nullCount: 0, data });
-  return makeData({ type: bytesType(), length: rows.length, nullCount: 0, valueOffsets: offsets, child });
+/** A List<uint8> or FixedSizeBinary column (as `type` is) from per-row byte arrays. */
+function bytesColumn(type: DataType, rows: Uint8Array[], what: string): Data {
+  if (!DataType.isFixedSizeBinary(type)) return listColumn(new Uint8(), rows, Uint8Array);
+  const w = type.byteWidth;
+  const data = new Uint8Array(rows.length * w);
+  rows.forEach((b, r) => {
+    if (b.length !== w) fail('FORMAT_MISMATCH', `${what}: row ${r} encodes to ${b.length} bytes, not the column's FixedSizeBinary(${w})`, b.length);
+    data.set(b, r * w);
+  });
+  return makeData({ type, length: rows.length, nullCount: 0, data });
 }
 
-/** Row r of a List<uint8> column. */
-function listBytes(d: Data, r: number, what: string): Uint8Array {
+/** Row r's bytes of a List<uint8> or FixedSizeBinary column (a view), bounds checked. */
+function bytesRow(d: Data, r: number, what: string): Uint8Array {
+  if (!DataType.isFixedSizeBinary(d.type)) return listRow<Uint8Array>(d, r, what);
   if (d.nullCount > 0) fail('MALFORMED_FILE', `${what} has null rows`, d.nullCount);
-  const off = d.valueOffsets as Int32Array;
-  const values = d.children[0].values as Uint8Array;
-  const a = off[r], b = off[r + 1];
-  if (!(a >= 0 && b >= a && b <= values.length)) fail('MALFORMED_FILE', `${what}: row ${r} spans bytes [${a}, ${b}) of ${values.length}`, [a, b]);
-  return values.subarray(a, b);
+  const w = d.type.byteWidth;
+  const values = d.values as Uint8Array;
+  if ((r + 1) * w > values.length) fail('MALFORMED_FILE', `${what}: row ${r} of ${w} bytes runs past the ${values.length} bytes held`, values.length);
+  return values.subarray(r * w, (r + 1) * w);
 }
+
+const isBytesType = (t: DataType) => DataType.isFixedSizeBinary(t) || (DataType.isList(t) && DataType.isInt(t.children[0].type) && t.children[0].type.bitWidth === 8);
 
 interface Plan {
   cols: TensorColumn[];
@@ -136,16 +142,23 @@ function codesMetadata(col: TensorColumn, c: Codec, o: QuantizeBatchesOptions): 
     [K.layout, LAYOUT_VERSION],
     [K.format, c.fmt.id],
     [K.kind, c.block ? 'block' : 'scaled'],
-    [K.mode, col.mode === 'rows' ? 'rows' : 'column'],
+    [K.mode, col.mode],
     [K.bits, String(c.fmt.bits)],
     [K.source, col.source],
   ]);
-  const shape = col.shape ?? [-1];
-  if (col.shape) m.set(K.shape, JSON.stringify(col.shape));
-  const rank = shape.length;
-  const axisIn = o.axis ?? rank - 1;
-  if (!Number.isInteger(axisIn) || axisIn < -rank || axisIn >= rank) fail('BAD_SHAPE', `axis ${show(o.axis)} out of range for column ${show(col.name)} of rank ${rank}`, o.axis);
-  m.set(K.axis, String(axisIn < 0 ? axisIn + rank : axisIn));
+  if (col.mode === 'ragged') {
+    // each row has its own rank: the axis is kept as given (negative counts from the end) and checked per row
+    const axis = o.axis ?? -1;
+    if (!Number.isSafeInteger(axis)) fail('BAD_OPTION', `axis must be an integer, got ${show(o.axis)}`, o.axis);
+    m.set(K.axis, String(axis));
+  } else {
+    const shape = col.shape ?? [-1];
+    if (col.shape) m.set(K.shape, JSON.stringify(col.shape));
+    const rank = shape.length;
+    const axisIn = o.axis ?? rank - 1;
+    if (!Number.isInteger(axisIn) || axisIn < -rank || axisIn >= rank) fail('BAD_SHAPE', `axis ${show(o.axis)} out of range for column ${show(col.name)} of rank ${rank}`, o.axis);
+    m.set(K.axis, String(axisIn < 0 ? axisIn + rank : axisIn));
+  }
   if (c.block) {
     m.set(K.blockSize, String(c.block.spec.blockSize));
     const sc = c.block.spec.scale;
@@ -164,23 +177,35 @@ function codesMetadata(col: TensorColumn, c: Codec, o: QuantizeBatchesOptions): 
 function planQuantize(schema: Schema, o: QuantizeBatchesOptions, c: Codec): Plan {
   const cols = tensorColumns(schema, o.columns);
   const byIndex = new Map(cols.map((col) => [col.index, col]));
-  if (cols.some((col) => col.mode === 'column') && (cols.some((col) => col.mode === 'rows') || cols.length < schema.fields.length))
+  const shapeColumns = new Set(cols.flatMap((col) => (col.shapeIndex === null ? [] : [col.shapeIndex])));
+  if (cols.some((col) => col.mode === 'column') && (cols.some((col) => col.mode !== 'column') || cols.length < schema.fields.length))
     fail('BAD_TYPE', `a bare float column (${show(cols.find((col) => col.mode === 'column')!.name)}) is one tensor per batch, so it cannot share a batch with other columns; use FixedSizeList tensor columns`, schema.fields.map((f) => f.name));
   const fields: Field[] = [];
   const outputs: Plan['outputs'] = [];
   schema.fields.forEach((f, i) => {
     const col = byIndex.get(i);
+    if (shapeColumns.has(i)) return; // a ragged column's shapes: they follow its codes
     if (!col) {
       fields.push(f);
       outputs.push({ pass: i });
       return;
     }
     outputs.push({ col });
-    fields.push(new Field(col.name, bytesType(), false, codesMetadata(col, c, o)));
-    fields.push(new Field(col.name + SUFFIX.scales, bytesType(), false));
-    if (c.scheme === 'asymmetric') fields.push(new Field(col.name + SUFFIX.zeroPoints, bytesType(), false));
+    const meta = codesMetadata(col, c, o);
+    let types = { codes: bytesType() as DataType, scales: bytesType() as DataType, zeroPoints: bytesType() as DataType };
+    if (o.fixedSizeBinary) {
+      if (col.mode !== 'rows') fail('BAD_OPTION', `fixedSizeBinary needs a tensor of one shape per row (a FixedSizeList column); ${show(col.name)} is in ${col.mode} mode, its rows encode to different sizes`, col.name);
+      // the widths are what the encoder gives for this shape (a zero tensor of it, encoded once)
+      const shape = col.shape!;
+      const probe = encodeTensor(new Float32Array(shape.reduce((a, b) => a * b, 1)), shape, Number(meta.get(K.axis)), c, o, meta);
+      types = { codes: new FixedSizeBinary(probe.codes.length), scales: new FixedSizeBinary(probe.scales.length), zeroPoints: new FixedSizeBinary(probe.zeroPoints?.length ?? 0) };
+    }
+    fields.push(new Field(col.name, types.codes, false, meta));
+    fields.push(new Field(col.name + SUFFIX.scales, types.scales, false));
+    if (c.scheme === 'asymmetric') fields.push(new Field(col.name + SUFFIX.zeroPoints, types.zeroPoints, false));
     if (c.block?.spec.tensorScale === 'f32') fields.push(new Field(col.name + SUFFIX.tensorScale, new Float32(), false));
     if (col.mode === 'column') fields.push(new Field(col.name + SUFFIX.length, new Int32(), false));
+    if (col.mode === 'ragged') fields.push(new Field(col.name + SUFFIX.shape, shapesType(), false));
   });
   const names = new Set<string>();
   for (const f of fields) {
@@ -211,6 +236,13 @@ function encodeTensor(x: Float32Array, shape: number[], axis: number, c: Codec, 
   return { codes, scales: leBytes(e.scales), zeroPoints: e.zeroPoints ? leBytes(e.zeroPoints) : null, tensorScale: null };
 }
 
+/** A ragged row's axis: `axis` (negative counts from the end) resolved against its shape. */
+function rowAxis(axis: number, shape: number[], what: string): number {
+  const rank = shape.length;
+  if (axis < -rank || axis >= rank) fail('BAD_SHAPE', `${what}: axis ${axis} out of range for shape ${show(shape)}`, shape);
+  return axis < 0 ? axis + rank : axis;
+}
+
 function quantizeBatch(batch: RecordBatch, plan: Plan, c: Codec, o: QuantizeBatchesOptions): RecordBatch {
   const children: Data[] = [];
   let length = batch.numRows;
@@ -226,16 +258,24 @@ function quantizeBatch(batch: RecordBatch, plan: Plan, c: Codec, o: QuantizeBatc
     const enc: Encoded[] = [];
     let n = 0;
     if (col.mode === 'rows') for (let r = 0; r < batch.numRows; r++) enc.push(encodeTensor(rowTensor(col, d, r), col.shape!, axis, c, o, meta));
+    else if (col.mode === 'ragged')
+      for (let r = 0; r < batch.numRows; r++) {
+        const { x, shape } = raggedTensor(col, d, batch.data.children[col.shapeIndex!], r);
+        enc.push(encodeTensor(x, shape, rowAxis(axis, shape, `column ${show(col.name)} row ${r}`), c, o, meta));
+      }
     else {
       const x = columnTensor(col, d);
       n = x.length;
       enc.push(encodeTensor(x, [n], 0, c, o, meta));
       length = 1;
     }
-    children.push(bytesColumn(enc.map((e) => e.codes)), bytesColumn(enc.map((e) => e.scales)));
-    if (c.scheme === 'asymmetric') children.push(bytesColumn(enc.map((e) => e.zeroPoints ?? fail('FORMAT_MISMATCH', `${c.fmt.id}: asymmetric encoding without zero points`, c.fmt.id))));
+    const typeOf = (suffix: string) => plan.schema.fields.find((f) => f.name === col.name + suffix)!.type;
+    children.push(bytesColumn(typeOf(''), enc.map((e) => e.codes), `column ${show(col.name)}`), bytesColumn(typeOf(SUFFIX.scales), enc.map((e) => e.scales), `column ${show(col.name + SUFFIX.scales)}`));
+    if (c.scheme === 'asymmetric')
+      children.push(bytesColumn(typeOf(SUFFIX.zeroPoints), enc.map((e) => e.zeroPoints ?? fail('FORMAT_MISMATCH', `${c.fmt.id}: asymmetric encoding without zero points`, c.fmt.id)), `column ${show(col.name + SUFFIX.zeroPoints)}`));
     if (c.block?.spec.tensorScale === 'f32') children.push(makeData({ type: new Float32(), length: enc.length, nullCount: 0, data: Float32Array.from(enc, (e) => e.tensorScale!) }));
     if (col.mode === 'column') children.push(makeData({ type: new Int32(), length: 1, nullCount: 0, data: Int32Array.of(n) }));
+    if (col.mode === 'ragged') children.push(batch.data.children[col.shapeIndex!]);
   }
   return new RecordBatch(plan.schema, makeData({ type: new Struct(plan.schema.fields), length, nullCount: 0, children }));
 }
@@ -279,8 +319,9 @@ interface Encoded_col {
   index: number;
   name: string;
   fmt: Format;
-  mode: 'rows' | 'column';
+  mode: 'rows' | 'column' | 'ragged';
   shape: number[] | null;
+  /** Non-negative, except in ragged mode (negative counts from each row's end). */
   axis: number;
   granularity: Granularity | null;
   groupSize: number | null;
@@ -288,6 +329,8 @@ interface Encoded_col {
   zeroPoints: number | null;
   tensorScale: number | null;
   length: number | null;
+  /** Ragged mode: the shapes column. */
+  shapes: number | null;
   field: Field;
 }
 
@@ -314,19 +357,21 @@ function planDequantize(schema: Schema): { cols: Encoded_col[]; schema: Schema; 
     if (!m.has(K.layout)) return;
     const name = f.name;
     if (m.get(K.layout) !== LAYOUT_VERSION) fail('MALFORMED_FILE', `column ${show(name)}: numlab layout ${show(m.get(K.layout))}; this numlab reads layout ${LAYOUT_VERSION}`, m.get(K.layout));
-    if (!DataType.isList(f.type)) fail('BAD_TYPE', `column ${show(name)}: codes must be List<uint8>, got ${f.type}`, String(f.type));
+    if (!isBytesType(f.type)) fail('BAD_TYPE', `column ${show(name)}: codes must be List<uint8> or FixedSizeBinary, got ${f.type}`, String(f.type));
     const fmt = format(need(m, K.format, name));
     const kind = need(m, K.kind, name);
     if (kind !== (fmt.kind === 'block' ? 'block' : 'scaled')) fail('MALFORMED_FILE', `column ${show(name)}: kind ${show(kind)} does not match format ${fmt.id}`, kind);
     const mode = need(m, K.mode, name);
-    if (mode !== 'rows' && mode !== 'column') fail('MALFORMED_FILE', `column ${show(name)}: mode ${show(mode)} is not 'rows' or 'column'`, mode);
+    if (mode !== 'rows' && mode !== 'column' && mode !== 'ragged') fail('MALFORMED_FILE', `column ${show(name)}: mode ${show(mode)} is not 'rows', 'column' or 'ragged'`, mode);
     let shape: number[] | null = null;
     if (mode === 'rows') {
       const s = jsonOf(need(m, K.shape, name), `column ${show(name)} shape`);
       if (!Array.isArray(s) || !s.every((d) => Number.isSafeInteger(d) && d >= 0)) fail('MALFORMED_FILE', `column ${show(name)}: shape ${show(s)} is not a list of non-negative integers`, s);
       shape = s as number[];
     }
-    const axis = Number(need(m, K.axis, name));
+    const axisText = need(m, K.axis, name);
+    const axis = Number(axisText);
+    if (!/^-?\d+$/.test(axisText) || !Number.isSafeInteger(axis) || (mode !== 'ragged' && axis < 0)) fail('MALFORMED_FILE', `column ${show(name)}: axis ${show(axisText)} is not ${mode === 'ragged' ? 'an integer' : 'a non-negative integer'}`, axisText);
     const companion = (suffix: string, present: boolean, type: (t: DataType) => boolean): number | null => {
       const j = idx.get(name + suffix);
       if (!present) return null;
@@ -335,16 +380,16 @@ function planDequantize(schema: Schema): { cols: Encoded_col[]; schema: Schema; 
       companions.add(j);
       return j;
     };
-    const isBytes = (t: DataType) => DataType.isList(t) && DataType.isInt(t.children[0].type) && t.children[0].type.bitWidth === 8;
     const g = fmt.kind === 'block' ? null : (need(m, K.granularity, name) as Granularity);
     const gs = g === 'group' ? Number(need(m, K.groupSize, name)) : null;
     const scheme = fmt.kind === 'block' ? null : need(m, K.scheme, name);
     cols.push({
       index: i, name, fmt, mode, shape, axis, granularity: g, groupSize: gs, field: f,
-      scales: companion(SUFFIX.scales, true, isBytes)!,
-      zeroPoints: companion(SUFFIX.zeroPoints, scheme === 'asymmetric', isBytes),
+      scales: companion(SUFFIX.scales, true, isBytesType)!,
+      zeroPoints: companion(SUFFIX.zeroPoints, scheme === 'asymmetric', isBytesType),
       tensorScale: companion(SUFFIX.tensorScale, fmt.kind === 'block' && fmt.spec.tensorScale === 'f32', (t) => DataType.isFloat(t) && t.precision === 1),
       length: companion(SUFFIX.length, mode === 'column', (t) => DataType.isInt(t) && t.bitWidth === 32),
+      shapes: companion(SUFFIX.shape, mode === 'ragged', (t) => DataType.isList(t) && DataType.isInt(t.children[0].type) && t.children[0].type.bitWidth === 32),
     });
   });
   if (cols.length === 0) fail('BAD_TYPE', `no numlab-encoded column (no field has ${show(K.layout)} metadata) among ${show(schema.fields.map((f) => f.name))}`, schema.fields.map((f) => f.name));
@@ -362,6 +407,7 @@ function planDequantize(schema: Schema): { cols: Encoded_col[]; schema: Schema; 
     }
     outputs.push({ col });
     if (col.mode === 'column') fields.push(new Field(col.name, new Float32(), false));
+    else if (col.mode === 'ragged') fields.push(new Field(col.name, new List(new Field('item', new Float32(), false)), false), schema.fields[col.shapes!]);
     else {
       const n = col.shape!.reduce((a, b) => a * b, 1);
       const ext = f.metadata.get(K.extension);
@@ -372,14 +418,14 @@ function planDequantize(schema: Schema): { cols: Encoded_col[]; schema: Schema; 
   return { cols, schema: new Schema(fields, schema.metadata), outputs };
 }
 
-function decodeTensor(col: Encoded_col, codes: Uint8Array, scales: Uint8Array, zp: Uint8Array | null, ts: number | null, shape: number[]): Float32Array {
+function decodeTensor(col: Encoded_col, codes: Uint8Array, scales: Uint8Array, zp: Uint8Array | null, ts: number | null, shape: number[], axis: number): Float32Array {
   const fmt = col.fmt;
-  if (fmt.kind === 'block') return fmt.decode({ format: fmt.id, shape, axis: col.axis, codes, scales, ...(ts === null ? {} : { tensorScale: ts }) });
+  if (fmt.kind === 'block') return fmt.decode({ format: fmt.id, shape, axis, codes, scales, ...(ts === null ? {} : { tensorScale: ts }) });
   const n = shape.reduce((a, b) => a * b, 1);
   const what = `column ${show(col.name)}`;
   const c = fmt.codeBytes === 2 ? fromLe(codes, Uint16Array, `${what} codes`) : fmt.bits === 8 ? codes : unpack(codes, fmt.bits, n);
   return fmt.decodeScaled({
-    format: fmt.id, shape, axis: col.axis, granularity: col.granularity!, groupSize: col.groupSize, codes: c,
+    format: fmt.id, shape, axis, granularity: col.granularity!, groupSize: col.groupSize, codes: c,
     scales: fromLe(scales, Float32Array, `${what} scales`), zeroPoints: zp ? fromLe(zp, Int32Array, `${what} zero points`) : null,
   });
 }
@@ -396,10 +442,15 @@ function dequantizeBatch(batch: RecordBatch, plan: ReturnType<typeof planDequant
     const col = out.col;
     const rows: Float32Array[] = [];
     for (let r = 0; r < batch.numRows; r++) {
-      const shape = col.shape ?? [(ch[col.length!].values as Int32Array)[r]];
-      const zp = col.zeroPoints === null ? null : listBytes(ch[col.zeroPoints], r, `${col.name}${SUFFIX.zeroPoints}`);
+      const shape = col.shape ?? (col.shapes !== null ? [...listRow<Int32Array>(ch[col.shapes], r, `${col.name}${SUFFIX.shape}`)] : [(ch[col.length!].values as Int32Array)[r]]);
+      const axis = col.mode === 'ragged' ? rowAxis(col.axis, shape, `column ${show(col.name)} row ${r}`) : col.axis;
+      const zp = col.zeroPoints === null ? null : bytesRow(ch[col.zeroPoints], r, `${col.name}${SUFFIX.zeroPoints}`);
       const ts = col.tensorScale === null ? null : (ch[col.tensorScale].values as Float32Array)[r];
-      rows.push(decodeTensor(col, listBytes(ch[col.index], r, col.name), listBytes(ch[col.scales], r, `${col.name}${SUFFIX.scales}`), zp, ts, shape));
+      rows.push(decodeTensor(col, bytesRow(ch[col.index], r, col.name), bytesRow(ch[col.scales], r, `${col.name}${SUFFIX.scales}`), zp, ts, shape, axis));
+    }
+    if (col.mode === 'ragged') {
+      children.push(listColumn(new Float32(), rows, Float32Array), ch[col.shapes!]);
+      continue;
     }
     const total = rows.reduce((a, x) => a + x.length, 0);
     const data = new Float32Array(total);

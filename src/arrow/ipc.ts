@@ -1,13 +1,16 @@
 /**
  * Arrow IPC files (.arrow, the file format) and streams (.arrows, the stream format) on disk, read
  * batch by batch and written through a temporary file renamed into place (no partial output on
- * error). safetensors and .npy files read as one batch of one row, a fixed_shape_tensor column per
- * tensor. Node only: node modules are imported when first used.
+ * error). safetensors and .npy files read as batches of a ragged tensor column, a row per tensor,
+ * a few tensors at a time. Node only: node modules are imported when first used.
  */
-import { FixedSizeList, Field, Float32, RecordBatch, RecordBatchFileWriter, RecordBatchReader, RecordBatchStreamWriter, Schema, Struct, makeData, type Data } from 'apache-arrow';
+import { Field, Float32, Int32, List, RecordBatch, RecordBatchFileWriter, RecordBatchReader, RecordBatchStreamWriter, Schema, Struct, Utf8, makeData, type DataType } from 'apache-arrow';
 import { NumlabError, fail, show } from '../errors.js';
+import { NPY_READABLE } from '../io/npy.js';
+import { SAFETENSORS_READABLE } from '../io/safetensors.js';
 import { openTensorFile } from '../io/tensor-file.js';
-import { EXT_META, EXT_NAME, TENSOR_EXT } from './columns.js';
+import type { TensorInfo } from '../io/types.js';
+import { SHAPE_SUFFIX, listColumn, listData } from './columns.js';
 
 export interface BatchSource {
   schema: Schema;
@@ -73,24 +76,62 @@ export async function openArrowFile(path: string): Promise<BatchSource> {
   }
 }
 
-/** A safetensors / .npy file as one batch of one row: a FixedSizeList<float32> fixed_shape_tensor column per tensor. */
-export async function openTensorFileAsBatches(path: string): Promise<BatchSource> {
+/** Float32 bytes a tensor-file batch holds at most, unless a single tensor is larger (it is then a batch of its own). */
+export const TENSOR_BATCH_BYTES = 4 << 20;
+
+const listOf = (t: DataType) => new List(new Field('item', t, false));
+
+/**
+ * A safetensors / .npy file as a stream of batches with one row per tensor, in file order: `name`
+ * (utf8), `tensor` (List<float32>: the values, row-major; F16 and BF16 widened exactly) and
+ * `tensor.shape` (List<int32>), a ragged tensor column (docs/arrow.md). A batch holds consecutive
+ * tensors up to `batchBytes` of float32 (a larger tensor is a batch of its own), read only when the
+ * batch is asked for: memory stays about one batch deep. The file's safetensors `__metadata__` becomes
+ * the schema metadata. A tensor numlab cannot read fails here, before any batch.
+ */
+export async function openTensorFileAsBatches(path: string, batchBytes = TENSOR_BATCH_BYTES): Promise<BatchSource> {
+  if (!(Number.isSafeInteger(batchBytes) && batchBytes > 0)) fail('BAD_OPTION', `batchBytes must be a positive integer, got ${show(batchBytes)}`, batchBytes);
   const tf = await openTensorFile(path);
   try {
-    const fields: Field[] = [];
-    const children: Data[] = [];
     for (const t of tf.tensors) {
-      const { data, shape } = await tf.read(t.name);
-      const type = new FixedSizeList(data.length, new Field('item', new Float32(), false));
-      fields.push(new Field(t.name, type, false, new Map([[EXT_NAME, TENSOR_EXT], [EXT_META, JSON.stringify({ shape })]])));
-      children.push(makeData({ type, length: 1, nullCount: 0, child: makeData({ type: new Float32(), length: data.length, nullCount: 0, data }) }));
+      const readable = Object.keys(tf.kind === 'safetensors' ? SAFETENSORS_READABLE : NPY_READABLE).join(', ');
+      if (t.encoding === null) fail('UNSUPPORTED_TENSOR', `${path}: tensor ${show(t.name)} has dtype ${show(t.dtype)}; numlab reads ${readable}`, t.dtype);
+      if (t.n > 0x7fffffff) fail('BAD_SHAPE', `${path}: tensor ${show(t.name)} has ${t.n} elements, more than an Arrow List row holds (2^31 - 1)`, t.n);
     }
-    const schema = new Schema(fields);
-    const batch = new RecordBatch(schema, makeData({ type: new Struct(fields), length: 1, nullCount: 0, children }));
-    return { schema, batches: (async function* () { yield batch; })(), close: async () => {} };
-  } finally {
+  } catch (e) {
     await tf.close();
+    throw e;
   }
+  const fields = [new Field('name', new Utf8(), false), new Field('tensor', listOf(new Float32()), false), new Field('tensor' + SHAPE_SUFFIX, listOf(new Int32()), false)];
+  const schema = new Schema(fields, new Map(Object.entries(tf.metadata)));
+  const groups: TensorInfo[][] = [];
+  for (const t of tf.tensors) {
+    const last = groups.at(-1);
+    if (last && last.reduce((a, u) => a + 4 * u.n, 0) + 4 * t.n <= batchBytes) last.push(t);
+    else groups.push([t]);
+  }
+  async function* batches(): AsyncGenerator<RecordBatch> {
+    const utf8 = new TextEncoder();
+    for (const group of groups) {
+      // the group's tensors are read straight into one values array (no copy per tensor)
+      const offsets = new Int32Array(group.length + 1);
+      group.forEach((t, r) => (offsets[r + 1] = offsets[r] + t.n));
+      const values = new Float32Array(offsets[group.length]);
+      for (const [r, t] of group.entries()) await tf.read(t.name, values.subarray(offsets[r], offsets[r + 1]));
+      const names = group.map((t) => utf8.encode(t.name));
+      const nameOffsets = new Int32Array(names.length + 1);
+      names.forEach((b, r) => (nameOffsets[r + 1] = nameOffsets[r] + b.length));
+      const nameBytes = new Uint8Array(nameOffsets[names.length]);
+      names.forEach((b, r) => nameBytes.set(b, nameOffsets[r]));
+      const children = [
+        makeData({ type: new Utf8(), length: group.length, nullCount: 0, valueOffsets: nameOffsets, data: nameBytes }),
+        listData(new Float32(), values, offsets),
+        listColumn(new Int32(), group.map((t) => t.shape), Int32Array),
+      ];
+      yield new RecordBatch(schema, makeData({ type: new Struct(fields), length: group.length, nullCount: 0, children }));
+    }
+  }
+  return { schema, batches: batches(), close: () => tf.close().catch(() => {}) };
 }
 
 /** Arrow IPC (.arrow / .arrows) or a tensor file (.safetensors / .npy, anything else), by name. */

@@ -15,6 +15,7 @@ export interface QuantizeCliOptions {
   granularity?: 'tensor' | 'channel' | 'group';
   groupSize?: string;
   column?: string[];
+  fixedSizeBinary?: boolean;
 }
 
 function intOption(name: string, v: string | undefined): number | undefined {
@@ -41,6 +42,7 @@ export async function runQuantize(input: string, output: string, opts: QuantizeC
     granularity: opts.granularity,
     groupSize: intOption('group-size', opts.groupSize),
     columns: opts.column,
+    fixedSizeBinary: opts.fixedSizeBinary,
   };
   await withSource(input, openBatchSource, async (src) => {
     const n = await writeArrowFile(output, quantizeSchema(src.schema, o), quantizeBatches(src.batches, o));
@@ -68,6 +70,7 @@ export function addArrowCommands(program: Command, out: (s: string) => void): vo
     .addOption(new Option('--granularity <g>', 'element formats: one scale per tensor (default), channel or group').choices(['tensor', 'channel', 'group']))
     .option('--group-size <n>', 'elements per group (with --granularity group)')
     .option('--column <name>', 'only this column (repeatable); default every float tensor column', (c: string, acc: string[] = []) => [...acc, c])
+    .option('--fixed-size-binary', 'codes, scales and zero points as FixedSizeBinary columns instead of List<uint8> (FixedSizeList tensor columns only)')
     .exitOverride()
     .action(async (input: string, output: string, opts: QuantizeCliOptions) => {
       await runQuantize(input, output, opts, out);

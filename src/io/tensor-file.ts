@@ -22,8 +22,11 @@ export interface TensorFile {
   tensors: TensorInfo[];
   /** safetensors `__metadata__`; empty for .npy. */
   metadata: Record<string, string>;
-  /** The tensor as float32 (exact for F32, F16, BF16); UNSUPPORTED_TENSOR for other dtypes. */
-  read(name: string): Promise<TensorData>;
+  /**
+   * The tensor as float32 (exact for F32, F16, BF16); UNSUPPORTED_TENSOR for other dtypes. With
+   * `into` (exactly the tensor's element count), the values are written there and `data` is `into`.
+   */
+  read(name: string, into?: Float32Array): Promise<TensorData>;
   /** SHA-256 (hex) of the whole file, streamed in chunks. */
   sha256(): Promise<string>;
   close(): Promise<void>;
@@ -57,16 +60,18 @@ function decodeInto(enc: ElementEncoding, bytes: Uint8Array, out: Float32Array, 
 
 const READABLE = { safetensors: Object.keys(SAFETENSORS_READABLE).join(', '), npy: Object.keys(NPY_READABLE).join(', ') };
 
-/** Reads one tensor of a parsed `kind` file from `src`. */
-export async function readTensor(src: ByteSource, kind: 'safetensors' | 'npy', info: TensorInfo): Promise<TensorData> {
+/** Reads one tensor of a parsed `kind` file from `src` (into `into` when given: it must hold exactly the tensor). */
+export async function readTensor(src: ByteSource, kind: 'safetensors' | 'npy', info: TensorInfo, into?: Float32Array): Promise<TensorData> {
   const enc = info.encoding;
   if (enc === null) {
     const readable = READABLE[kind];
     fail('UNSUPPORTED_TENSOR', `${src.name}: tensor ${show(info.name)} has dtype ${show(info.dtype)}; numlab reads ${readable}`, info.dtype);
   }
+  if (into !== undefined && !(into instanceof Float32Array && into.length === info.n))
+    fail('BAD_OPTION', `${src.name}: tensor ${show(info.name)} has ${info.n} elements; the array to read it into holds ${show(into?.length)}`, into?.length);
   let data: Float32Array;
   try {
-    data = new Float32Array(info.n);
+    data = into ?? new Float32Array(info.n);
   } catch (e) {
     if (e instanceof RangeError) fail('OUT_OF_MEMORY', `${src.name}: tensor ${show(info.name)} (${info.n} elements) does not fit in a Float32Array here`, info.n);
     throw e;
@@ -92,10 +97,10 @@ export async function openTensorSource(src: ByteSource): Promise<TensorFile> {
       kind: parsed.kind,
       tensors: parsed.tensors,
       metadata: parsed.metadata,
-      read: async (name) => {
+      read: async (name, into) => {
         const info = byName.get(name);
         if (!info) fail('BAD_OPTION', `${src.name}: no tensor named ${show(name)} (it has ${parsed.tensors.length}: ${parsed.tensors.slice(0, 5).map((t) => show(t.name)).join(', ')}${parsed.tensors.length > 5 ? ', …' : ''})`, name);
-        return readTensor(src, parsed.kind, info);
+        return readTensor(src, parsed.kind, info, into);
       },
       sha256: () => sha256Of(src),
       close: () => src.close(),

@@ -21,7 +21,7 @@ const SHAPE = [4, 64];
 const N = 256;
 const input = [0, 1].map((k) => tensorBatch([{ name: 'w', values: randomValues(3 * N, 40 + k), size: N, ext: JSON.stringify({ shape: SHAPE }) }], true));
 
-async function quantizedFile(name: string, o: { format: string; granularity?: 'channel'; axis?: number }) {
+async function quantizedFile(name: string, o: { format: string; granularity?: 'channel'; axis?: number; fixedSizeBinary?: boolean }) {
   const path = join(DIR, name);
   await writeArrowFile(path, quantizeSchema(input[0].schema, o), quantizeBatches(input, o));
   return { path, direct: await collect(quantizeBatches(input, o)) };
@@ -44,6 +44,18 @@ describe('@uwdata/flechette reads numlab output', () => {
       expect(Uint8Array.from(codes[r])).toEqual(bytesAt(direct[Math.floor(r / 3)], 'w', r % 3));
       expect(Uint8Array.from(scales[r])).toEqual(bytesAt(direct[Math.floor(r / 3)], 'w.scales', r % 3));
       expect(Object.is(ts[r], direct[Math.floor(r / 3)].getChild('w.tensor_scale')!.get(r % 3))).toBe(true);
+    }
+  });
+
+  it('reads FixedSizeBinary output (fixedSizeBinary) as the same bytes per row', async () => {
+    const list = await quantizedFile('l.arrows', { format: 'int4', granularity: 'channel', axis: 0 });
+    const fixed = await quantizedFile('f.arrows', { format: 'int4', granularity: 'channel', axis: 0, fixedSizeBinary: true });
+    const t = tableFromIPC(readFileSync(fixed.path));
+    const l = tableFromIPC(readFileSync(list.path));
+    for (const c of ['w', 'w.scales']) {
+      const got = t.getChild(c)!.toArray() as unknown as Uint8Array[];
+      expect(got[0]).toBeInstanceOf(Uint8Array);
+      for (let r = 0; r < 6; r++) expect(Uint8Array.from(got[r]), `${c} row ${r}`).toEqual(Uint8Array.from(rowsOf(l, c)[r]));
     }
   });
 

@@ -8,11 +8,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { quantizeBatches, quantizeSchema } from '../../src/arrow/batches.js';
-import { ipcKindOf, openArrowFile, openBatchSource, writeArrowFile } from '../../src/arrow/ipc.js';
+import { ipcKindOf, openArrowFile, openBatchSource, openTensorFileAsBatches, writeArrowFile } from '../../src/arrow/ipc.js';
 import { fail } from '../../src/errors.js';
 import { writeNpy, writeSafetensors } from '../../src/io/write.js';
 import { f32bits } from '../helpers/f32.js';
-import { bytesAt, collect, floatsAt, randomValues, tensorBatch } from '../helpers/arrow.js';
+import { bytesAt, collect, floatsAt, raggedAt, randomValues, tensorBatch } from '../helpers/arrow.js';
 import { rejected } from '../helpers/errors.js';
 
 const DIR = mkdtempSync(join(tmpdir(), 'numlab-arrow-ipc-'));
@@ -105,28 +105,54 @@ describe('malformed input', () => {
 });
 
 describe('openBatchSource on tensor files', () => {
-  it('reads safetensors (F32, F16) and .npy as one batch of fixed_shape_tensor columns', async () => {
+  it('streams safetensors (F32, F16, BF16) as a ragged column, a few tensors a batch, and .npy as one row', async () => {
     const st = join(DIR, 'm.safetensors');
     const w = randomValues(6, 3);
+    const big = randomValues(300, 4);
     await writeSafetensors(st, [
       { name: 'w', data: w, shape: [2, 3] },
       { name: 'h', data: new Float32Array([0.5, -2, 65504]), shape: [3], dtype: 'F16' },
-    ]);
-    const src = await openBatchSource(st);
-    const [b] = await collect(src.batches);
+      { name: 'big', data: big, shape: [3, 10, 10] },
+      { name: 'b', data: new Float32Array([1.5, -0.25]), shape: [2], dtype: 'BF16' },
+      { name: 's', data: new Float32Array([7]), shape: [] },
+    ], { source: 'test' });
+    // 1 KiB batches: w and h (36 + 12 bytes) together, big (1200 bytes) alone, then b and s
+    const src = await openTensorFileAsBatches(st, 1024);
+    expect(src.schema.fields.map((f) => `${f.name}: ${f.type}`)).toEqual(['name: Utf8', 'tensor: List<Float32>', 'tensor.shape: List<Int32>']);
+    expect(Object.fromEntries(src.schema.metadata)).toEqual({ source: 'test' });
+    const batches = await collect(src.batches);
     await src.close();
-    expect(b.numRows).toBe(1);
-    expect(src.schema.fields.map((f) => [f.name, String(f.type), f.metadata.get('ARROW:extension:metadata')])).toEqual([
-      ['w', 'FixedSizeList[6]<Float32>', '{"shape":[2,3]}'],
-      ['h', 'FixedSizeList[3]<Float32>', '{"shape":[3]}'],
-    ]);
-    expect(f32bits(floatsAt(b, 'w', 0))).toEqual(f32bits(w));
-    expect([...floatsAt(b, 'h', 0)]).toEqual([0.5, -2, 65504]);
+    expect(batches.map((b) => b.getChild('name')!.toArray())).toEqual([['w', 'h'], ['big'], ['b', 's']]);
+    const rows = batches.flatMap((b) => Array.from({ length: b.numRows }, (_, r) => raggedAt(b, 'tensor', r)));
+    expect(rows.map((r) => r.shape)).toEqual([[2, 3], [3], [3, 10, 10], [2], []]);
+    expect(f32bits(rows[0].values)).toEqual(f32bits(w));
+    expect([...rows[1].values]).toEqual([0.5, -2, 65504]);
+    expect(f32bits(rows[2].values)).toEqual(f32bits(big));
+    expect([...rows[3].values, ...rows[4].values]).toEqual([1.5, -0.25, 7]);
+    const all = await openBatchSource(st); // default batch size: one batch
+    expect((await collect(all.batches)).map((b) => b.numRows)).toEqual([5]);
+    await all.close();
+
     const npy = join(DIR, 'a.npy');
     await writeNpy(npy, w, [3, 2]);
     const n = await openBatchSource(npy);
-    expect(n.schema.fields[0].metadata.get('ARROW:extension:metadata')).toBe('{"shape":[3,2]}');
+    const [nb] = await collect(n.batches);
+    await n.close();
+    expect(nb.getChild('name')!.toArray()).toEqual(['a']);
+    expect(raggedAt(nb, 'tensor', 0).shape).toEqual([3, 2]);
     expect(existsSync(npy)).toBe(true);
     expect((await rejected(openBatchSource(join(DIR, 'missing.safetensors')))).code).toBe('FILE_NOT_FOUND');
+  });
+
+  it('a tensor of a dtype numlab does not read fails on open, before any batch', async () => {
+    const st = join(DIR, 'i64.safetensors');
+    const header = JSON.stringify({ a: { dtype: 'F32', shape: [1], data_offsets: [0, 4] }, i: { dtype: 'I64', shape: [1], data_offsets: [4, 12] } });
+    const h = Buffer.alloc(8);
+    h.writeUInt32LE(header.length, 0);
+    writeFileSync(st, Buffer.concat([h, Buffer.from(header), Buffer.alloc(12)]));
+    const e = await rejected(openBatchSource(st));
+    expect(e.code).toBe('UNSUPPORTED_TENSOR');
+    expect(e.message).toMatch(/tensor "i" has dtype "I64"; numlab reads F32, F16, BF16/);
+    expect((await rejected(openTensorFileAsBatches(st, 0))).code).toBe('BAD_OPTION');
   });
 });

@@ -1,6 +1,7 @@
 /** Building Arrow record batches of tensors for the src/arrow tests. */
-import { FixedSizeList, Field, Float16, Float32, Int32, RecordBatch, Schema, Struct, makeData, type Data, type DataType } from 'apache-arrow';
-import { f32ToF16 } from '../../src/io/half.js';
+import { FixedSizeList, Field, Float16, Float32, Int32, List, RecordBatch, Schema, Struct, Uint16, makeData, type Data, type DataType } from 'apache-arrow';
+import { listColumn } from '../../src/arrow/columns.js';
+import { bf16ToF32, f32ToBf16, f32ToF16 } from '../../src/io/half.js';
 import { mulberry32 } from './rng.js';
 
 export interface TensorColumnSpec {
@@ -10,6 +11,8 @@ export interface TensorColumnSpec {
   size: number;
   /** Store as float16 (values must be exactly representable; use f16Values). */
   f16?: boolean;
+  /** Store as bfloat16 bit patterns: uint16 values, field metadata numlab:dtype = bfloat16 (values must be exact bfloat16). */
+  bf16?: boolean;
   /** fixed_shape_tensor metadata JSON (omitted: a plain FixedSizeList). */
   ext?: string;
 }
@@ -25,12 +28,24 @@ export function f16Bits(x: Float32Array): Uint16Array {
   return Uint16Array.from(x, (v) => f32ToF16(v));
 }
 
+/** The bfloat16 bit patterns of x (exact when x holds bfloat16 values: see bf16Values). */
+export function bf16Bits(x: Float32Array): Uint16Array {
+  return Uint16Array.from(x, (v) => f32ToBf16(v));
+}
+
+/** x rounded to bfloat16 (nearest even), as float32. */
+export function bf16Values(x: Float32Array): Float32Array {
+  return Float32Array.from(x, (v) => bf16ToF32(f32ToBf16(v)));
+}
+
 export function tensorData(c: TensorColumnSpec): { field: Field; data: Data } {
   const rows = c.values.length / c.size;
-  const elem: DataType = c.f16 ? new Float16() : new Float32();
-  const child = makeData({ type: elem, length: c.values.length, nullCount: 0, data: c.f16 ? f16Bits(c.values) : c.values } as never) as Data;
+  const elem: DataType = c.f16 ? new Float16() : c.bf16 ? new Uint16() : new Float32();
+  const data = c.f16 ? f16Bits(c.values) : c.bf16 ? bf16Bits(c.values) : c.values;
+  const child = makeData({ type: elem, length: c.values.length, nullCount: 0, data } as never) as Data;
   const type = new FixedSizeList(c.size, new Field('item', elem, false));
   const meta = new Map<string, string>(c.ext === undefined ? [] : [['ARROW:extension:name', 'arrow.fixed_shape_tensor'], ['ARROW:extension:metadata', c.ext]]);
+  if (c.bf16) meta.set('numlab:dtype', 'bfloat16');
   return { field: new Field(c.name, type, false, meta), data: makeData({ type, length: rows, nullCount: 0, child }) };
 }
 
@@ -72,4 +87,27 @@ export function floatsAt(b: RecordBatch, name: string, r: number): Float32Array 
   const d = b.getChild(name)!.data[0];
   const size = (d.type as FixedSizeList).listSize;
   return (d.children[0].values as Float32Array).subarray(r * size, (r + 1) * size);
+}
+
+/** Row r of a ragged tensor column (List<float32> `name` beside List<int32> `name.shape`). */
+export function raggedAt(b: RecordBatch, name: string, r: number): { values: Float32Array; shape: number[] } {
+  const row = <T extends Int32Array | Float32Array>(col: string) => {
+    const d = b.getChild(col)!.data[0];
+    const off = d.valueOffsets as Int32Array;
+    return (d.children[0].values as T).subarray(off[r], off[r + 1]) as T;
+  };
+  return { values: row<Float32Array>(name), shape: [...row<Int32Array>(`${name}.shape`)] };
+}
+
+/** One batch of a ragged tensor column `name` (+ `name.shape`): a row per tensor, each of its own shape; `ids` adds an int32 `id` column first. */
+export function raggedBatch(name: string, tensors: { values: Float32Array; shape: number[] }[], ids = false): RecordBatch {
+  const x = { type: new List(new Field('item', new Float32(), false)), data: listColumn(new Float32(), tensors.map((t) => t.values), Float32Array) };
+  const s = { type: new List(new Field('item', new Int32(), false)), data: listColumn(new Int32(), tensors.map((t) => t.shape), Int32Array) };
+  const fields: Field[] = [new Field(name, x.type, false), new Field(`${name}.shape`, s.type, false)];
+  const children = [x.data, s.data];
+  if (ids) {
+    fields.unshift(new Field('id', new Int32(), false));
+    children.unshift(makeData({ type: new Int32(), length: tensors.length, nullCount: 0, data: Int32Array.from(tensors, (_, i) => i) }));
+  }
+  return new RecordBatch(new Schema(fields), makeData({ type: new Struct(fields), length: tensors.length, nullCount: 0, children }));
 }

@@ -96,6 +96,26 @@ describe('openTensorFile on real files', () => {
     await f.close();
   });
 
+  it('reads into a caller\'s array (a view into a larger one) exactly as into a fresh one; a wrong length is BAD_OPTION', async () => {
+    const f = await openTensorFile(st);
+    try {
+      const buf = new Float32Array(5 + 33 + 5).fill(-1);
+      const view = buf.subarray(5, 38);
+      const r = await f.read('small', view);
+      expect(r.data).toBe(view);
+      expect(f32bits(view)).toEqual(f32bits(small));
+      expect([...buf.subarray(0, 5), ...buf.subarray(38)]).toEqual(Array(10).fill(-1));
+      const b = new Float32Array(700_000);
+      await f.read('brain', b);
+      expect(f32bits(b)).toEqual(f32bits((await f.read('brain')).data));
+      const e = await rejected(f.read('small', new Float32Array(32)));
+      expect(e.code).toBe('BAD_OPTION');
+      expect(e.message).toMatch(/tensor "small" has 33 elements; the array to read it into holds 32/);
+    } finally {
+      await f.close();
+    }
+  });
+
   it('reads .npy files written by writeNpy (F32 exact, F16 rounded), named after the file', async () => {
     const p = join(DIR, 'acts.npy');
     await writeNpy(p, small, [3, 11]);
