@@ -117,7 +117,7 @@ export function gptq(W: Float32Array | Float64Array, h: HessianAccumulator | Flo
   }
   // W column-major: column j of row r at j·rows + r (columns are the unit of work).
   const Wc = new Float64Array(rows * cols);
-  for (let r = 0; r < rows; r++) for (let j = 0; j < cols; j++) Wc[j * rows + r] = W[r * cols + j];
+  transposeInto(W, rows, cols, Wc);
 
   if (group === -1) qz.fit(Wc, 0, cols, 0); // on the full W, before the dead fix
 
@@ -256,6 +256,8 @@ export function gptq(W: Float32Array | Float64Array, h: HessianAccumulator | Flo
     const Vt = new Float32Array(maxW * lastI1);
     const Y = new Float32Array(rows * maxW);
     const start = stale ? new Float64Array(rows * maxW) : null;
+    const Rblk = new Float32Array(rows * Bn); // the block's R and q column-major, scattered at the block end
+    const Qblk = new Float32Array(rows * Bn);
     const q = new Float64Array(rows);
     let loss = 0;
     const rt = runtime();
@@ -334,14 +336,29 @@ export function gptq(W: Float32Array | Float64Array, h: HessianAccumulator | Flo
             const dw = W1[w + r] - q[r];
             loss += (dw * dw) / (d * d) / 2;
             E[r] = dw / d;
-            Rrm[r * cols + c] = W0[w0 + r] - q[r];
-            weight[r * cols + oc] = q[r];
+            Rblk[w + r] = W0[w0 + r] - q[r];
+            Qblk[w + r] = q[r];
           }
           gptqRank1(rt, pE, rows, pW1, pUb + i * nw * 8, i + 1, n, true);
         }
+        transposeInto(Rblk, n, rows, Rrm, cols, i1);
+        if (perm) {
+          for (let i = 0; i < n; i++) for (let r = 0; r < rows; r++) weight[r * cols + perm[i1 + i]] = Qblk[i * rows + r];
+        } else transposeInto(Qblk, n, rows, weight, cols, i1);
       }
       return finish(weight, codes, loss, perm);
     });
+  }
+}
+
+/** dst (cols × rows) = srcᵀ (src rows × cols, row-major), in 32 × 32 tiles (both sides stay in cache). */
+function transposeInto(src: ArrayLike<number>, rows: number, cols: number, dst: Float64Array | Float32Array, ldd = rows, d0 = 0): void {
+  for (let r0 = 0; r0 < rows; r0 += 32) {
+    const r1 = Math.min(r0 + 32, rows);
+    for (let j0 = 0; j0 < cols; j0 += 32) {
+      const j1 = Math.min(j0 + 32, cols);
+      for (let r = r0; r < r1; r++) for (let j = j0; j < j1; j++) dst[d0 + j * ldd + r] = src[r * cols + j];
+    }
   }
 }
 
