@@ -48,8 +48,9 @@ export interface GptqOptions {
    */
   precision?: 'fast' | 'float64';
   /**
-   * precision 'float64' only: lazy batch update on the WASM f64x2 kernel ('wasm', default) or the
-   * plain-TypeScript twin ('ts'); both give the same bits (same order of operations).
+   * precision 'float64' only: the lazy batch update and the `format` quantizers on WASM ('wasm',
+   * default: the f64x2 kernel, the formats' WASM codecs) or on their plain-TypeScript twins ('ts');
+   * both give the same bits.
    */
   engine?: 'wasm' | 'ts';
 }
@@ -109,7 +110,9 @@ export function gptq(W: Float32Array | Float64Array, h: HessianAccumulator | Flo
     fail('BAD_OPTION', `percdamp must be a finite number >= 0, got ${show(percdamp)}`, percdamp);
   }
   const B = checkInt(opts.blockSize ?? 128, 'blockSize', 1, 1 << 20);
-  const qz: ColumnQuantizer = columnQuantizer({ opts, rows, cols, groupSize, W });
+  const engine = opts.engine ?? 'wasm';
+  if (engine !== 'wasm' && engine !== 'ts') fail('BAD_OPTION', `engine must be 'wasm' or 'ts', got ${show(engine)}`, engine);
+  const qz: ColumnQuantizer = columnQuantizer({ opts, rows, cols, groupSize, W, ref: engine === 'ts' });
   const group = qz.groupSize; // block formats: their block size
   const slots = group === -1 ? 1 : cols / group;
   if (fresh && (group === -1 || staticGroups || B % group !== 0)) {
@@ -156,8 +159,6 @@ export function gptq(W: Float32Array | Float64Array, h: HessianAccumulator | Flo
   const L = choleskyLower(Hp, cols, 'H after damping');
   const U = choleskyUpper(choleskyInverse(L, cols), cols, 'H⁻¹');
 
-  const engine = opts.engine ?? 'wasm';
-  if (engine !== 'wasm' && engine !== 'ts') fail('BAD_OPTION', `engine must be 'wasm' or 'ts', got ${show(engine)}`, engine);
   if (engine === 'ts') return blockLoop(null, Wp, U, perm);
   // W, the block's errors and the block's rows of U live in the arena for the kernel.
   const rt = runtime();
