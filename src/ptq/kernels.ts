@@ -36,12 +36,26 @@ export const f64View = (rt: Runtime, ptr: number, n: number): Float64Array => ne
  * of which the caller reads j ≤ i. Equals syrkLowerRef on the scaled column-major batch bit for bit.
  */
 export function syrkLower(x: Float32Array | Float64Array, rows: number, c: number, scale: number): Float64Array {
-  return syrkPairs(rows, c, 0, (xp) => {
-    for (let t = 0; t < rows; t++) {
-      const ot = t * c;
-      for (let j = 0; j < c; j++) xp[((j >> 1) * rows + t) * 2 + (j & 1)] = scale * x[ot + j];
-    }
+  const out = new Float64Array(c * c);
+  syrkLowerVisit(x, rows, c, scale, (s, ld) => {
+    for (let i = 0; i < c; i++) out.set(s.subarray(i * ld, i * ld + i + 1), i * c);
   });
+  return out;
+}
+
+/** syrkLower without the copy: `use` reads the lower triangle in place (row stride ld) before the arena is released. */
+export function syrkLowerVisit(x: Float32Array | Float64Array, rows: number, c: number, scale: number, use: (s: Float64Array, ld: number) => void): void {
+  syrkPairs(rows, c, 0, (xp) => {
+    // pair p of token t at (p·rows + t)·2: per pair a contiguous run over t (reads stride c)
+    for (let p = 0; 2 * p < c; p++) {
+      const two = 2 * p + 1 < c;
+      for (let t = 0; t < rows; t++) {
+        const o = (p * rows + t) * 2;
+        xp[o] = scale * x[t * c + 2 * p];
+        if (two) xp[o + 1] = scale * x[t * c + 2 * p + 1];
+      }
+    }
+  }, use);
 }
 
 /**
@@ -106,10 +120,10 @@ export function choleskyInverseKernel(l: Float64Array, n: number): Float64Array 
   });
 }
 
-/** Run the pair kernel on an interleaved copy filled by `fill` (pad channel zeroed); lower triangle as c × c. */
-function syrkPairs(rows: number, c: number, tri: 0 | 1, fill: (xp: Float64Array) => void): Float64Array {
+/** Run the pair kernel on an interleaved copy filled by `fill` (pad channel zeroed); `use` reads S (lower triangle, row stride ld) in the arena. */
+function syrkPairs(rows: number, c: number, tri: 0 | 1, fill: (xp: Float64Array) => void, use: (s: Float64Array, ld: number) => void): void {
   const rt = runtime();
-  return rt.scoped(() => {
+  rt.scoped(() => {
     const npairs = (c + 1) >> 1;
     const ld = 2 * npairs;
     const pX = rt.alloc(rows * ld * 8);
@@ -119,10 +133,7 @@ function syrkPairs(rows: number, c: number, tri: 0 | 1, fill: (xp: Float64Array)
     fill(xp);
     const k = kernels(rt);
     chunked(npairs, 4, (q0, q1) => k.syrk_f64_pairs__wasmsimd(pX, rows, q0, q1, pS, ld, tri));
-    const s = f64View(rt, pS, ld * ld);
-    const out = new Float64Array(c * c);
-    for (let i = 0; i < c; i++) out.set(s.subarray(i * ld, i * ld + i + 1), i * c);
-    return out;
+    use(f64View(rt, pS, ld * ld), ld);
   });
 }
 
