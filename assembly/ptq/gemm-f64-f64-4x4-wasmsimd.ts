@@ -41,16 +41,17 @@ export function gemm_f64_pack_b4__wasmsimd(b: usize, ldb: i32, trans: i32, t0: i
   }
 }
 
-/** 4 × 4 tile over t in [ts, kc) of the packed chunk: a = APACK tile, w = B panel, c0…c3 C rows (stride 16 B apart within a row). */
-@inline function tile4x4(a: usize, w: usize, ts: i32, kc: i32, c0: usize, c1: usize, c2: usize, c3: usize, sub: bool): void {
+/** 4 × 4 tile over t in [ts, te) of the packed chunk: a = APACK tile, w = B panel, c0…c3 C rows; SUB: subtract (else add), a constant once inlined. */
+@inline function tile4x4(a: usize, w: usize, ts: i32, te: i32, c0: usize, c1: usize, c2: usize, c3: usize, SUB: bool): void {
   let x00 = v128.load(c0), x01 = v128.load(c0, 16), x10 = v128.load(c1), x11 = v128.load(c1, 16);
   let x20 = v128.load(c2), x21 = v128.load(c2, 16), x30 = v128.load(c3), x31 = v128.load(c3, 16);
   let pa = a + (<usize>ts << 5);
   let pw = w + (<usize>ts << 5);
-  for (let t: i32 = ts; t < kc; t++) {
+  const pe = w + (<usize>te << 5);
+  while (pw < pe) {
     const w0 = v128.load(pw), w1 = v128.load(pw, 16);
     const b0 = v128.load64_splat(pa), b1 = v128.load64_splat(pa, 8), b2 = v128.load64_splat(pa, 16), b3 = v128.load64_splat(pa, 24);
-    if (sub) {
+    if (SUB) {
       x00 = f64x2.sub(x00, f64x2.mul(b0, w0)); x01 = f64x2.sub(x01, f64x2.mul(b0, w1));
       x10 = f64x2.sub(x10, f64x2.mul(b1, w0)); x11 = f64x2.sub(x11, f64x2.mul(b1, w1));
       x20 = f64x2.sub(x20, f64x2.mul(b2, w0)); x21 = f64x2.sub(x21, f64x2.mul(b2, w1));
@@ -66,6 +67,12 @@ export function gemm_f64_pack_b4__wasmsimd(b: usize, ldb: i32, trans: i32, t0: i
   }
   v128.store(c0, x00); v128.store(c0, x01, 16); v128.store(c1, x10); v128.store(c1, x11, 16);
   v128.store(c2, x20); v128.store(c2, x21, 16); v128.store(c3, x30); v128.store(c3, x31, 16);
+}
+
+/** One tile, the sign picked outside the t loop. */
+@inline function tile(sub: bool, a: usize, w: usize, ts: i32, te: i32, c0: usize, c1: usize, c2: usize, c3: usize): void {
+  if (sub) tile4x4(a, w, ts, te, c0, c1, c2, c3, true);
+  else tile4x4(a, w, ts, te, c0, c1, c2, c3, false);
 }
 
 /**
@@ -102,11 +109,11 @@ export function gemm_f64_4x4__wasmsimd(a: usize, lda: i32, i0: i32, i1: i32, t0:
       const mr = min(4, i1 - i);
       const cp = c + <usize>i * lc + (<usize>j << 3);
       if (mr == 4 && nc == 4) {
-        tile4x4(ap, w, ts, te, cp, cp + lc, cp + 2 * lc, cp + 3 * lc, sub);
+        tile(sub, ap, w, ts, te, cp, cp + lc, cp + 2 * lc, cp + 3 * lc);
       } else {
         memory.fill(TILE, 0, 128);
         for (let r: i32 = 0; r < mr; r++) for (let l: i32 = 0; l < nc; l++) store<f64>(TILE + (<usize>(4 * r + l) << 3), load<f64>(cp + <usize>r * lc + (<usize>l << 3)));
-        tile4x4(ap, w, ts, te, TILE, TILE + 32, TILE + 64, TILE + 96, sub);
+        tile(sub, ap, w, ts, te, TILE, TILE + 32, TILE + 64, TILE + 96);
         for (let r: i32 = 0; r < mr; r++) for (let l: i32 = 0; l < nc; l++) store<f64>(cp + <usize>r * lc + (<usize>l << 3), load<f64>(TILE + (<usize>(4 * r + l) << 3)));
       }
     }
