@@ -8,7 +8,7 @@
  */
 import { fail, show } from '../errors.js';
 import { runtime, type Runtime } from '../runtime/wasm.js';
-import { checkMatrix, checkShape, type Real } from './check.js';
+import { checkMatrix, checkShape, isReal, type Real } from './check.js';
 
 export interface HadamardOptions {
   /** [rows, cols]; the transform runs along cols. */
@@ -36,13 +36,14 @@ export function fwhtInPlace(v: Float64Array, n: number): void {
 }
 
 interface FwhtKernel {
-  fwht_f64acc__wasmsimd(x: number, out: number, nblk: number, b: number, signs: number, norm: number, v: number, f64data: number): void;
+  fwht_f64acc__wasmsimd(x: number, out: number, nblk: number, b: number, signs: number, norm: number, v: number, f64data: number): number;
 }
 
 /** Checked options: the block size and the signs (or undefined). */
-function checkHadamard(x: Real, opts: HadamardOptions): { rows: number; cols: number; b: number; s: ArrayLike<number> | undefined } {
+function checkHadamard(x: Real, opts: HadamardOptions, scanFinite = true): { rows: number; cols: number; b: number; s: ArrayLike<number> | undefined } {
   const [rows, cols] = checkShape(opts?.shape, 'hadamard input');
-  checkMatrix(x, rows * cols, 'hadamard input', `[${rows}, ${cols}]`);
+  if (scanFinite) checkMatrix(x, rows * cols, 'hadamard input', `[${rows}, ${cols}]`);
+  else if (!isReal(x) || x.length !== rows * cols) checkMatrix(x, rows * cols, 'hadamard input', `[${rows}, ${cols}]`); // type and length
   const b = opts.block ?? cols;
   if (opts.block === undefined && !isPow2(cols)) {
     fail('BAD_SHAPE', `a full Hadamard transform needs a power-of-two number of cols, got ${cols} (pass a power-of-two block)`, cols);
@@ -62,7 +63,8 @@ const CHUNK = 1 << 18;
 
 /** A new array of x's type with every row block rotated: x_b ← H_b (s ⊙ x_b) / √b (WASM SIMD kernel). */
 export function hadamard<T extends Real>(x: T, opts: HadamardOptions): T {
-  const { rows, cols, b, s } = checkHadamard(x, opts);
+  const { rows, cols, b, s } = checkHadamard(x, opts, false); // the kernel flags Inf / NaN
+  let bad = 0;
   const out = new (x.constructor as { new (n: number): T })(rows * cols);
   const f64 = x instanceof Float64Array;
   const es = f64 ? 8 : 4;
@@ -80,10 +82,11 @@ export function hadamard<T extends Real>(x: T, opts: HadamardOptions): T {
       const n = Math.min(per, total - o);
       const view = (f64 ? new Float64Array(rt.memory.buffer, px, n) : new Float32Array(rt.memory.buffer, px, n)) as T;
       view.set(x.subarray(o, o + n));
-      k.fwht_f64acc__wasmsimd(px, px, n / b, b, ps, norm, pv, f64 ? 1 : 0);
+      bad |= k.fwht_f64acc__wasmsimd(px, px, n / b, b, ps, norm, pv, f64 ? 1 : 0);
       out.set(view, o);
     }
   });
+  if (bad) checkMatrix(x, rows * cols, 'hadamard input', `[${rows}, ${cols}]`); // names the first Inf / NaN
   return out;
 }
 

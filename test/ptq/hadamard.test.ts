@@ -94,6 +94,14 @@ describe('hadamard', () => {
     expect(thrown(() => hadamard(x, { shape: [1, 48], block: 16, signs: [1, -1] })).code).toBe('BAD_OPTION');
     expect(thrown(() => hadamard(x, { shape: [1, 48], block: 16, signs: new Array(16).fill(2) })).code).toBe('BAD_OPTION');
     expect(thrown(() => hadamard(Float64Array.from([1, NaN]), { shape: [1, 2] })).code).toBe('NONFINITE_INPUT');
+    // the kernel flags Inf / NaN in SIMD lanes and tails (f32) and in f64 data; the message names the first
+    for (const [pos, v, T] of [[2, Infinity, Float32Array], [17, NaN, Float32Array], [31, -Infinity, Float32Array], [5, -Infinity, Float64Array]] as const) {
+      const x = new T(32).fill(1);
+      x[pos] = v;
+      const e = thrown(() => hadamard(x, { shape: [2, 16] }));
+      expect(e.code).toBe('NONFINITE_INPUT');
+      expect(e.message).toBe(`hadamard input[${pos}] is ${v} (must be finite)`);
+    }
     expect(thrown(() => hadamard(x, { shape: [2, 48] })).code).toBe('BAD_LENGTH');
   });
 });
