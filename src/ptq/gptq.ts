@@ -1,8 +1,10 @@
 /**
- * GPTQ (Frantar et al.) in float64 with the exact order of operations of IST-DASLab/gptq
- * fasterquant (spec ptq.md §1.4–§1.5): params on the full W before the dead-column fix, dead
- * columns, static groups before the permutation, act-order, damping, Cholesky → inverse → upper
- * Cholesky, lazy block updates, dynamic group params from the outer (stale) W, Losses / 2.
+ * GPTQ (Frantar et al.) as IST-DASLab/gptq fasterquant (spec ptq.md §1.4–§1.5): params on the full W
+ * before the dead-column fix, dead columns, static groups before the permutation, act-order, damping,
+ * lazy block updates, dynamic group params from the outer (stale) W, Losses / 2. precision 'float64':
+ * the exact order of operations in float64 (Cholesky → inverse → upper Cholesky), bit-exact with the
+ * spec vectors; 'fast' (default): one float64 Cholesky of H and the lazy updates on the f32 GEMM
+ * (fastLoop below, docs/ptq.md "Precision modes").
  */
 import { fail, show } from '../errors.js';
 import { checkInt, checkMatrix, checkShape, isReal } from './check.js';
@@ -110,8 +112,13 @@ export function gptq(W: Float32Array | Float64Array, h: HessianAccumulator | Flo
     fail('BAD_OPTION', `percdamp must be a finite number >= 0, got ${show(percdamp)}`, percdamp);
   }
   const B = checkInt(opts.blockSize ?? 128, 'blockSize', 1, 1 << 20);
+  const precision = opts.precision ?? 'fast';
+  if (precision !== 'fast' && precision !== 'float64') fail('BAD_OPTION', `precision must be 'fast' or 'float64', got ${show(precision)}`, precision);
   const engine = opts.engine ?? 'wasm';
   if (engine !== 'wasm' && engine !== 'ts') fail('BAD_OPTION', `engine must be 'wasm' or 'ts', got ${show(engine)}`, engine);
+  if (precision === 'fast' && opts.engine !== undefined) {
+    fail('BAD_OPTION', `engine applies to precision 'float64' only, got engine ${show(opts.engine)} with precision 'fast'`, opts.engine);
+  }
   const qz: ColumnQuantizer = columnQuantizer({ opts, rows, cols, groupSize, W, ref: engine === 'ts' });
   const group = qz.groupSize; // block formats: their block size
   const slots = group === -1 ? 1 : cols / group;
@@ -150,12 +157,7 @@ export function gptq(W: Float32Array | Float64Array, h: HessianAccumulator | Flo
   for (let j = 0; j < cols; j++) dsum += Hp[j * cols + j];
   const damp = percdamp * (dsum / cols);
   for (let j = 0; j < cols; j++) Hp[j * cols + j] += damp;
-  const precision = opts.precision ?? 'fast';
-  if (precision !== 'fast' && precision !== 'float64') fail('BAD_OPTION', `precision must be 'fast' or 'float64', got ${show(precision)}`, precision);
-  if (precision === 'fast') {
-    if (opts.engine !== undefined) fail('BAD_OPTION', `engine applies to precision 'float64' only, got engine ${show(opts.engine)} with precision 'fast'`, opts.engine);
-    return fastLoop(Wp, choleskyUpperOfReversed(Hp, cols, 'H after damping'), perm);
-  }
+  if (precision === 'fast') return fastLoop(Wp, choleskyUpperOfReversed(Hp, cols, 'H after damping'), perm);
   const L = choleskyLower(Hp, cols, 'H after damping');
   const U = choleskyUpper(choleskyInverse(L, cols), cols, 'H⁻¹');
 
