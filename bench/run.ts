@@ -1,7 +1,8 @@
 /**
  * npm run bench — element and block codec benchmarks. Env: NUMLAB_BENCH_N (elements, default 16 Mi),
  * NUMLAB_BENCH_TIME_MS (time per row, default 1500), NUMLAB_BENCH_OUT (directory, default reports/bench),
- * NUMLAB_BENCH_ONLY (element | block | gemm: one family; gemm writes <date>-<host>-<isa>-gemm.json / .md, bench/gemm/gemm.bench.ts).
+ * NUMLAB_BENCH_ONLY (element | block | gemm | ptq: one family; gemm writes <date>-<host>-<isa>-gemm.json / .md, bench/gemm/gemm.bench.ts;
+ * ptq writes …-ptq.json / .md, bench/ptq/gptq.bench.ts, NUMLAB_BENCH_PTQ_FLOAT64=1 adds the float64 GPTQ run).
  * Prints a Markdown table and writes <date>-<host>-<isa>.json (+ .md rendered from it).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -12,6 +13,7 @@ import { SIMD_WASM_SHA256, RELAXED_WASM_SHA256 } from '../src/runtime/wasm-binar
 import { blockRows } from './formats/block.bench.js';
 import { codecRows } from './formats/codec.bench.js';
 import { gemmBench, renderGemm, type GemmReport } from './gemm/gemm.bench.js';
+import { ptqBench, renderPtq } from './ptq/gptq.bench.js';
 import { provenance, render, runRows, type BenchReport } from './harness.js';
 
 const n = Number(process.env.NUMLAB_BENCH_N ?? 16 * 2 ** 20);
@@ -19,17 +21,28 @@ const timeMs = Number(process.env.NUMLAB_BENCH_TIME_MS ?? 1500);
 const outDir = process.env.NUMLAB_BENCH_OUT ?? 'reports/bench';
 
 const rt = runtime();
-const only = process.env.NUMLAB_BENCH_ONLY; // 'element' | 'block' | 'gemm': one family only
-if (only === 'gemm') {
-  const res = await gemmBench(rt, timeMs, (s) => process.stderr.write(s + '\n'));
-  const report: GemmReport = { ...res, provenance: provenance({ isa: rt.isa, wasm: rt.isa === 'wasmsimd' ? SIMD_WASM_SHA256 : RELAXED_WASM_SHA256, timeMsPerRow: timeMs }) };
-  const md = renderGemm(report);
+
+/** Print one family's Markdown and write <date>-<host>-<isa>-<family>.json / .md into outDir. */
+function writeFamily(family: string, report: object, md: string): void {
   process.stdout.write(md);
   mkdirSync(outDir, { recursive: true });
-  const base = path.join(outDir, `${new Date().toISOString().slice(0, 10)}-${os.hostname()}-${rt.isa}-gemm`);
+  const base = path.join(outDir, `${new Date().toISOString().slice(0, 10)}-${os.hostname()}-${rt.isa}-${family}`);
   writeFileSync(base + '.json', JSON.stringify(report, null, 2) + '\n');
   writeFileSync(base + '.md', md);
   process.stderr.write(`wrote ${base}.json and .md\n`);
+}
+
+const only = process.env.NUMLAB_BENCH_ONLY; // 'element' | 'block' | 'gemm' | 'ptq': one family only
+if (only === 'ptq') {
+  const res = ptqBench(4096, 4096, 4096, process.env.NUMLAB_BENCH_PTQ_FLOAT64 === '1', (s) => process.stderr.write(s + '\n'));
+  const report = { kind: 'numlab-ptq-bench', ...res, provenance: provenance({ isa: rt.isa, wasm: rt.isa === 'wasmsimd' ? SIMD_WASM_SHA256 : RELAXED_WASM_SHA256 }) };
+  writeFamily('ptq', report, renderPtq(res));
+  process.exit(0);
+}
+if (only === 'gemm') {
+  const res = await gemmBench(rt, timeMs, (s) => process.stderr.write(s + '\n'));
+  const report: GemmReport = { ...res, provenance: provenance({ isa: rt.isa, wasm: rt.isa === 'wasmsimd' ? SIMD_WASM_SHA256 : RELAXED_WASM_SHA256, timeMsPerRow: timeMs }) };
+  writeFamily('gemm', report, renderGemm(report));
   process.exit(0);
 }
 const { rows: elementRows, copy } = codecRows(rt, n);

@@ -1,15 +1,18 @@
 /**
- * GPTQ (Frantar et al.) in float64 with the exact order of operations of IST-DASLab/gptq
- * fasterquant (spec ptq.md §1.4–§1.5): params on the full W before the dead-column fix, dead
- * columns, static groups before the permutation, act-order, damping, Cholesky → inverse → upper
- * Cholesky, lazy block updates, dynamic group params from the outer (stale) W, Losses / 2.
+ * GPTQ (Frantar et al.) as IST-DASLab/gptq fasterquant (spec ptq.md §1.4–§1.5): params on the full W
+ * before the dead-column fix, dead columns, static groups before the permutation, act-order, damping,
+ * lazy block updates, dynamic group params from the outer (stale) W, Losses / 2. precision 'float64':
+ * the exact order of operations in float64 (Cholesky → inverse → upper Cholesky), bit-exact with the
+ * spec vectors; 'fast' (default): one float64 Cholesky of H and the lazy updates on the f32 GEMM
+ * (fastLoop below, docs/ptq.md "Precision modes").
  */
 import { fail, show } from '../errors.js';
 import { checkInt, checkMatrix, checkShape, isReal } from './check.js';
 import { HessianAccumulator } from './hessian.js';
-import { gptqLazy, f64View } from './kernels.js';
+import { gemmF64, gemmF64PackBytes, gptqLazy, gptqRank1, f64View, GEMM_LOWER_A } from './kernels.js';
+import { matmul } from '../gemm/gemm.js';
 import { gptqLazyRef } from './kernels-ref.js';
-import { choleskyInverse, choleskyLower, choleskyUpper } from './linalg.js';
+import { choleskyInverse, choleskyLower, choleskyUpper, choleskyUpperOfReversed } from './linalg.js';
 import { runtime, type Runtime } from '../runtime/wasm.js';
 import { columnQuantizer, type ColumnQuantizer } from './quantizers.js';
 import type { BlockEncoding } from '../formats/block-ref.js';
@@ -40,8 +43,16 @@ export interface GptqOptions {
   /** Quantize with a numlab format (element or block id) instead of the reference INT quantizer. */
   format?: string;
   /**
-   * Lazy batch update on the WASM f64x2 kernel ('wasm', default) or the plain-TypeScript twin ('ts');
-   * both give the same bits (same order of operations).
+   * 'fast' (default): H = Ũ Ũᵀ by one blocked float64 Cholesky (no inverse), in-block updates in
+   * float64, the lazy block updates as an f32 correction on numlab's f32 GEMM (src/gemm). 'float64':
+   * the reference order of operations in float64 throughout (chol → inverse → chol, spec §1.4), which
+   * reproduces the spec §1.7 vectors bit for bit. docs/ptq.md gives the agreement of the two.
+   */
+  precision?: 'fast' | 'float64';
+  /**
+   * precision 'float64' only: the lazy batch update and the `format` quantizers on WASM ('wasm',
+   * default: the f64x2 kernel, the formats' WASM codecs) or on their plain-TypeScript twins ('ts');
+   * both give the same bits.
    */
   engine?: 'wasm' | 'ts';
 }
@@ -101,7 +112,14 @@ export function gptq(W: Float32Array | Float64Array, h: HessianAccumulator | Flo
     fail('BAD_OPTION', `percdamp must be a finite number >= 0, got ${show(percdamp)}`, percdamp);
   }
   const B = checkInt(opts.blockSize ?? 128, 'blockSize', 1, 1 << 20);
-  const qz: ColumnQuantizer = columnQuantizer({ opts, rows, cols, groupSize, W });
+  const precision = opts.precision ?? 'fast';
+  if (precision !== 'fast' && precision !== 'float64') fail('BAD_OPTION', `precision must be 'fast' or 'float64', got ${show(precision)}`, precision);
+  const engine = opts.engine ?? 'wasm';
+  if (engine !== 'wasm' && engine !== 'ts') fail('BAD_OPTION', `engine must be 'wasm' or 'ts', got ${show(engine)}`, engine);
+  if (precision === 'fast' && opts.engine !== undefined) {
+    fail('BAD_OPTION', `engine applies to precision 'float64' only, got engine ${show(opts.engine)} with precision 'fast'`, opts.engine);
+  }
+  const qz: ColumnQuantizer = columnQuantizer({ opts, rows, cols, groupSize, W, ref: engine === 'ts' });
   const group = qz.groupSize; // block formats: their block size
   const slots = group === -1 ? 1 : cols / group;
   if (fresh && (group === -1 || staticGroups || B % group !== 0)) {
@@ -109,7 +127,7 @@ export function gptq(W: Float32Array | Float64Array, h: HessianAccumulator | Flo
   }
   // W column-major: column j of row r at j·rows + r (columns are the unit of work).
   const Wc = new Float64Array(rows * cols);
-  for (let r = 0; r < rows; r++) for (let j = 0; j < cols; j++) Wc[j * rows + r] = W[r * cols + j];
+  transposeInto(W, rows, cols, Wc);
 
   if (group === -1) qz.fit(Wc, 0, cols, 0); // on the full W, before the dead fix
 
@@ -139,11 +157,10 @@ export function gptq(W: Float32Array | Float64Array, h: HessianAccumulator | Flo
   for (let j = 0; j < cols; j++) dsum += Hp[j * cols + j];
   const damp = percdamp * (dsum / cols);
   for (let j = 0; j < cols; j++) Hp[j * cols + j] += damp;
+  if (precision === 'fast') return fastLoop(Wp, choleskyUpperOfReversed(Hp, cols, 'H after damping'), perm);
   const L = choleskyLower(Hp, cols, 'H after damping');
   const U = choleskyUpper(choleskyInverse(L, cols), cols, 'H⁻¹');
 
-  const engine = opts.engine ?? 'wasm';
-  if (engine !== 'wasm' && engine !== 'ts') fail('BAD_OPTION', `engine must be 'wasm' or 'ts', got ${show(engine)}`, engine);
   if (engine === 'ts') return blockLoop(null, Wp, U, perm);
   // W, the block's errors and the block's rows of U live in the arena for the kernel.
   const rt = runtime();
@@ -203,6 +220,10 @@ export function gptq(W: Float32Array | Float64Array, h: HessianAccumulator | Flo
       } else gptqLazyRef(Err1, rows, n, U.subarray(i1 * cols), cols, i2, cols, Wp);
     }
 
+    return finish(weight, codes, loss, perm);
+  }
+
+  function finish(weight: Float32Array, codes: Uint8Array | Uint16Array, loss: number, perm: Int32Array | null): GptqResult {
     const groupIndex = new Int32Array(cols);
     if (group !== -1) {
       for (let c = 0; c < cols; c++) {
@@ -211,6 +232,136 @@ export function gptq(W: Float32Array | Float64Array, h: HessianAccumulator | Flo
       }
     }
     return { weight, codes, scales: qz.scales(), zeros: qz.zeros(), groupIndex, perm, loss, encoding: qz.encoding(codes) };
+  }
+
+  /**
+   * Steps 7–9 in the fast mode, from Ũ (H = Ũ Ũᵀ, Ũ upper; U = Ũ⁻¹ is the reference's factor of
+   * H⁻¹) without forming U. The reference's lazy updates W −= E·U (E the scaled errors) summed over
+   * all columns before j equal W₀ + R·V at column j, with R = W₀ − Q and V[c][j] = Ũ[c][j] / Ũ[j][j]:
+   * so the f32 correction Δ (row-major) collects Δ[:, i2:] += R_block · V[i1:i2, i2:] on numlab's f32
+   * GEMM after each block. At a block start the reference's outer W on columns [i1, e) is
+   * W₀ + (Δ·diag Ũ)·T⁻¹ with T = Ũ[i1:e, i1:e] (float64, f64x2 GEMM kernel); the block then runs the
+   * reference's in-block loop in float64 with U1 = T⁻¹ (rank-1 updates on the WASM kernel). e reaches
+   * past the block when a stale dynamic group starting in it does.
+   */
+  function fastLoop(W0: Float64Array, Ut: Float64Array, perm: Int32Array | null): GptqResult {
+    const codes = qz.newCodes(rows * cols);
+    const weight = new Float32Array(rows * cols);
+    const Bn = Math.min(B, cols);
+    const stale = group !== -1 && !staticGroups && !fresh;
+    const maxW = Math.min(cols, stale ? Bn + group : Bn);
+    const dg = new Float64Array(cols);
+    for (let j = 0; j < cols; j++) dg[j] = Ut[j * cols + j];
+    // R = W₀ − Q row-major (f32), its first i1 columns copied contiguous per block for the GEMM
+    const Rrm = new Float32Array(rows * cols);
+    const lastI1 = Math.floor((cols - 1) / B) * B; // the largest k of the GEMM
+    const Rc = new Float32Array(rows * lastI1);
+    const Vt = new Float32Array(maxW * lastI1);
+    const Y = new Float32Array(rows * maxW);
+    const start = stale ? new Float64Array(rows * maxW) : null;
+    const Rblk = new Float32Array(rows * Bn); // the block's R and q column-major, scattered at the block end
+    const Qblk = new Float32Array(rows * Bn);
+    const q = new Float64Array(rows);
+    let loss = 0;
+    const rt = runtime();
+    return rt.scoped(() => {
+      const pW1 = rt.alloc(rows * maxW * 8);
+      const pP = rt.alloc(rows * maxW * 8);
+      const pUb = rt.alloc(maxW * maxW * 8);
+      const pUbT = rt.alloc(maxW * maxW * 8);
+      const pE = rt.alloc(rows * 8);
+      const pack = rt.alloc(gemmF64PackBytes(rows));
+      for (let i1 = 0; i1 < cols; i1 += B) {
+        const i2 = Math.min(i1 + B, cols);
+        const n = i2 - i1;
+        let e = i2;
+        if (stale) for (let c = i1; c < i2; c++) if (c % group === 0) e = Math.max(e, c + group);
+        e = Math.min(e, cols);
+        const nw = e - i1;
+        // Δ = R[:, :i1] · V[:i1, i1:e] on the f32 GEMM (before the views: matmul's arena use may grow,
+        // and so detach, the WASM memory)
+        if (i1 > 0) {
+          for (let r = 0; r < rows; r++) Rc.set(Rrm.subarray(r * cols, r * cols + i1), r * i1);
+          for (let c = 0; c < i1; c++) {
+            const o = c * cols + i1;
+            for (let j = 0; j < nw; j++) Vt[j * i1 + c] = Ut[o + j] / dg[i1 + j];
+          }
+          matmul(Rc.subarray(0, rows * i1), Vt.subarray(0, nw * i1), { m: rows, n: nw, k: i1, out: Y.subarray(0, rows * nw) });
+        }
+        const W1 = f64View(rt, pW1, rows * nw);
+        const Ub = f64View(rt, pUb, nw * nw);
+        const UbT = f64View(rt, pUbT, nw * nw);
+        const E = f64View(rt, pE, rows);
+        // Ub = T⁻¹ (upper, back substitution), UbT its transpose
+        Ub.fill(0);
+        for (let j = 0; j < nw; j++) {
+          Ub[j * nw + j] = 1 / dg[i1 + j];
+          for (let i = j - 1; i >= 0; i--) {
+            const o = (i1 + i) * cols + i1;
+            let s = 0;
+            for (let k = i + 1; k <= j; k++) s += Ut[o + k] * Ub[k * nw + j];
+            Ub[i * nw + j] = -s / dg[i1 + i];
+          }
+        }
+        for (let i = 0; i < nw; i++) for (let j = 0; j < nw; j++) UbT[j * nw + i] = Ub[i * nw + j];
+        // W1 (column-major) = W₀ + (Δ·diag Ũ)·Ub on columns [i1, e)
+        W1.set(W0.subarray(i1 * rows, e * rows));
+        if (i1 > 0) {
+          const y = Y;
+          const P = f64View(rt, pP, rows * nw);
+          for (let r = 0; r < rows; r++) {
+            const o = r * nw;
+            for (let t = 0; t < nw; t++) P[t * rows + r] = y[o + t] * dg[i1 + t];
+          }
+          gemmF64(rt, pUbT, nw, nw, pP, rows, false, nw, rows, pW1, rows, GEMM_LOWER_A, pack);
+        }
+        if (start) start.set(W1.subarray(0, rows * nw));
+        for (let i = 0; i < n; i++) {
+          const c = i1 + i;
+          const w = i * rows;
+          let slot = 0;
+          if (group !== -1) {
+            if (!staticGroups) {
+              if (c % group === 0) {
+                if (fresh) qz.fit(W1, i, i + group, c / group);
+                else qz.fit(start as Float64Array, i, i + group, c / group); // the outer W: stale within the block
+              }
+              slot = Math.floor(c / group);
+            } else {
+              slot = Math.floor((perm ? perm[c] : c) / group);
+            }
+          }
+          const oc = perm ? perm[c] : c;
+          qz.quantize(W1, w, slot, q, codes, oc);
+          const d = Ub[i * nw + i];
+          const w0 = c * rows;
+          for (let r = 0; r < rows; r++) {
+            const dw = W1[w + r] - q[r];
+            loss += (dw * dw) / (d * d) / 2;
+            E[r] = dw / d;
+            Rblk[w + r] = W0[w0 + r] - q[r];
+            Qblk[w + r] = q[r];
+          }
+          gptqRank1(rt, pE, rows, pW1, pUb + i * nw * 8, i + 1, n, true);
+        }
+        transposeInto(Rblk, n, rows, Rrm, cols, i1);
+        if (perm) {
+          for (let i = 0; i < n; i++) for (let r = 0; r < rows; r++) weight[r * cols + perm[i1 + i]] = Qblk[i * rows + r];
+        } else transposeInto(Qblk, n, rows, weight, cols, i1);
+      }
+      return finish(weight, codes, loss, perm);
+    });
+  }
+}
+
+/** dst (cols × rows) = srcᵀ (src rows × cols, row-major), in 32 × 32 tiles (both sides stay in cache). */
+function transposeInto(src: ArrayLike<number>, rows: number, cols: number, dst: Float64Array | Float32Array, ldd = rows, d0 = 0): void {
+  for (let r0 = 0; r0 < rows; r0 += 32) {
+    const r1 = Math.min(r0 + 32, rows);
+    for (let j0 = 0; j0 < cols; j0 += 32) {
+      const j1 = Math.min(j0 + 32, cols);
+      for (let r = r0; r < r1; r++) for (let j = j0; j < j1; j++) dst[d0 + j * ldd + r] = src[r * cols + j];
+    }
   }
 }
 

@@ -2,11 +2,13 @@
  * Fast Walsh–Hadamard transform along the last axis (spec ptq.md §6): natural (Sylvester) order,
  * normalised by 1/√b, per contiguous block of b columns (b = cols for the full transform). R is
  * orthogonal and symmetric, so rotating W [out, in] and X [tokens, in] along `in` keeps X·Wᵀ.
- * Plain TypeScript (the WASM SIMD kernel is a later step); float64 butterflies, one rounding per
- * output for Float32Array input.
+ * `hadamard` runs the WASM SIMD kernel (assembly/ptq/fwht-f32-f64acc-wasmsimd.ts); `hadamardRef` is
+ * its plain-TS twin. Both: float64 butterflies in the same order, one rounding per output for
+ * Float32Array input — the same bits.
  */
 import { fail, show } from '../errors.js';
-import { checkMatrix, checkShape, type Real } from './check.js';
+import { runtime, type Runtime } from '../runtime/wasm.js';
+import { checkMatrix, checkShape, isReal, type Real } from './check.js';
 
 export interface HadamardOptions {
   /** [rows, cols]; the transform runs along cols. */
@@ -33,10 +35,15 @@ export function fwhtInPlace(v: Float64Array, n: number): void {
   }
 }
 
-/** A new array of x's type with every row block rotated: x_b ← H_b (s ⊙ x_b) / √b. */
-export function hadamard<T extends Real>(x: T, opts: HadamardOptions): T {
+interface FwhtKernel {
+  fwht_f64acc__wasmsimd(x: number, out: number, nblk: number, b: number, signs: number, norm: number, v: number, f64data: number): number;
+}
+
+/** Checked options: the block size and the signs (or undefined). */
+function checkHadamard(x: Real, opts: HadamardOptions, scanFinite = true): { rows: number; cols: number; b: number; s: ArrayLike<number> | undefined } {
   const [rows, cols] = checkShape(opts?.shape, 'hadamard input');
-  checkMatrix(x, rows * cols, 'hadamard input', `[${rows}, ${cols}]`);
+  if (scanFinite) checkMatrix(x, rows * cols, 'hadamard input', `[${rows}, ${cols}]`);
+  else if (!isReal(x) || x.length !== rows * cols) checkMatrix(x, rows * cols, 'hadamard input', `[${rows}, ${cols}]`); // type and length
   const b = opts.block ?? cols;
   if (opts.block === undefined && !isPow2(cols)) {
     fail('BAD_SHAPE', `a full Hadamard transform needs a power-of-two number of cols, got ${cols} (pass a power-of-two block)`, cols);
@@ -48,6 +55,44 @@ export function hadamard<T extends Real>(x: T, opts: HadamardOptions): T {
     if (s === null || typeof s !== 'object' || s.length !== b) fail('BAD_OPTION', `signs must hold ${b} values (one per block position), got ${show(s)}`, s);
     for (let i = 0; i < b; i++) if (s[i] !== 1 && s[i] !== -1) fail('BAD_OPTION', `signs[${i}] must be +1 or -1, got ${show(s[i])}`, s[i]);
   }
+  return { rows, cols, b, s };
+}
+
+/** Values per kernel call (whole blocks, at least one): bounded arena use, short calls for V8's tier-up. */
+const CHUNK = 1 << 18;
+
+/** A new array of x's type with every row block rotated: x_b ← H_b (s ⊙ x_b) / √b (WASM SIMD kernel). */
+export function hadamard<T extends Real>(x: T, opts: HadamardOptions): T {
+  const { rows, cols, b, s } = checkHadamard(x, opts, false); // the kernel flags Inf / NaN
+  let bad = 0;
+  const out = new (x.constructor as { new (n: number): T })(rows * cols);
+  const f64 = x instanceof Float64Array;
+  const es = f64 ? 8 : 4;
+  const total = rows * cols;
+  const per = Math.max(b, Math.floor(CHUNK / b) * b);
+  const rt: Runtime = runtime();
+  const k = rt.exports as unknown as FwhtKernel;
+  rt.scoped(() => {
+    const px = rt.alloc(Math.min(per, total) * es);
+    const pv = rt.alloc(b * 8);
+    const ps = s ? rt.alloc(b * 8) : 0;
+    if (s) new Float64Array(rt.memory.buffer, ps, b).set(Array.from(s));
+    const norm = 1 / Math.sqrt(b);
+    for (let o = 0; o < total; o += per) {
+      const n = Math.min(per, total - o);
+      const view = (f64 ? new Float64Array(rt.memory.buffer, px, n) : new Float32Array(rt.memory.buffer, px, n)) as T;
+      view.set(x.subarray(o, o + n));
+      bad |= k.fwht_f64acc__wasmsimd(px, px, n / b, b, ps, norm, pv, f64 ? 1 : 0);
+      out.set(view, o);
+    }
+  });
+  if (bad) checkMatrix(x, rows * cols, 'hadamard input', `[${rows}, ${cols}]`); // names the first Inf / NaN
+  return out;
+}
+
+/** hadamard's plain-TypeScript twin (same checks, same float64 butterflies, the same bits). */
+export function hadamardRef<T extends Real>(x: T, opts: HadamardOptions): T {
+  const { rows, cols, b, s } = checkHadamard(x, opts);
   const out = x.slice() as T;
   const v = new Float64Array(b);
   const norm = 1 / Math.sqrt(b);

@@ -4,7 +4,7 @@
  */
 import { fail, show } from '../errors.js';
 import { checkInt, checkMatrix } from './check.js';
-import { syrkLower } from './kernels.js';
+import { syrkLowerVisit } from './kernels.js';
 
 export interface HessianAddOptions {
   /** Rows (tokens) in this batch; the batch is [rows, cols] row-major. */
@@ -18,14 +18,33 @@ export interface HessianAddOptions {
 
 export class HessianAccumulator {
   readonly cols: number;
-  /** Row-major cols×cols, exactly symmetric. */
-  readonly H: Float64Array;
   /** Samples seen so far (the reference's nsamples). */
   n = 0;
+  /** The running H; `add` updates the lower triangle only, the getter mirrors it when read. */
+  readonly #h: Float64Array;
+  #mirrored = true;
 
   constructor(cols: number) {
     this.cols = checkInt(cols, 'HessianAccumulator cols', 1, 1 << 15);
-    this.H = new Float64Array(cols * cols);
+    this.#h = new Float64Array(cols * cols);
+  }
+
+  /** Row-major cols×cols, exactly symmetric (the upper triangle mirrors the lower). */
+  get H(): Float64Array {
+    const c = this.cols;
+    const H = this.#h;
+    if (!this.#mirrored) {
+      // in 32 × 32 tiles, so that the column reads stay in cache
+      for (let i0 = 0; i0 < c; i0 += 32) {
+        for (let j0 = 0; j0 <= i0; j0 += 32) {
+          for (let i = i0; i < Math.min(i0 + 32, c); i++) {
+            for (let j = j0; j < Math.min(j0 + 32, i); j++) H[j * c + i] = H[i * c + j];
+          }
+        }
+      }
+      this.#mirrored = true;
+    }
+    return H;
   }
 
   add(x: Float32Array | Float64Array, opts: HessianAddOptions): this {
@@ -34,20 +53,20 @@ export class HessianAccumulator {
     const m = opts.samples ?? 1;
     if (!(typeof m === 'number' && m > 0 && Number.isFinite(m))) fail('BAD_OPTION', `samples must be a finite number > 0, got ${show(m)}`, m);
     checkMatrix(x, rows * c, 'calibration batch', `[${rows}, ${c}]`);
-    const H = this.H;
+    const H = this.#h;
     const f = this.n / (this.n + m);
-    for (let i = 0; i < H.length; i++) H[i] *= f;
     this.n += m;
     const k = Math.sqrt(2 / this.n);
-    // S = Σ_t (k·x_t)(k·x_t)ᵀ, each entry a sequential sum over t (WASM f64x2, = syrkLowerRef bit for bit).
-    const S = syrkLower(x, rows, c, k);
-    for (let i = 0; i < c; i++) {
-      for (let j = 0; j <= i; j++) {
-        const v = H[i * c + j] + S[i * c + j];
-        H[i * c + j] = v;
-        H[j * c + i] = v;
+    // S = Σ_t (k·x_t)(k·x_t)ᵀ, each entry a sequential sum over t (WASM f64x2, = syrkLowerRef bit for bit);
+    // H ← H·f + S on the lower triangle (the upper one is mirrored when H is read)
+    syrkLowerVisit(x, rows, c, k, (S, ld) => {
+      for (let i = 0; i < c; i++) {
+        const o = i * c;
+        const os = i * ld;
+        for (let j = 0; j <= i; j++) H[o + j] = H[o + j] * f + S[os + j];
       }
-    }
+    });
+    this.#mirrored = false;
     return this;
   }
 }

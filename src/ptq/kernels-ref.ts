@@ -94,3 +94,35 @@ export function choleskyLowerRef(a: Float64Array, n: number, what: string): Floa
   }
   return l;
 }
+
+/**
+ * C ∓= A·B as sequential chains through C (twin of assembly/ptq/gemm-f64-f64-4x4): for every (i, j)
+ * of the m × n C (row stride ldc) that the mode selects, v = C[i, j]; v = v ∓ A[i, t]·B[t, j] for t
+ * ascending from t = 0, or from j & ~3 with mode bit 2 (B lower triangular); C[i, j] = v. Bit 1:
+ * subtract (else add); bit 4: only (j >> 2) ≤ (i >> 2); bit 8: A lower triangular, t ≤ i | 3. A[i, t] = a[i·lda + t]; B[t, j] = b[t·ldb + j],
+ * or b[j·ldb + t] when trans.
+ */
+export function gemmF64Ref(a: Float64Array, lda: number, b: Float64Array, ldb: number, trans: boolean, c: Float64Array, ldc: number, m: number, n: number, k: number, mode: number): void {
+  const sub = (mode & 1) !== 0;
+  for (let i = 0; i < m; i++) {
+    for (let j = 0; j < n; j++) {
+      if (mode & 4 && j >> 2 > i >> 2) continue;
+      let v = c[i * ldc + j];
+      const end = mode & 8 ? Math.min(k, (i | 3) + 1) : k;
+      for (let t = mode & 2 ? j & ~3 : 0; t < end; t++) {
+        const p = a[i * lda + t] * (trans ? b[j * ldb + t] : b[t * ldb + j]);
+        v = sub ? v - p : v + p;
+      }
+      c[i * ldc + j] = v;
+    }
+  }
+}
+
+/** GPTQ's in-block rank-1 update: w[j·rows + r] = w[j·rows + r] ∓ x[r]·v[j] for j in [j0, j1) (sub: −). */
+export function gptqRank1Ref(x: Float64Array, rows: number, w: Float64Array, v: Float64Array, j0: number, j1: number, sub: boolean): void {
+  for (let j = j0; j < j1; j++) {
+    const s = v[j];
+    const o = j * rows;
+    for (let r = 0; r < rows; r++) w[o + r] = sub ? w[o + r] - x[r] * s : w[o + r] + x[r] * s;
+  }
+}

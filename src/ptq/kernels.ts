@@ -12,6 +12,9 @@ interface PtqKernels {
   gptq_lazy_f64__wasmsimd(err: number, rows: number, n: number, u: number, ldu: number, j0: number, j1: number, w: number): void;
   trsm_f64_pairs__wasmsimd(l: number, n: number, q0: number, q1: number, yp: number): void;
   chol_f64_pairs__wasmsimd(a: number, n: number, q0: number, q1: number, lp: number, info: number): number;
+  gemm_f64_pack_b4__wasmsimd(b: number, ldb: number, trans: number, t0: number, kc: number, n: number, dst: number): void;
+  gemm_f64_4x4__wasmsimd(a: number, lda: number, i0: number, i1: number, t0: number, kc: number, bp: number, n: number, c: number, ldc: number, mode: number): void;
+  gptq_rank1_f64__wasmsimd(x: number, rows: number, w: number, v: number, j0: number, j1: number, mode: number): void;
 }
 
 const kernels = (rt: Runtime) => rt.exports as unknown as PtqKernels;
@@ -33,12 +36,26 @@ export const f64View = (rt: Runtime, ptr: number, n: number): Float64Array => ne
  * of which the caller reads j ≤ i. Equals syrkLowerRef on the scaled column-major batch bit for bit.
  */
 export function syrkLower(x: Float32Array | Float64Array, rows: number, c: number, scale: number): Float64Array {
-  return syrkPairs(rows, c, 0, (xp) => {
-    for (let t = 0; t < rows; t++) {
-      const ot = t * c;
-      for (let j = 0; j < c; j++) xp[((j >> 1) * rows + t) * 2 + (j & 1)] = scale * x[ot + j];
-    }
+  const out = new Float64Array(c * c);
+  syrkLowerVisit(x, rows, c, scale, (s, ld) => {
+    for (let i = 0; i < c; i++) out.set(s.subarray(i * ld, i * ld + i + 1), i * c);
   });
+  return out;
+}
+
+/** syrkLower without the copy: `use` reads the lower triangle in place (row stride ld) before the arena is released. */
+export function syrkLowerVisit(x: Float32Array | Float64Array, rows: number, c: number, scale: number, use: (s: Float64Array, ld: number) => void): void {
+  syrkPairs(rows, c, 0, (xp) => {
+    // pair p of token t at (p·rows + t)·2: per pair a contiguous run over t (reads stride c)
+    for (let p = 0; 2 * p < c; p++) {
+      const two = 2 * p + 1 < c;
+      for (let t = 0; t < rows; t++) {
+        const o = (p * rows + t) * 2;
+        xp[o] = scale * x[t * c + 2 * p];
+        if (two) xp[o + 1] = scale * x[t * c + 2 * p + 1];
+      }
+    }
+  }, use);
 }
 
 /**
@@ -103,10 +120,10 @@ export function choleskyInverseKernel(l: Float64Array, n: number): Float64Array 
   });
 }
 
-/** Run the pair kernel on an interleaved copy filled by `fill` (pad channel zeroed); lower triangle as c × c. */
-function syrkPairs(rows: number, c: number, tri: 0 | 1, fill: (xp: Float64Array) => void): Float64Array {
+/** Run the pair kernel on an interleaved copy filled by `fill` (pad channel zeroed); `use` reads S (lower triangle, row stride ld) in the arena. */
+function syrkPairs(rows: number, c: number, tri: 0 | 1, fill: (xp: Float64Array) => void, use: (s: Float64Array, ld: number) => void): void {
   const rt = runtime();
-  return rt.scoped(() => {
+  rt.scoped(() => {
     const npairs = (c + 1) >> 1;
     const ld = 2 * npairs;
     const pX = rt.alloc(rows * ld * 8);
@@ -116,10 +133,7 @@ function syrkPairs(rows: number, c: number, tri: 0 | 1, fill: (xp: Float64Array)
     fill(xp);
     const k = kernels(rt);
     chunked(npairs, 4, (q0, q1) => k.syrk_f64_pairs__wasmsimd(pX, rows, q0, q1, pS, ld, tri));
-    const s = f64View(rt, pS, ld * ld);
-    const out = new Float64Array(c * c);
-    for (let i = 0; i < c; i++) out.set(s.subarray(i * ld, i * ld + i + 1), i * c);
-    return out;
+    use(f64View(rt, pS, ld * ld), ld);
   });
 }
 
@@ -127,4 +141,38 @@ function syrkPairs(rows: number, c: number, tri: 0 | 1, fill: (xp: Float64Array)
 export function gptqLazy(rt: Runtime, pErr: number, rows: number, n: number, pU: number, ldu: number, j0: number, j1: number, pW: number): void {
   const k = kernels(rt);
   chunked(j1 - j0, 16, (a, b) => k.gptq_lazy_f64__wasmsimd(pErr, rows, n, pU, ldu, j0 + a, j0 + b, pW));
+}
+
+/** Rows of A and k steps per gemm_f64_4x4 call (MCF, KCF in assembly/ptq/gemm-f64-f64-4x4-wasmsimd.ts). */
+const MCF = 128;
+const KCF = 256;
+
+/** Bytes of the B pack buffer gemmF64 needs for n columns. */
+export const gemmF64PackBytes = (n: number): number => (((n + 3) >> 2) << 2) * KCF * 8;
+
+/** Mode bits of gemmF64: subtract (else add), B lower triangular, lower tiles of C only, A lower triangular. */
+export const GEMM_SUB = 1;
+export const GEMM_LOWER_B = 2;
+export const GEMM_LOWER_C = 4;
+export const GEMM_LOWER_A = 8;
+
+/**
+ * gemmF64Ref on arena pointers: C (m × n, stride ldc) ∓= A (m × k, stride lda) · B (k × n: b[t·ldb + j],
+ * or b[j·ldb + t] when trans), every C[i, j] a sequential chain through C; pack: gemmF64PackBytes(n)
+ * bytes of scratch. Calls of MCF rows × KCF steps (short calls, so that V8 tiers the kernel up).
+ * With GEMM_LOWER_C or GEMM_LOWER_A the C rows start at a multiple of 4 of C's own indices (as they do here: row 0).
+ */
+export function gemmF64(rt: Runtime, pA: number, lda: number, m: number, pB: number, ldb: number, trans: boolean, k: number, n: number, pC: number, ldc: number, mode: number, pack: number): void {
+  if (m === 0 || n === 0 || k === 0) return;
+  const kx = kernels(rt);
+  for (let t0 = 0; t0 < k; t0 += KCF) {
+    const kc = Math.min(KCF, k - t0);
+    kx.gemm_f64_pack_b4__wasmsimd(pB, ldb, trans ? 1 : 0, t0, kc, n, pack);
+    for (let i0 = 0; i0 < m; i0 += MCF) kx.gemm_f64_4x4__wasmsimd(pA, lda, i0, Math.min(i0 + MCF, m), t0, kc, pack, n, pC, ldc, mode);
+  }
+}
+
+/** gptqRank1Ref on arena pointers: columns [j0, j1) of the column-major block w ∓= x ⊗ v[j]. */
+export function gptqRank1(rt: Runtime, pX: number, rows: number, pW: number, pV: number, j0: number, j1: number, sub: boolean): void {
+  if (j1 > j0) kernels(rt).gptq_rank1_f64__wasmsimd(pX, rows, pW, pV, j0, j1, sub ? 1 : 0);
 }

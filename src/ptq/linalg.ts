@@ -3,7 +3,9 @@
  * from the Cholesky factor, and the upper factor of that inverse. Matrices are row-major n×n
  * Float64Arrays; loop orders are fixed (sums run over k ascending) so results are reproducible.
  */
-import { choleskyInverseKernel, choleskyLowerKernel } from './kernels.js';
+import { fail } from '../errors.js';
+import { runtime } from '../runtime/wasm.js';
+import { choleskyInverseKernel, choleskyLowerKernel, f64View, gemmF64, gemmF64PackBytes, GEMM_SUB } from './kernels.js';
 
 /**
  * Lower Cholesky factor L of the symmetric matrix A (only its lower triangle is read): A = L Lᵀ, on
@@ -26,4 +28,79 @@ export function choleskyInverse(l: Float64Array, n: number): Float64Array {
 /** Upper Cholesky factor U of A (A = Uᵀ U), i.e. the transpose of the lower factor. */
 export function choleskyUpper(a: Float64Array, n: number, what: string): Float64Array {
   return choleskyLowerKernel(a, n, what, true);
+}
+
+/**
+ * Upper factor Ũ of H = Ũ Ũᵀ (GPTQ's fast mode): Ũ = J·chol(J H J)·J with J the order reversal,
+ * so Ũ⁻¹ is the upper Cholesky factor U of H⁻¹ (H⁻¹ = Uᵀ U) and GPTQ needs no explicit inverse.
+ * Blocked left-looking Cholesky of J H J in float64: per block column of NB, the update from the
+ * columns left of it on the f64x2 GEMM kernel (gemm-f64-f64-4x4), the diagonal block by
+ * Cholesky–Banachiewicz, the rows below it times the inverse of that block (GEMM again). Fails with
+ * NOT_POSITIVE_DEFINITE naming the column of H whose pivot is not > 0 (`what` names H).
+ */
+export function choleskyUpperOfReversed(h: Float64Array, n: number, what: string): Float64Array {
+  const NB = 64;
+  const rt = runtime();
+  return rt.scoped(() => {
+    const pA = rt.alloc(n * n * 8);
+    const pS = rt.alloc(n * NB * 8);
+    const pLi = rt.alloc(NB * NB * 8);
+    const pack = rt.alloc(gemmF64PackBytes(NB));
+    const A = f64View(rt, pA, n * n);
+    const S = f64View(rt, pS, n * NB);
+    const Li = f64View(rt, pLi, NB * NB);
+    for (let i = 0; i < n; i++) {
+      const src = (n - 1 - i) * n + n - 1;
+      for (let j = 0; j <= i; j++) A[i * n + j] = h[src - j];
+    }
+    const d = new Float64Array(NB * NB);
+    for (let j0 = 0; j0 < n; j0 += NB) {
+      const j1 = Math.min(j0 + NB, n);
+      const nb = j1 - j0;
+      // A[j0:, j0:j1] −= L[j0:, 0:j0] · L[j0:j1, 0:j0]ᵀ
+      if (j0 > 0) gemmF64(rt, pA + j0 * n * 8, n, n - j0, pA + j0 * n * 8, n, true, j0, nb, pA + (j0 * n + j0) * 8, n, GEMM_SUB, pack);
+      // diagonal block: L_JJ (Banachiewicz) and its inverse (forward substitution)
+      for (let i = 0; i < nb; i++) {
+        for (let j = 0; j <= i; j++) {
+          let v = A[(j0 + i) * n + j0 + j];
+          for (let k = 0; k < j; k++) v -= d[i * NB + k] * d[j * NB + k];
+          if (i === j) {
+            if (!(v > 0)) {
+              const col = n - 1 - (j0 + i);
+              fail('NOT_POSITIVE_DEFINITE', `${what} is not positive definite: pivot of column ${col} (factored last to first) is ${v} (raise percdamp or add calibration data)`, { pivot: col, value: v });
+            }
+            d[i * NB + i] = Math.sqrt(v);
+          } else d[i * NB + j] = v / d[j * NB + j];
+        }
+      }
+      Li.fill(0);
+      for (let c = 0; c < nb; c++) {
+        Li[c * nb + c] = 1 / d[c * NB + c];
+        for (let i = c + 1; i < nb; i++) {
+          let s = 0;
+          for (let k = c; k < i; k++) s += d[i * NB + k] * Li[k * nb + c];
+          Li[i * nb + c] = -s / d[i * NB + i];
+        }
+      }
+      for (let i = 0; i < nb; i++) for (let j = 0; j < nb; j++) A[(j0 + i) * n + j0 + j] = j <= i ? d[i * NB + j] : 0;
+      // L[j1:, J] = A[j1:, J] · L_JJ⁻ᵀ
+      const m = n - j1;
+      if (m > 0) {
+        for (let i = 0; i < m; i++) {
+          const o = (j1 + i) * n + j0;
+          for (let j = 0; j < nb; j++) {
+            S[i * nb + j] = A[o + j];
+            A[o + j] = 0;
+          }
+        }
+        gemmF64(rt, pS, nb, m, pLi, nb, true, nb, nb, pA + (j1 * n + j0) * 8, n, 0, pack);
+      }
+    }
+    const out = new Float64Array(n * n);
+    for (let i = 0; i < n; i++) {
+      const src = (n - 1 - i) * n + n - 1;
+      for (let j = i; j < n; j++) out[i * n + j] = A[src - j];
+    }
+    return out;
+  });
 }

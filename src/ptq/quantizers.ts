@@ -7,6 +7,8 @@
  */
 import { fail, show } from '../errors.js';
 import { format as formatCodec, type ElementFormat } from '../formats/format.js';
+import { IntFormat } from '../formats/int.js';
+import type { IntSpec } from '../formats/spec.js';
 import type { BlockFormat } from '../formats/block.js';
 import { elementCode, elementValue, expScale, nvBlockScaleCode, nvDecodeFactor, nvElementFactor, nvTensorFactors, packWordsRef, type BlockEncoding } from '../formats/block-ref.js';
 import { scaleExponent } from '../formats/block-scale.js';
@@ -40,6 +42,8 @@ export interface QuantizerSetup {
   groupSize: number;
   /** The original weight (NV formats fix their per-tensor scale on it before GPTQ). */
   W: Float32Array | Float64Array;
+  /** Encode through the plain-TS reference twins (gptq engine 'ts') instead of the WASM codecs; same bits. */
+  ref?: boolean;
 }
 
 export function columnQuantizer(s: QuantizerSetup): ColumnQuantizer {
@@ -82,7 +86,9 @@ function minmaxQuantizer({ opts, rows, cols, groupSize }: QuantizerSetup): Colum
 }
 
 /** Element format: scale per row (groupSize −1) or per row and group, fitted by encodeScaled's absmax (and zero point) rule. */
-function elementQuantizer(f: ElementFormat, { rows, cols, groupSize }: QuantizerSetup): ColumnQuantizer {
+function elementQuantizer(f: ElementFormat, { rows, cols, groupSize, ref }: QuantizerSetup): ColumnQuantizer {
+  const enc = (x: Float32Array, o: ScaledOptions) => (ref ? encodeScaledRef(f.spec, x, o) : f.encodeScaled(x, o));
+  const dec = (e: ScaledEncoding) => (ref ? decodeScaledRef(f.spec, e) : f.decodeScaled(e));
   const slots = groupSize === -1 ? 1 : cols / groupSize;
   const sc32 = new Float32Array(rows * slots);
   let zps: Int32Array | null = null;
@@ -95,7 +101,7 @@ function elementQuantizer(f: ElementFormat, { rows, cols, groupSize }: Quantizer
       const k = c1 - c0;
       const x = new Float32Array(rows * k);
       for (let r = 0; r < rows; r++) for (let j = 0; j < k; j++) x[r * k + j] = src[(c0 + j) * rows + r];
-      const e = encodeScaledRef(f.spec, x, { shape: [rows, k], axis: 0, granularity: 'channel' });
+      const e = enc(x, { shape: [rows, k], axis: 0, granularity: 'channel' });
       for (let r = 0; r < rows; r++) sc32[r * slots + slot] = e.scales[r];
       if (e.zeroPoints) {
         zps ??= new Int32Array(rows * slots);
@@ -111,8 +117,8 @@ function elementQuantizer(f: ElementFormat, { rows, cols, groupSize }: Quantizer
       // saturate: GPTQ updates can push later columns past the range the scales were fitted on
       const o: ScaledOptions = { shape: [rows], axis: 0, granularity: 'channel', scale: colScale, saturate: true };
       if (zps) Object.assign(o, { scheme: 'asymmetric', zeroPoint: colZp });
-      const e = encodeScaledRef(f.spec, col, o);
-      const v = decodeScaledRef(f.spec, e);
+      const e = enc(col, o);
+      const v = dec(e);
       for (let r = 0; r < rows; r++) {
         codes[r * cols + oc] = e.codes[r];
         q[r] = v[r];
@@ -133,7 +139,7 @@ function elementQuantizer(f: ElementFormat, { rows, cols, groupSize }: Quantizer
  * scales follow the format's default rule: E8M0/BFP exponents from the block amax, NV rows with the
  * per-tensor factors fixed on the original W before GPTQ. Values are the reference decode.
  */
-function blockQuantizer(f: BlockFormat, { rows, cols, groupSize, W }: QuantizerSetup): ColumnQuantizer {
+function blockQuantizer(f: BlockFormat, { rows, cols, groupSize, W, ref }: QuantizerSetup): ColumnQuantizer {
   const spec: BlockSpec = f.spec;
   const k = spec.blockSize;
   if (groupSize !== -1 && groupSize !== k) fail('BAD_OPTION', `${f.id} has blocks of ${k} along cols; groupSize must be -1 or ${k}, got ${groupSize}`, groupSize);
@@ -151,6 +157,13 @@ function blockQuantizer(f: BlockFormat, { rows, cols, groupSize, W }: QuantizerS
   const exp = nv ? null : expScale(spec);
   const info = { emax: el.emax, max: el.max, mbits: el.mbits };
   const fr = Math.fround;
+  // WASM path: the element's own codec on y = x·enc (exact in f32: a power of two, or NV's f32 product),
+  // saturating, round half to even; the element scale 2^intExp of INT elements as a per-element scale
+  const codec: ElementFormat = el.kind === 'int' ? new IntFormat(el.spec as IntSpec) : (formatCodec(spec.element) as ElementFormat);
+  const lut = Float64Array.from({ length: 2 ** el.bits }, (_, c) => elementValue(el, c));
+  const y = new Float32Array(rows);
+  const ys = new Float32Array(rows).fill(2 ** el.intExp);
+  const yo: ScaledOptions = { shape: [rows], axis: 0, granularity: 'channel', scale: ys, saturate: true };
   return {
     groupSize: k,
     fit(src, c0, c1, slot) {
@@ -173,12 +186,21 @@ function blockQuantizer(f: BlockFormat, { rows, cols, groupSize, W }: QuantizerS
       }
     },
     quantize(src, off, slot, q, codes, oc) {
+      if (ref) {
+        for (let r = 0; r < rows; r++) {
+          const i = r * slots + slot;
+          const x = fr(src[off + r]);
+          const code = elementCode(el, t ? fr(x * enc[i]) : x * enc[i], 0, 'rne');
+          codes[r * cols + oc] = code;
+          q[r] = fr(elementValue(el, code) * dec[i]);
+        }
+        return;
+      }
+      for (let r = 0; r < rows; r++) y[r] = fr(src[off + r]) * enc[r * slots + slot];
+      const c = codec.encodeScaled(y, yo).codes;
       for (let r = 0; r < rows; r++) {
-        const i = r * slots + slot;
-        const x = fr(src[off + r]);
-        const code = elementCode(el, t ? fr(x * enc[i]) : x * enc[i], 0, 'rne');
-        codes[r * cols + oc] = code;
-        q[r] = fr(elementValue(el, code) * dec[i]);
+        codes[r * cols + oc] = c[r];
+        q[r] = fr(lut[c[r]] * dec[r * slots + slot]);
       }
     },
     newCodes: (n) => (el.bits <= 8 ? new Uint8Array(n) : new Uint16Array(n)),

@@ -65,7 +65,7 @@ function rtn(w: Float64Array, rows: number, cols: number, bits: number, sym: boo
   return out;
 }
 
-describe('gptq: spec vectors (ptq.md §1.7, 8×64, bit-exact)', () => {
+describe("gptq precision 'float64': spec vectors (ptq.md §1.7, 8×64, bit-exact)", () => {
   const cases: [string, Partial<GptqOptions>, number, string][] = [
     ['4b asym, B=128', { bits: 4 }, 3.210637133152106, '07e133e92615fd48'],
     ['4b sym, B=128', { bits: 4, sym: true }, 3.644504468292049, 'b681f920c0f5494f'],
@@ -76,21 +76,21 @@ describe('gptq: spec vectors (ptq.md §1.7, 8×64, bit-exact)', () => {
     ['4b asym, B=32, g=16, act-order, static', { blockSize: 32, groupSize: 16, actOrder: true, staticGroups: true }, 2.0088934664196234, 'd3130538e9588781'],
   ];
   it.each(cases)('%s: loss and Q hash', (_name, o, loss, hash) => {
-    const r = gptq(specW(), specHessian(), { shape: [ROWS, COLS], ...o });
+    const r = gptq(specW(), specHessian(), { shape: [ROWS, COLS], precision: 'float64', ...o });
     expect(r.loss).toBe(loss);
     expect(hash16(decode64(r, ROWS, COLS))).toBe(hash);
   });
 
   it('fresh params with B=32 give the codes of B=16 (group starts = block starts, spec §1.5)', () => {
-    const fresh = gptq(specW(), specHessian(), { shape: [ROWS, COLS], blockSize: 32, groupSize: 16, freshGroups: true });
-    const b16 = gptq(specW(), specHessian(), { shape: [ROWS, COLS], blockSize: 16, groupSize: 16 });
+    const fresh = gptq(specW(), specHessian(), { shape: [ROWS, COLS], precision: 'float64', blockSize: 32, groupSize: 16, freshGroups: true });
+    const b16 = gptq(specW(), specHessian(), { shape: [ROWS, COLS], precision: 'float64', blockSize: 16, groupSize: 16 });
     expect(fresh.codes).toEqual(b16.codes);
     expect(Math.abs(fresh.loss - b16.loss)).toBeLessThan(1e-12);
   });
 
   it('weight is the f32 of scale·(code − zero), codes within [0, maxq]', () => {
     for (const o of cases.map((c) => c[1])) {
-      const r = gptq(specW(), specHessian(), { shape: [ROWS, COLS], ...o });
+      const r = gptq(specW(), specHessian(), { shape: [ROWS, COLS], precision: 'float64', ...o });
       expect(r.weight).toEqual(Float32Array.from(decode64(r, ROWS, COLS)));
       expect(Math.max(...r.codes)).toBeLessThanOrEqual(2 ** (o.bits ?? 4) - 1);
     }
@@ -98,9 +98,49 @@ describe('gptq: spec vectors (ptq.md §1.7, 8×64, bit-exact)', () => {
 
   it('undamped ½(W−Q)H(W−Q)ᵀ: GPTQ-4 asym 2.7087 vs RTN 10.0976 (spec §1.7)', () => {
     const h = specHessian();
-    const r = gptq(specW(), h, { shape: [ROWS, COLS] });
+    const r = gptq(specW(), h, { shape: [ROWS, COLS], precision: 'float64' });
     expect(halfQuadratic(specW(), decode64(r, ROWS, COLS), h.H, ROWS, COLS)).toBeCloseTo(2.7087, 4);
     expect(halfQuadratic(specW(), rtn(specW(), ROWS, COLS, 4, false, -1), h.H, ROWS, COLS)).toBeCloseTo(10.0976, 4);
+  });
+});
+
+describe("gptq precision 'fast' against 'float64'", () => {
+  const spec: Partial<GptqOptions>[] = [
+    { bits: 4 }, { bits: 4, sym: true }, { bits: 3, blockSize: 16 }, { blockSize: 32, groupSize: 16 },
+    { blockSize: 32, groupSize: 16, freshGroups: true }, { blockSize: 32, groupSize: 16, actOrder: true },
+    { blockSize: 32, groupSize: 16, actOrder: true, staticGroups: true },
+  ];
+  // larger random layers with an outlier channel: g128 (the common setting), act-order, 3-bit groups straddling blocks
+  const rows = 48;
+  const cols = 384;
+  const tokens = 512;
+  const W = randMatrix(rows * cols, 11);
+  const X = randMatrix(tokens * cols, 12);
+  for (let t = 0; t < tokens; t++) X[t * cols + 5] *= 20;
+  const h = hessianOf(X, tokens, cols, 128);
+  const big: Partial<GptqOptions>[] = [{ groupSize: 128 }, { actOrder: true }, { bits: 3, groupSize: 96, blockSize: 128 }];
+  const agree = (a: Uint8Array | Uint16Array, b: Uint8Array | Uint16Array) => {
+    let same = 0;
+    for (let i = 0; i < a.length; i++) if (a[i] === b[i]) same++;
+    return same / a.length;
+  };
+
+  it.each(spec.map((o) => [JSON.stringify(o), o] as const))('spec layer %s: ≥ 99.9 %% of codes equal, loss within 1e-6', (_n, o) => {
+    const a = gptq(specW(), specHessian(), { shape: [ROWS, COLS], precision: 'float64', ...o });
+    const b = gptq(specW(), specHessian(), { shape: [ROWS, COLS], ...o });
+    expect(agree(a.codes, b.codes)).toBeGreaterThanOrEqual(0.999);
+    expect(Math.abs(a.loss - b.loss)).toBeLessThan(1e-6 * a.loss);
+  });
+  it.each(big.map((o) => [JSON.stringify(o), o] as const))('48×384 layer %s: ≥ 99.9 %% of codes equal, loss within 1e-6', (_n, o) => {
+    const a = gptq(W, h, { shape: [rows, cols], precision: 'float64', ...o });
+    const b = gptq(W, h, { shape: [rows, cols], ...o });
+    expect(agree(a.codes, b.codes)).toBeGreaterThanOrEqual(0.999);
+    expect(Math.abs(a.loss - b.loss)).toBeLessThan(1e-6 * a.loss);
+    expect(b.groupIndex).toEqual(a.groupIndex);
+  });
+  it('bad precision and engine with the fast mode are typed errors', () => {
+    expect(() => gptq(specW(), specHessian(), { shape: [ROWS, COLS], precision: 'f16' as 'fast' })).toThrowError(/precision must be 'fast' or 'float64', got "f16"/);
+    expect(() => gptq(specW(), specHessian(), { shape: [ROWS, COLS], engine: 'ts' })).toThrowError(/engine applies to precision 'float64' only/);
   });
 });
 
@@ -115,17 +155,19 @@ describe('gptq: invariants', () => {
 
   it('loss identity: Σ Losses = ½ Σ (W−Q) H_damped (W−Q)ᵀ (no groups, groups, act-order)', () => {
     for (const o of [{}, { groupSize: 16 }, { actOrder: true }, { groupSize: 12, actOrder: true, staticGroups: true }, { bits: 2, sym: true }]) {
-      const r = gptq(W, h, { shape: [rows, cols], blockSize: 16, ...o });
-      const expected = halfQuadratic(W, decode64(r, rows, cols), dampedH(h.H, cols, 0.01), rows, cols);
-      expect(Math.abs(r.loss - expected)).toBeLessThan(1e-10 * expected);
+      for (const [precision, tol] of [['float64', 1e-10], ['fast', 1e-6]] as const) {
+        const r = gptq(W, h, { shape: [rows, cols], blockSize: 16, precision, ...o });
+        const expected = halfQuadratic(W, decode64(r, rows, cols), dampedH(h.H, cols, 0.01), rows, cols);
+        expect(Math.abs(r.loss - expected)).toBeLessThan(tol * expected);
+      }
     }
   });
 
-  it('blocksize invariance without groups: B = 1, 7, 32, 128 give identical codes and weights', () => {
+  it("blocksize invariance without groups (precision 'float64'): B = 1, 7, 32, 128 give identical codes and weights", () => {
     for (const actOrder of [false, true]) {
-      const base = gptq(W, h, { shape: [rows, cols], blockSize: 128, actOrder });
+      const base = gptq(W, h, { shape: [rows, cols], blockSize: 128, actOrder, precision: 'float64' });
       for (const B of [1, 7, 32]) {
-        const r = gptq(W, h, { shape: [rows, cols], blockSize: B, actOrder });
+        const r = gptq(W, h, { shape: [rows, cols], blockSize: B, actOrder, precision: 'float64' });
         expect(r.codes).toEqual(base.codes);
         expect(r.weight).toEqual(base.weight);
         expect(Math.abs(r.loss - base.loss)).toBeLessThan(1e-12 * base.loss);
@@ -222,18 +264,19 @@ describe('gptq: fast-check properties (small random W, X)', () => {
       x: fc.array(fc.integer({ min: -4096, max: 4096 }).map((v) => v / 1024), { minLength: p.tokens * p.cols, maxLength: p.tokens * p.cols }),
     }));
 
-  it('codes decode to weight, codes in range, loss identity holds', () => {
-    fc.assert(fc.property(layer, ({ p, w, x }) => {
+  it('codes decode to weight, codes in range, loss identity holds (both precisions)', () => {
+    fc.assert(fc.property(layer, fc.constantFrom('fast', 'float64'), ({ p, w, x }, precision) => {
       const W = Float64Array.from(w);
       const h = new HessianAccumulator(p.cols).add(Float64Array.from(x), { rows: p.tokens });
       const groupSize = [-1, 2, p.cols, p.cols / 2][p.gpick];
-      const r = gptq(W, h, { shape: [p.rows, p.cols], bits: p.bits, sym: p.sym, actOrder: p.actOrder, blockSize: p.B, groupSize, staticGroups: p.stat });
+      const r = gptq(W, h, { shape: [p.rows, p.cols], bits: p.bits, sym: p.sym, actOrder: p.actOrder, blockSize: p.B, groupSize, staticGroups: p.stat, precision });
       const q = decode64(r, p.rows, p.cols);
       expect(r.weight).toEqual(Float32Array.from(q));
       for (const c of r.codes) expect(c).toBeLessThanOrEqual(2 ** p.bits - 1);
       const W0 = W.map((v, k) => (h.H[(k % p.cols) * (p.cols + 1)] === 0 ? 0 : v)); // GPTQ zeroes dead columns
       const expected = halfQuadratic(W0, q, dampedH(h.H, p.cols, 0.01), p.rows, p.cols);
-      expect(Math.abs(r.loss - expected)).toBeLessThanOrEqual(1e-9 * expected + 1e-12);
+      const tol = precision === 'fast' ? 1e-5 : 1e-9; // fast: the lazy corrections are f32
+      expect(Math.abs(r.loss - expected)).toBeLessThanOrEqual(tol * expected + 1e-12);
     }), { numRuns: 300 });
   });
 });
@@ -263,8 +306,11 @@ describe('gptq / HessianAccumulator: bad input is a typed error', () => {
 
   it('H not positive definite after damping names it (no NaN weights)', () => {
     const H = Float64Array.from([1, 2, 2, 1]); // eigenvalues 3, −1
-    const e = thrown(() => gptq(Float64Array.from([0.1, 0.2]), H, { shape: [1, 2], percdamp: 0.01 }));
+    const e = thrown(() => gptq(Float64Array.from([0.1, 0.2]), H, { shape: [1, 2], percdamp: 0.01, precision: 'float64' }));
     expect(e.code).toBe('NOT_POSITIVE_DEFINITE');
     expect(e.message).toMatch(/H after damping is not positive definite: pivot 1/);
+    const f = thrown(() => gptq(Float64Array.from([0.1, 0.2]), H, { shape: [1, 2], percdamp: 0.01 }));
+    expect(f.code).toBe('NOT_POSITIVE_DEFINITE');
+    expect(f.message).toMatch(/H after damping is not positive definite: pivot of column 0 \(factored last to first\)/);
   });
 });

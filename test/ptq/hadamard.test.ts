@@ -2,6 +2,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { hadamard } from '../../src/index.js';
+import { hadamardRef } from '../../src/ptq/hadamard.js';
+import { f32ArrayFromBits, f32bitsRaw } from '../helpers/arbitraries.js';
+import { f32bits } from '../helpers/f32.js';
 import { thrown } from '../helpers/errors.js';
 import { rand, randMatrix } from '../helpers/ptq.js';
 
@@ -91,6 +94,40 @@ describe('hadamard', () => {
     expect(thrown(() => hadamard(x, { shape: [1, 48], block: 16, signs: [1, -1] })).code).toBe('BAD_OPTION');
     expect(thrown(() => hadamard(x, { shape: [1, 48], block: 16, signs: new Array(16).fill(2) })).code).toBe('BAD_OPTION');
     expect(thrown(() => hadamard(Float64Array.from([1, NaN]), { shape: [1, 2] })).code).toBe('NONFINITE_INPUT');
+    // the kernel flags Inf / NaN in SIMD lanes and tails (f32) and in f64 data; the message names the first
+    for (const [pos, v, T] of [[2, Infinity, Float32Array], [17, NaN, Float32Array], [31, -Infinity, Float32Array], [5, -Infinity, Float64Array]] as const) {
+      const x = new T(32).fill(1);
+      x[pos] = v;
+      const e = thrown(() => hadamard(x, { shape: [2, 16] }));
+      expect(e.code).toBe('NONFINITE_INPUT');
+      expect(e.message).toBe(`hadamard input[${pos}] is ${v} (must be finite)`);
+    }
     expect(thrown(() => hadamard(x, { shape: [2, 48] })).code).toBe('BAD_LENGTH');
+  });
+});
+
+describe('hadamard (WASM kernel) against hadamardRef (plain-TS twin), bit for bit', () => {
+  // raw finite f32 bit patterns: subnormals, signed zeros, up to f32 max (f64 butterflies never overflow)
+  const finiteBits = f32bitsRaw().filter((b) => (b & 0x7f800000) !== 0x7f800000);
+  const sizes = fc.constantFrom(1, 2, 4, 16, 32, 64, 128, 256);
+  it('fast-check: blocks 16/32/64/128 and the full transform, f32 and f64 data, with and without signs', () => {
+    fc.assert(fc.property(sizes, fc.integer({ min: 1, max: 3 }), fc.integer({ min: 0, max: 2 }), fc.boolean(), fc.boolean(), fc.array(finiteBits, { minLength: 512, maxLength: 512 }), fc.array(fc.boolean(), { minLength: 256, maxLength: 256 }),
+      (b, rows, mult, useSigns, f64, bits, sg) => {
+        const cols = b * (mult === 0 ? 1 : mult * 2); // full (cols = b) or several blocks per row
+        const x32 = f32ArrayFromBits(Array.from({ length: rows * cols }, (_, i) => bits[(i * 7) % 512])); // raw patterns, reused past 512
+        const x = f64 ? Float64Array.from(x32, (v, i) => v * (1 + i / 7)) : x32;
+        const opts = { shape: [rows, cols] as [number, number], block: mult === 0 && b === cols ? undefined : b, signs: useSigns ? sg.slice(0, b).map((v) => (v ? 1 : -1)) : undefined };
+        const got = hadamard(x, opts);
+        const want = hadamardRef(x, opts);
+        expect(got.constructor).toBe(x.constructor);
+        expect(new Uint8Array(got.buffer)).toEqual(new Uint8Array(want.buffer));
+      }), { numRuns: 250 });
+  });
+  it('large inputs across kernel chunks (full 4096 and block 16 on 80 × 4096), same bits', () => {
+    const x = Float32Array.from(randMatrix(80 * 4096, 9));
+    for (const block of [undefined, 16, 128]) {
+      const o = { shape: [80, 4096] as [number, number], block };
+      expect(f32bits(hadamard(x, o))).toEqual(f32bits(hadamardRef(x, o)));
+    }
   });
 });

@@ -3,8 +3,9 @@
 // finite doubles up to ±1e150 (subnormals, signed zeros, huge magnitudes; products stay finite).
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { choleskyInverseKernel, choleskyLowerKernel, f64View, gptqLazy, syrkLower } from '../../src/ptq/kernels.js';
-import { choleskyInverseRef, choleskyLowerRef, gptqLazyRef, syrkLowerRef } from '../../src/ptq/kernels-ref.js';
+import { choleskyInverseKernel, choleskyLowerKernel, f64View, gemmF64, gemmF64PackBytes, gptqLazy, gptqRank1, syrkLower } from '../../src/ptq/kernels.js';
+import { choleskyInverseRef, choleskyLowerRef, gemmF64Ref, gptqLazyRef, gptqRank1Ref, syrkLowerRef } from '../../src/ptq/kernels-ref.js';
+import { choleskyUpperOfReversed } from '../../src/ptq/linalg.js';
 import { NumlabError } from '../../src/errors.js';
 import { gptq, HessianAccumulator } from '../../src/index.js';
 import { runtime } from '../../src/runtime/wasm.js';
@@ -146,12 +147,118 @@ describe('gptq engines', () => {
     const W = Float32Array.from(randMatrix(rows * cols, 5));
     const h = new HessianAccumulator(cols).add(randMatrix(tokens * cols, 6), { rows: tokens });
     for (const o of [{ groupSize: 32 }, { actOrder: true, blockSize: 40 }, { format: 'nvfp4', blockSize: 24 }]) {
-      const a = gptq(W, h, { shape: [rows, cols], ...o });
-      const b = gptq(W, h, { shape: [rows, cols], ...o, engine: 'ts' });
+      const a = gptq(W, h, { shape: [rows, cols], precision: 'float64', ...o });
+      const b = gptq(W, h, { shape: [rows, cols], precision: 'float64', ...o, engine: 'ts' });
       expect(bytes(new Float64Array(a.weight))).toEqual(bytes(new Float64Array(b.weight)));
       expect(a.loss).toBe(b.loss);
       expect(a.codes).toEqual(b.codes);
     }
-    expect(() => gptq(W, h, { shape: [rows, cols], engine: 'gpu' as 'ts' })).toThrowError(/engine must be 'wasm' or 'ts'/);
+    expect(() => gptq(W, h, { shape: [rows, cols], precision: 'float64', engine: 'gpu' as 'ts' })).toThrowError(/engine must be 'wasm' or 'ts'/);
+  });
+});
+
+/** gemmF64 (WASM, chunked) against gemmF64Ref on copies of a, b, c (leading dimensions with slack). */
+function checkGemm(v: () => number, m: number, n: number, k: number, mode: number, trans: boolean): void {
+  const lda = k + 1;
+  const ldb = (trans ? k : n) + 3;
+  const ldc = n + 2;
+  const a = Float64Array.from({ length: m * lda }, v);
+  const b = Float64Array.from({ length: (trans ? n : k) * ldb }, v);
+  const c = Float64Array.from({ length: m * ldc }, v);
+  const want = c.slice();
+  gemmF64Ref(a, lda, b, ldb, trans, want, ldc, m, n, k, mode);
+  const rt = runtime();
+  const got = rt.scoped(() => {
+    const pa = rt.alloc(a.length * 8);
+    const pb = rt.alloc(b.length * 8);
+    const pc = rt.alloc(c.length * 8);
+    const pk = rt.alloc(gemmF64PackBytes(n));
+    f64View(rt, pa, a.length).set(a);
+    f64View(rt, pb, b.length).set(b);
+    f64View(rt, pc, c.length).set(c);
+    gemmF64(rt, pa, lda, m, pb, ldb, trans, k, n, pc, ldc, mode, pk);
+    return f64View(rt, pc, c.length).slice();
+  });
+  expect(bytes(got)).toEqual(bytes(want));
+}
+
+describe('gemm_f64_4x4 (blocked Cholesky, fast GPTQ)', () => {
+  it('equals gemmF64Ref bit for bit: edge tiles, k and row chunks (k > 256, m > 128), every mode bit', () => {
+    const r = randMatrix(1 << 16, 5);
+    let i = 0;
+    const v = () => r[i++ & 0xffff];
+    for (const [m, n, k] of [[1, 1, 1], [5, 7, 3], [4, 4, 4], [133, 9, 300], [9, 70, 520]]) {
+      for (let mode = 0; mode < 16; mode++) checkGemm(v, m, n, k, mode, (mode & 1) === 1);
+    }
+  });
+  it('fast-check: any finite doubles, any mode', () => {
+    fc.assert(fc.property(fc.integer({ min: 1, max: 9 }), fc.integer({ min: 1, max: 9 }), fc.integer({ min: 1, max: 9 }), fc.nat(15), fc.boolean(),
+      fc.array(finiteF64, { minLength: 64, maxLength: 64 }), (m, n, k, mode, trans, vals) => {
+        let i = 0;
+        checkGemm(() => vals[i++ & 63], m, n, k, mode, trans);
+      }), { numRuns: 300 });
+  });
+});
+
+describe('gptq_rank1_f64 (in-block update)', () => {
+  it('fast-check: equals gptqRank1Ref bit for bit (both signs, odd rows)', () => {
+    fc.assert(fc.property(fc.integer({ min: 1, max: 11 }), fc.integer({ min: 1, max: 6 }), fc.boolean(), fc.array(finiteF64, { minLength: 11 + 6 + 66, maxLength: 11 + 6 + 66 }), (rows, n, sub, v) => {
+      const x = Float64Array.from(v.slice(0, rows));
+      const u = Float64Array.from(v.slice(11, 11 + n));
+      const w = Float64Array.from(v.slice(17, 17 + rows * n));
+      const want = w.slice();
+      gptqRank1Ref(x, rows, want, u, 1, n, sub);
+      const rt = runtime();
+      const got = rt.scoped(() => {
+        const px = rt.alloc(rows * 8);
+        const pu = rt.alloc(n * 8);
+        const pw = rt.alloc(rows * n * 8);
+        f64View(rt, px, rows).set(x);
+        f64View(rt, pu, n).set(u);
+        f64View(rt, pw, rows * n).set(w);
+        gptqRank1(rt, px, rows, pw, pu, 1, n, sub);
+        return f64View(rt, pw, rows * n).slice();
+      });
+      expect(bytes(got)).toEqual(bytes(want));
+    }), { numRuns: 300 });
+  });
+});
+
+describe('choleskyUpperOfReversed (H = Ũ Ũᵀ, fast GPTQ)', () => {
+  it('Ũ is upper with a positive diagonal, Ũ Ũᵀ = H, and Ũ⁻¹ is the exact path\'s chol(H⁻¹) (n across block edges)', () => {
+    for (const n of [1, 3, 64, 65, 150]) {
+      const x = randMatrix(n * (n + 5), n);
+      const H = new Float64Array(n * n);
+      for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) {
+        let s = i === j ? 0.5 : 0;
+        for (let t = 0; t < n + 5; t++) s += x[i * (n + 5) + t] * x[j * (n + 5) + t];
+        H[i * n + j] = s;
+      }
+      for (let i = 0; i < n; i++) for (let j = 0; j < i; j++) H[i * n + j] = H[j * n + i];
+      const Ut = choleskyUpperOfReversed(H, n, 'H');
+      const U = choleskyLowerKernel(choleskyInverseKernel(choleskyLowerKernel(H, n, 'H'), n), n, 'H⁻¹', true);
+      let e1 = 0;
+      let e2 = 0;
+      for (let i = 0; i < n; i++) {
+        expect(Ut[i * n + i]).toBeGreaterThan(0);
+        for (let j = 0; j < n; j++) {
+          if (j < i) expect(Ut[i * n + j]).toBe(0);
+          let s = 0;
+          let p = 0;
+          for (let k = 0; k < n; k++) {
+            s += Ut[i * n + k] * Ut[j * n + k];
+            p += U[i * n + k] * Ut[k * n + j];
+          }
+          e1 = Math.max(e1, Math.abs(s - H[i * n + j]) / H[i * n + i]);
+          e2 = Math.max(e2, Math.abs(p - (i === j ? 1 : 0)));
+        }
+      }
+      expect(e1).toBeLessThan(1e-12);
+      expect(e2).toBeLessThan(1e-9);
+    }
+  });
+  it('not positive definite: NOT_POSITIVE_DEFINITE naming a column of H', () => {
+    const H = Float64Array.from([1, 2, 2, 1]);
+    expect(() => choleskyUpperOfReversed(H, 2, 'H')).toThrowError(/H is not positive definite: pivot of column 0/);
   });
 });

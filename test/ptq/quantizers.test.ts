@@ -101,3 +101,22 @@ describe('gptq with formats: bad input', () => {
     expect(e.code).toBe('BAD_SHAPE');
   });
 });
+
+describe('gptq format quantizers: WASM codecs (default) against the plain-TS twins (engine ts), bit for bit', () => {
+  // scaled up 40×: GPTQ's updates push later columns past the fitted ranges (the saturating paths)
+  const Wb = Float32Array.from(W, (v, i) => (i % 29 === 0 ? v * 40 : v));
+  const same = (a: ReturnType<typeof gptq>, b: ReturnType<typeof gptq>) => {
+    expect(bits(a.weight)).toEqual(bits(b.weight));
+    expect(a.codes).toEqual(b.codes);
+    expect(a.scales).toEqual(b.scales);
+    expect(a.zeros).toEqual(b.zeros);
+    expect(Object.is(a.loss, b.loss)).toBe(true);
+  };
+  it.each([...ELEMENT.flatMap((f) => [[f, -1], [f, 16]] as [string, number][]), ...BLOCK.map((f) => [f, -1] as [string, number])])('%s, groupSize %d', (id, g) => {
+    for (const o of [{}, { actOrder: true, staticGroups: true }]) {
+      const a = gptq(Wb, h, { shape: [rows, cols], format: id, groupSize: g, precision: 'float64', blockSize: 32, ...o });
+      const b = gptq(Wb, h, { shape: [rows, cols], format: id, groupSize: g, precision: 'float64', blockSize: 32, engine: 'ts', ...o });
+      same(a, b);
+    }
+  });
+});
