@@ -1,0 +1,111 @@
+// GEMV (and small m) over 4-bit weights packed two codes a byte in a nibble-panel layout (built once
+// by prepareWeights, src/gemm/gemm.ts nibblePanels): the weights stream once, each code is decoded
+// with SIMD byte shuffles, products are summed per group (INT group / channel, MX / NV block) and the
+// group's scale is applied once.
+//
+// Layout: panels of 8 W rows (columns of y); per panel and per 4 k steps 16 bytes: byte b holds in its
+// low nibble the code of (t = 4s + ⌊b/8⌋, column b mod 8) and in its high nibble that of
+// (t = 4s + 2 + ⌊b/8⌋, column b mod 8). Scales f32 [panel][group][8]; zero-point vectors (sub variant)
+// i8 [panel][group][16] (byte b: the column b mod 8's zb).
+//
+// A code becomes a small integer v (an i8) by a 16-entry byte table (table variant: v = tab[code],
+// the element value times a power of two c) or by a subtraction (sub variant: the code is u = q − qmin,
+// v = u − zb = q − zp). A constant swizzle puts v into the top byte of an i32 lane (v · 2^24, exact),
+// converted to f32. The activations come pre-scaled by 2^−24 / c (a' = f32(a · 2^−24 / c), done by
+// the caller), so f32(a' · v · 2^24) = f32(a · value) whenever a' is exact (|a| ≥ 2^−101 or 0).
+//
+// Arithmetic (the twin is src/gemm/gemm-ref.ts matmulQ4Ref), for each y[i, j]:
+//   S_g = sequential f32 sum, from +0, of f32(a'[t] · V[j, t]) over the group's t in k order
+//   y   = sequential f32 sum, from +0, of f32(S_g · scale[j, g]) over the groups in order.
+
+/** Bytes 4q … 4q + 3 of x into the top byte of the i32 lanes, converted: four values · 2^24 as f32. */
+@inline function spread(x: v128, q: i32): v128 {
+  const m = q == 0 ? i8x16(-128, -128, -128, 0, -128, -128, -128, 1, -128, -128, -128, 2, -128, -128, -128, 3)
+          : q == 1 ? i8x16(-128, -128, -128, 4, -128, -128, -128, 5, -128, -128, -128, 6, -128, -128, -128, 7)
+          : q == 2 ? i8x16(-128, -128, -128, 8, -128, -128, -128, 9, -128, -128, -128, 10, -128, -128, -128, 11)
+          : i8x16(-128, -128, -128, 12, -128, -128, -128, 13, -128, -128, -128, 14, -128, -128, -128, 15);
+  return f32x4.convert_i32x4_s(i8x16.swizzle(x, m));
+}
+
+@inline function gemvRows(sub: bool, a: usize, m: i32, kq: i32, codes: usize, scales: usize, zb: usize, spg: i32, gpr: i32,
+                          tab: usize, np: i32, y: usize, ldy: i32): void {
+  const T = v128.load(tab);
+  const lowMask = i8x16.splat(0x0f);
+  const pstride = <usize>(kq >> 2) << 4; // code bytes per panel
+  for (let i: i32 = 0; i < m; i++) {
+    const ar = a + ((<usize>i * <usize>kq) << 2);
+    const yr = y + ((<usize>i * <usize>ldy) << 2);
+    // two panels (16 columns) at a time: four accumulator chains per group, four for y
+    for (let p: i32 = 0; p < np; p += 2) {
+      let c0 = codes + <usize>p * pstride;
+      let c1 = c0 + pstride;
+      const s0 = scales + ((<usize>p * <usize>gpr) << 5), s1 = s0 + (<usize>gpr << 5);
+      const z0 = zb + ((<usize>p * <usize>gpr) << 4), z1 = z0 + (<usize>gpr << 4);
+      let y0 = f32x4.splat(0), y1 = f32x4.splat(0), y2 = f32x4.splat(0), y3 = f32x4.splat(0);
+      let at = ar;
+      for (let g: i32 = 0; g < gpr; g++) {
+        let x0 = f32x4.splat(0), x1 = f32x4.splat(0), x2 = f32x4.splat(0), x3 = f32x4.splat(0);
+        const zv0 = sub ? v128.load(z0 + (<usize>g << 4)) : lowMask, zv1 = sub ? v128.load(z1 + (<usize>g << 4)) : lowMask;
+        for (let s: i32 = 0; s < spg; s++) {
+          const r0 = v128.load(c0), r1 = v128.load(c1);
+          let l0 = v128.and(r0, lowMask), h0 = i8x16.shr_u(r0, 4);
+          let l1 = v128.and(r1, lowMask), h1 = i8x16.shr_u(r1, 4);
+          if (sub) {
+            l0 = i8x16.sub(l0, zv0); h0 = i8x16.sub(h0, zv0);
+            l1 = i8x16.sub(l1, zv1); h1 = i8x16.sub(h1, zv1);
+          } else {
+            l0 = i8x16.swizzle(T, l0); h0 = i8x16.swizzle(T, h0);
+            l1 = i8x16.swizzle(T, l1); h1 = i8x16.swizzle(T, h1);
+          }
+          let b = v128.load32_splat(at); // k step 4s
+          x0 = f32x4.add(x0, f32x4.mul(b, spread(l0, 0))); x1 = f32x4.add(x1, f32x4.mul(b, spread(l0, 1)));
+          x2 = f32x4.add(x2, f32x4.mul(b, spread(l1, 0))); x3 = f32x4.add(x3, f32x4.mul(b, spread(l1, 1)));
+          b = v128.load32_splat(at, 4); // 4s + 1
+          x0 = f32x4.add(x0, f32x4.mul(b, spread(l0, 2))); x1 = f32x4.add(x1, f32x4.mul(b, spread(l0, 3)));
+          x2 = f32x4.add(x2, f32x4.mul(b, spread(l1, 2))); x3 = f32x4.add(x3, f32x4.mul(b, spread(l1, 3)));
+          b = v128.load32_splat(at, 8); // 4s + 2
+          x0 = f32x4.add(x0, f32x4.mul(b, spread(h0, 0))); x1 = f32x4.add(x1, f32x4.mul(b, spread(h0, 1)));
+          x2 = f32x4.add(x2, f32x4.mul(b, spread(h1, 0))); x3 = f32x4.add(x3, f32x4.mul(b, spread(h1, 1)));
+          b = v128.load32_splat(at, 12); // 4s + 3
+          x0 = f32x4.add(x0, f32x4.mul(b, spread(h0, 2))); x1 = f32x4.add(x1, f32x4.mul(b, spread(h0, 3)));
+          x2 = f32x4.add(x2, f32x4.mul(b, spread(h1, 2))); x3 = f32x4.add(x3, f32x4.mul(b, spread(h1, 3)));
+          c0 += 16;
+          c1 += 16;
+          at += 16;
+        }
+        const so = <usize>g << 5;
+        y0 = f32x4.add(y0, f32x4.mul(x0, v128.load(s0 + so))); y1 = f32x4.add(y1, f32x4.mul(x1, v128.load(s0 + so, 16)));
+        y2 = f32x4.add(y2, f32x4.mul(x2, v128.load(s1 + so))); y3 = f32x4.add(y3, f32x4.mul(x3, v128.load(s1 + so, 16)));
+      }
+      const yo = yr + (<usize>p << 5);
+      v128.store(yo, y0); v128.store(yo, y1, 16); v128.store(yo, y2, 32); v128.store(yo, y3, 48);
+    }
+  }
+}
+
+/**
+ * y[i, 0 … 8·np) (row stride ldy) for i < m, a: m rows of kq pre-scaled activations (kq a multiple of 4,
+ * zero past k). codes: np panels (np even) of kq/4 × 16 bytes; scales [np][gpr][8] f32; spg = group
+ * length / 4 (gpr · spg = kq / 4). zb = 0: table variant, tab 16 bytes (v = tab[code]); else sub
+ * variant, zb [np][gpr][16] i8 (v = code − zb).
+ */
+export function gemv_f32_q4_nibble__wasmsimd(a: usize, m: i32, kq: i32, codes: usize, scales: usize, zb: usize, spg: i32, gpr: i32,
+                                             tab: usize, np: i32, y: usize, ldy: i32): void {
+  if (zb == 0) gemvRows(false, a, m, kq, codes, scales, 0, spg, gpr, tab, np, y, ldy);
+  else gemvRows(true, a, m, kq, codes, scales, zb, spg, gpr, tab, np, y, ldy);
+}
+
+/**
+ * The memory bound of the GEMV: reads `bytes` (a multiple of 64) from p with v128 loads into four i32x4
+ * sums, and returns their lane sum (so the reads are kept) — the time to stream the packed weights.
+ */
+export function stream_sum_u8__wasmsimd(p: usize, bytes: i32): i32 {
+  let s0 = i32x4.splat(0), s1 = i32x4.splat(0), s2 = i32x4.splat(0), s3 = i32x4.splat(0);
+  const end = p + <usize>bytes;
+  for (; p < end; p += 64) {
+    s0 = i32x4.add(s0, v128.load(p)); s1 = i32x4.add(s1, v128.load(p, 16));
+    s2 = i32x4.add(s2, v128.load(p, 32)); s3 = i32x4.add(s3, v128.load(p, 48));
+  }
+  const s = i32x4.add(i32x4.add(s0, s1), i32x4.add(s2, s3));
+  return i32x4.extract_lane(s, 0) + i32x4.extract_lane(s, 1) + i32x4.extract_lane(s, 2) + i32x4.extract_lane(s, 3);
+}
