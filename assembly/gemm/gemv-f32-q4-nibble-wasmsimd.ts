@@ -48,8 +48,8 @@
         const zv0 = sub ? v128.load(z0 + (<usize>g << 4)) : lowMask, zv1 = sub ? v128.load(z1 + (<usize>g << 4)) : lowMask;
         for (let s: i32 = 0; s < spg; s++) {
           const r0 = v128.load(c0), r1 = v128.load(c1);
-          let l0 = v128.and(r0, lowMask), h0 = i8x16.shr_u(r0, 4);
-          let l1 = v128.and(r1, lowMask), h1 = i8x16.shr_u(r1, 4);
+          let l0 = v128.and(r0, lowMask), h0 = v128.and(i16x8.shr_u(r0, 4), lowMask);
+          let l1 = v128.and(r1, lowMask), h1 = v128.and(i16x8.shr_u(r1, 4), lowMask);
           if (sub) {
             l0 = i8x16.sub(l0, zv0); h0 = i8x16.sub(h0, zv0);
             l1 = i8x16.sub(l1, zv1); h1 = i8x16.sub(h1, zv1);
