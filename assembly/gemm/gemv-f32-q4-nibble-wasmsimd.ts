@@ -27,12 +27,12 @@
   return f32x4.convert_i32x4_s(i8x16.swizzle(x, m));
 }
 
-@inline function gemvRows(sub: bool, a: usize, m: i32, kq: i32, codes: usize, scales: usize, zb: usize, spg: i32, gpr: i32,
+@inline function gemvRows(sub: bool, i0: i32, a: usize, m: i32, kq: i32, codes: usize, scales: usize, zb: usize, spg: i32, gpr: i32,
                           tab: usize, np: i32, y: usize, ldy: i32): void {
   const T = v128.load(tab);
   const lowMask = i8x16.splat(0x0f);
   const pstride = <usize>(kq >> 2) << 4; // code bytes per panel
-  for (let i: i32 = 0; i < m; i++) {
+  for (let i: i32 = i0; i < m; i++) {
     const ar = a + ((<usize>i * <usize>kq) << 2);
     const yr = y + ((<usize>i * <usize>ldy) << 2);
     // two panels (16 columns) at a time: four accumulator chains per group, four for y
@@ -83,6 +83,82 @@
   }
 }
 
+/** One row's four accumulators of a 4-row block: x0 += b · v0, x1 += b · v1 (kept as macros by inlining). */
+@inline function madd(x: v128, b: v128, v: v128): v128 {
+  return f32x4.add(x, f32x4.mul(b, v));
+}
+
+/**
+ * Rows [0, m4) (m4 a multiple of 4), four at a time against one panel: every code decoded once for four
+ * rows. Same sums in the same order as gemvRows (each row's chains see the same terms in k order); the
+ * group terms go straight into y (zeroed first), read back per group.
+ */
+@inline function gemvRows4(sub: bool, a: usize, m4: i32, kq: i32, codes: usize, scales: usize, zb: usize, spg: i32, gpr: i32,
+                           tab: usize, np: i32, y: usize, ldy: i32): void {
+  const T = v128.load(tab);
+  const lowMask = i8x16.splat(0x0f);
+  const pstride = <usize>(kq >> 2) << 4;
+  const lda = <usize>kq << 2, ly = <usize>ldy << 2;
+  for (let i: i32 = 0; i < m4; i += 4) {
+    const a0 = a + <usize>i * lda;
+    const y0 = y + <usize>i * ly;
+    for (let p: i32 = 0; p < np; p++) {
+      const yp = y0 + (<usize>p << 5);
+      v128.store(yp, f32x4.splat(0)); v128.store(yp, f32x4.splat(0), 16);
+      v128.store(yp + ly, f32x4.splat(0)); v128.store(yp + ly, f32x4.splat(0), 16);
+      v128.store(yp + 2 * ly, f32x4.splat(0)); v128.store(yp + 2 * ly, f32x4.splat(0), 16);
+      v128.store(yp + 3 * ly, f32x4.splat(0)); v128.store(yp + 3 * ly, f32x4.splat(0), 16);
+      let c0 = codes + <usize>p * pstride;
+      const s0 = scales + ((<usize>p * <usize>gpr) << 5);
+      const z0 = zb + ((<usize>p * <usize>gpr) << 4);
+      let at = a0;
+      for (let g: i32 = 0; g < gpr; g++) {
+        let x00 = f32x4.splat(0), x01 = f32x4.splat(0), x10 = f32x4.splat(0), x11 = f32x4.splat(0);
+        let x20 = f32x4.splat(0), x21 = f32x4.splat(0), x30 = f32x4.splat(0), x31 = f32x4.splat(0);
+        const zv = sub ? v128.load(z0 + (<usize>g << 4)) : lowMask;
+        for (let s: i32 = 0; s < spg; s++) {
+          const r0 = v128.load(c0);
+          let l0 = v128.and(r0, lowMask), h0 = v128.and(i16x8.shr_u(r0, 4), lowMask);
+          if (sub) {
+            l0 = i8x16.sub(l0, zv); h0 = i8x16.sub(h0, zv);
+          } else {
+            l0 = i8x16.swizzle(T, l0); h0 = i8x16.swizzle(T, h0);
+          }
+          let v0: v128, v1: v128, b: v128;
+          v0 = spread(l0, 0); v1 = spread(l0, 1); // k step 4s + 0
+          b = v128.load32_splat(at, 0); x00 = madd(x00, b, v0); x01 = madd(x01, b, v1);
+          b = v128.load32_splat(at + lda, 0); x10 = madd(x10, b, v0); x11 = madd(x11, b, v1);
+          b = v128.load32_splat(at + 2 * lda, 0); x20 = madd(x20, b, v0); x21 = madd(x21, b, v1);
+          b = v128.load32_splat(at + 3 * lda, 0); x30 = madd(x30, b, v0); x31 = madd(x31, b, v1);
+          v0 = spread(l0, 2); v1 = spread(l0, 3); // k step 4s + 1
+          b = v128.load32_splat(at, 4); x00 = madd(x00, b, v0); x01 = madd(x01, b, v1);
+          b = v128.load32_splat(at + lda, 4); x10 = madd(x10, b, v0); x11 = madd(x11, b, v1);
+          b = v128.load32_splat(at + 2 * lda, 4); x20 = madd(x20, b, v0); x21 = madd(x21, b, v1);
+          b = v128.load32_splat(at + 3 * lda, 4); x30 = madd(x30, b, v0); x31 = madd(x31, b, v1);
+          v0 = spread(h0, 0); v1 = spread(h0, 1); // k step 4s + 2
+          b = v128.load32_splat(at, 8); x00 = madd(x00, b, v0); x01 = madd(x01, b, v1);
+          b = v128.load32_splat(at + lda, 8); x10 = madd(x10, b, v0); x11 = madd(x11, b, v1);
+          b = v128.load32_splat(at + 2 * lda, 8); x20 = madd(x20, b, v0); x21 = madd(x21, b, v1);
+          b = v128.load32_splat(at + 3 * lda, 8); x30 = madd(x30, b, v0); x31 = madd(x31, b, v1);
+          v0 = spread(h0, 2); v1 = spread(h0, 3); // k step 4s + 3
+          b = v128.load32_splat(at, 12); x00 = madd(x00, b, v0); x01 = madd(x01, b, v1);
+          b = v128.load32_splat(at + lda, 12); x10 = madd(x10, b, v0); x11 = madd(x11, b, v1);
+          b = v128.load32_splat(at + 2 * lda, 12); x20 = madd(x20, b, v0); x21 = madd(x21, b, v1);
+          b = v128.load32_splat(at + 3 * lda, 12); x30 = madd(x30, b, v0); x31 = madd(x31, b, v1);
+          c0 += 16;
+          at += 16;
+        }
+        const so = s0 + (<usize>g << 5);
+        const sc0 = v128.load(so), sc1 = v128.load(so, 16);
+        v128.store(yp, madd(v128.load(yp), x00, sc0)); v128.store(yp, madd(v128.load(yp, 16), x01, sc1), 16);
+        v128.store(yp + ly, madd(v128.load(yp + ly), x10, sc0)); v128.store(yp + ly, madd(v128.load(yp + ly, 16), x11, sc1), 16);
+        v128.store(yp + 2 * ly, madd(v128.load(yp + 2 * ly), x20, sc0)); v128.store(yp + 2 * ly, madd(v128.load(yp + 2 * ly, 16), x21, sc1), 16);
+        v128.store(yp + 3 * ly, madd(v128.load(yp + 3 * ly), x30, sc0)); v128.store(yp + 3 * ly, madd(v128.load(yp + 3 * ly, 16), x31, sc1), 16);
+      }
+    }
+  }
+}
+
 /**
  * y[i, 0 … 8·np) (row stride ldy) for i < m, a: m rows of kq pre-scaled activations (kq a multiple of 4,
  * zero past k). codes: np panels (np even) of kq/4 × 16 bytes; scales [np][gpr][8] f32; spg = group
@@ -91,8 +167,14 @@
  */
 export function gemv_f32_q4_nibble__wasmsimd(a: usize, m: i32, kq: i32, codes: usize, scales: usize, zb: usize, spg: i32, gpr: i32,
                                              tab: usize, np: i32, y: usize, ldy: i32): void {
-  if (zb == 0) gemvRows(false, a, m, kq, codes, scales, 0, spg, gpr, tab, np, y, ldy);
-  else gemvRows(true, a, m, kq, codes, scales, zb, spg, gpr, tab, np, y, ldy);
+  const m4 = m & ~3; // rows in blocks of four, then one at a time
+  if (zb == 0) {
+    gemvRows4(false, a, m4, kq, codes, scales, 0, spg, gpr, tab, np, y, ldy);
+    gemvRows(false, m4, a, m, kq, codes, scales, 0, spg, gpr, tab, np, y, ldy);
+  } else {
+    gemvRows4(true, a, m4, kq, codes, scales, zb, spg, gpr, tab, np, y, ldy);
+    gemvRows(true, m4, a, m, kq, codes, scales, zb, spg, gpr, tab, np, y, ldy);
+  }
 }
 
 /**

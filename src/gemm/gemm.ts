@@ -118,7 +118,7 @@ interface GemmKernels {
  * Calls of at most this many rows with 4-bit weights run the GEMV kernel (group sums, the scale applied once per
  * group: gemm-ref.ts matmulQ4Ref); more rows run the panel GEMM (matmulF32SeqRef's order).
  */
-export const GEMV_MAX_M = 16;
+export const GEMV_MAX_M = 8;
 
 /** Largest a, W or y chunk in WASM memory, in f32 elements (8 MiB each). */
 export const CHUNK_ELEMS = 1 << 21;
