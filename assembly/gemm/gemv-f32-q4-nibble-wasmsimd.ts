@@ -19,12 +19,18 @@
 //   y   = sequential f32 sum, from +0, of f32(S_g · scale[j, g]) over the groups in order.
 
 /** Bytes 4q … 4q + 3 of x into the top byte of the i32 lanes, converted: four values · 2^24 as f32. */
-@inline function spread(x: v128, q: i32): v128 {
+@inline export function spread(x: v128, q: i32): v128 {
   const m = q == 0 ? i8x16(-128, -128, -128, 0, -128, -128, -128, 1, -128, -128, -128, 2, -128, -128, -128, 3)
           : q == 1 ? i8x16(-128, -128, -128, 4, -128, -128, -128, 5, -128, -128, -128, 6, -128, -128, -128, 7)
           : q == 2 ? i8x16(-128, -128, -128, 8, -128, -128, -128, 9, -128, -128, -128, 10, -128, -128, -128, 11)
           : i8x16(-128, -128, -128, 12, -128, -128, -128, 13, -128, -128, -128, 14, -128, -128, -128, 15);
   return f32x4.convert_i32x4_s(i8x16.swizzle(x, m));
+}
+
+/** The low (high) nibbles of r as i8 values: tab[code] (table variant) or code − zv (sub variant). */
+@inline export function nibbles(r: v128, high: bool, sub: bool, T: v128, zv: v128, mask: v128): v128 {
+  const x = high ? v128.and(i16x8.shr_u(r, 4), mask) : v128.and(r, mask);
+  return sub ? i8x16.sub(x, zv) : i8x16.swizzle(T, x);
 }
 
 @inline function gemvRows(sub: bool, i0: i32, a: usize, m: i32, kq: i32, codes: usize, scales: usize, zb: usize, spg: i32, gpr: i32,
@@ -48,15 +54,8 @@
         const zv0 = sub ? v128.load(z0 + (<usize>g << 4)) : lowMask, zv1 = sub ? v128.load(z1 + (<usize>g << 4)) : lowMask;
         for (let s: i32 = 0; s < spg; s++) {
           const r0 = v128.load(c0), r1 = v128.load(c1);
-          let l0 = v128.and(r0, lowMask), h0 = v128.and(i16x8.shr_u(r0, 4), lowMask);
-          let l1 = v128.and(r1, lowMask), h1 = v128.and(i16x8.shr_u(r1, 4), lowMask);
-          if (sub) {
-            l0 = i8x16.sub(l0, zv0); h0 = i8x16.sub(h0, zv0);
-            l1 = i8x16.sub(l1, zv1); h1 = i8x16.sub(h1, zv1);
-          } else {
-            l0 = i8x16.swizzle(T, l0); h0 = i8x16.swizzle(T, h0);
-            l1 = i8x16.swizzle(T, l1); h1 = i8x16.swizzle(T, h1);
-          }
+          const l0 = nibbles(r0, false, sub, T, zv0, lowMask), h0 = nibbles(r0, true, sub, T, zv0, lowMask);
+          const l1 = nibbles(r1, false, sub, T, zv1, lowMask), h1 = nibbles(r1, true, sub, T, zv1, lowMask);
           let b = v128.load32_splat(at); // k step 4s
           x0 = f32x4.add(x0, f32x4.mul(b, spread(l0, 0))); x1 = f32x4.add(x1, f32x4.mul(b, spread(l0, 1)));
           x2 = f32x4.add(x2, f32x4.mul(b, spread(l1, 0))); x3 = f32x4.add(x3, f32x4.mul(b, spread(l1, 1)));
@@ -118,12 +117,7 @@
         const zv = sub ? v128.load(z0 + (<usize>g << 4)) : lowMask;
         for (let s: i32 = 0; s < spg; s++) {
           const r0 = v128.load(c0);
-          let l0 = v128.and(r0, lowMask), h0 = v128.and(i16x8.shr_u(r0, 4), lowMask);
-          if (sub) {
-            l0 = i8x16.sub(l0, zv); h0 = i8x16.sub(h0, zv);
-          } else {
-            l0 = i8x16.swizzle(T, l0); h0 = i8x16.swizzle(T, h0);
-          }
+          const l0 = nibbles(r0, false, sub, T, zv, lowMask), h0 = nibbles(r0, true, sub, T, zv, lowMask);
           let v0: v128, v1: v128, b: v128;
           v0 = spread(l0, 0); v1 = spread(l0, 1); // k step 4s + 0
           b = v128.load32_splat(at, 0); x00 = madd(x00, b, v0); x01 = madd(x01, b, v1);

@@ -85,6 +85,8 @@ interface NibblePanels {
   zb: Int8Array | null;
   tab: Int8Array;
   pre: number;
+  /** The scales times pre, when every one is exact (then f32(c·v·2^24 · s') = f32(v · s)); null otherwise; built on first use. */
+  sPre?: Float32Array | null;
 }
 
 /** Rows of blocks for the MX × MX kernel: element values [rows][nb·bsp] (blocks padded with zeros to bsp), scale exponents [rows][nb]. */
@@ -112,6 +114,8 @@ interface GemmKernels {
   gemm_mx_mx_f64acc__wasmsimd(av: number, ea: number, m: number, wv: number, ew: number, n: number, nb: number, bsp: number, y: number, ldy: number): void;
   gemv_f32_q4_nibble__wasmsimd(a: number, m: number, kq: number, codes: number, scales: number, zb: number, spg: number, gpr: number,
     tab: number, np: number, y: number, ldy: number): void;
+  gemm_f32_q4_nibble_panel__wasmsimd(a: number, m: number, k: number, codes: number, scales: number, zb: number, tab: number,
+    kq: number, gpr: number, gl: number, n: number, y: number, ldy: number): void;
 }
 
 /**
@@ -404,6 +408,7 @@ export function matmulChecked(a: Float32Array, c: MatmulCall): Float32Array {
   if (c.act === 'int8') runInt8(runtime(), a, pw, m, n, k, y);
   else if (c.act instanceof BlockFormat) runMx(runtime(), a, c.act, pw, m, n, k, y);
   else if (c.gemv && nibblesOf(pw)) runGemv(runtime(), a, nibblesOf(pw)!, m, k, y, c.j0, c.j1);
+  else if (panelNibbles(pw)) runNibblePanels(runtime(), a, panelNibbles(pw)!, m, k, y, c.j0, c.j1);
   else run(runtime(), a, pw, m, n, k, y, c.j0, c.j1);
   return y;
 }
@@ -504,6 +509,58 @@ function runGemv(rt: Runtime, a: Float32Array, q: NibblePanels, m: number, k: nu
       kx.gemv_f32_q4_nibble__wasmsimd(pa, m, kq, pcodes, ps, pz, q.gl / 4, gpr, pt, np, py, np * 8);
       const j0 = c0 * 8, nr = Math.min(np * 8, hi - j0);
       storeY(y, rt.f32(py, m * np * 8).subarray(0, m * np * 8), 0, j0 - lo, m, nr, w, np * 8);
+    }
+  });
+}
+
+/**
+ * 4-bit weights the panel GEMM decodes from nibble panels (m above GEMV_MAX_M): block formats and value-table
+ * scaled formats (whose own paths decode row by row and transpose), when every scale times 2^−24 / c is exact
+ * (the decoded weights are then the decoder's, bit for bit). INT weights with their panel-order path: null.
+ */
+function panelNibbles(pw: PreparedWeights): NibblePanels | null {
+  const pl = pw.plan;
+  if (pl.t === 'f32' || (pl.t === 'scaled' && pl.mode < 2)) return null;
+  const q = nibblesOf(pw);
+  if (!q) return null;
+  if (q.sPre === undefined) {
+    const sp = new Float32Array(q.scales.length);
+    let exact = true;
+    for (let i = 0; i < sp.length && exact; i++) {
+      sp[i] = q.scales[i] * q.pre;
+      exact = Object.is(sp[i] / q.pre, q.scales[i]) || Number.isNaN(q.scales[i]);
+    }
+    q.sPre = exact ? sp : null;
+  }
+  return q.sPre ? q : null;
+}
+
+/** Columns [lo, hi) of y (lo a multiple of 16) on the panel GEMM, W decoded from nibble panels per k chunk. */
+function runNibblePanels(rt: Runtime, a: Float32Array, q: NibblePanels, m: number, k: number, y: Float32Array, lo: number, hi: number): void {
+  const kx = rt.exports as unknown as GemmKernels;
+  const { kq, gpr } = q;
+  const pbytes = kq * 4; // code bytes per panel
+  const nw = Math.min(Math.ceil((hi - lo) / 32) * 32, Math.max(32, Math.floor((CHUNK_ELEMS * 4) / pbytes / 4) * 32)); // W rows per chunk
+  const ma = Math.min(m, Math.max(1, Math.floor(CHUNK_ELEMS / k)), Math.max(1, Math.floor(CHUNK_ELEMS / nw)));
+  rt.scoped(() => {
+    const pa = rt.alloc(ma * k * 4), py = rt.alloc(ma * nw * 4);
+    const pcodes = rt.alloc((nw / 8) * pbytes + SLACK), ps = rt.alloc((nw / 8) * gpr * 32);
+    const pz = q.zb ? rt.alloc((nw / 8) * gpr * 16) : 0;
+    const pt = rt.alloc(16);
+    rt.u8(pt, 16).set(new Uint8Array(q.tab.buffer, q.tab.byteOffset, 16));
+    const aOnce = ma === m;
+    if (aOnce) rt.f32(pa, m * k).set(a);
+    for (let j0 = lo; j0 < hi; j0 += nw) {
+      const nr = Math.min(nw, hi - j0), p0 = j0 / 8, np = Math.min(Math.ceil(nr / 8), q.np - p0);
+      rt.u8(pcodes, np * pbytes).set(q.codes.subarray(p0 * pbytes, (p0 + np) * pbytes));
+      rt.f32(ps, np * gpr * 8).set((q.sPre as Float32Array).subarray(p0 * gpr * 8, (p0 + np) * gpr * 8));
+      if (q.zb) rt.u8(pz, np * gpr * 16).set(new Uint8Array(q.zb.buffer, p0 * gpr * 16, np * gpr * 16));
+      for (let i0 = 0; i0 < m; i0 += ma) {
+        const mr = Math.min(ma, m - i0);
+        if (!aOnce) rt.f32(pa, mr * k).set(a.subarray(i0 * k, (i0 + mr) * k));
+        kx.gemm_f32_q4_nibble_panel__wasmsimd(pa, mr, k, pcodes, ps, pz, pt, kq, gpr, q.gl, nr, py, nr);
+        storeY(y, rt.f32(py, mr * nr), i0, j0 - lo, mr, nr, hi - lo);
+      }
     }
   });
 }

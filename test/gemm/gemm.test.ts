@@ -167,6 +167,23 @@ describe('low-bit weights decoded inside the kernel', () => {
     );
   });
 
+  it('m > GEMV_MAX_M: 4-bit block weights decoded from nibble panels, and with scales too small for that (E8M0 2^−127, 2^−126) by the block codec: both the decoded GEMM bit for bit', () => {
+    const m = GEMV_MAX_M + 3, n = 40, k = 200;
+    const a = data(m * k, 30, 'moderate');
+    for (const id of ['mxfp4', 'nvfp4', 'mxint4']) {
+      const e = format(id).encode(data(n * k, 31, 'outliers'), { shape: [n, k] }) as BlockEncoding;
+      lowBitCase(e, a, m, n, k, `${id} m ${m}`);
+      if (id !== 'nvfp4') {
+        e.scales[3] = 0; // 2^−127: 2^−127 · 2^−24 / c is not an f32, so the nibble-panel decode is not exact
+        e.scales[5] = 1;
+        lowBitCase(e, a, m, n, k, `${id} m ${m} tiny scales`);
+      }
+    }
+    const f = format('fp4_e2m1fn').encodeScaled(data(n * k, 32, 'moderate'), { shape: [n, k], axis: 0, granularity: 'channel' });
+    lowBitCase(f, a, m, n, k, `fp4_e2m1fn channel m ${m}`);
+    lowBitCase({ ...f, scales: f.scales.map((x, i) => (i === 2 ? 2 ** -140 : x)) }, a, m, n, k, `fp4_e2m1fn m ${m} subnormal scale`);
+  });
+
   it('a NaN block scale gives NaN in exactly the column of its W row', () => {
     for (const id of ['mxfp4', 'mxint8', 'nvfp4']) {
       const m = 7, n = 37, k = 100;
