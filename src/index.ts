@@ -25,7 +25,7 @@ export type { ByteSource } from './io/source.js';
 export { selectTensors } from './io/select.js';
 export { writeSafetensors, writeNpy, encodeSafetensors, encodeNpy } from './io/write.js';
 export type { WriteTensor, WriteDtype } from './io/write.js';
-export { matmul, prepareWeights } from './gemm/gemm.js';
+export { GEMV_MAX_M, matmul, prepareWeights, usesGemvKernel } from './gemm/gemm.js';
 export { matmulAsync, stopGemmWorkers } from './gemm/gemm-threads.js';
 export type { MatmulOptions, PreparedWeights } from './gemm/gemm.js';
 export { HessianAccumulator } from './ptq/hessian.js';

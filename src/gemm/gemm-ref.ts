@@ -10,11 +10,14 @@
  *   matmulMxRef      — MX × MX: a encoded along k by the block reference codec; per block the float64
  *                      dot product of the element values (products exact; four strided partial sums,
  *                      the kernel's order) times 2^(ea + ew), summed over blocks in float64, then f32
+ *   matmulQ4Ref      — the GEMV kernel on 4-bit weights (m ≤ GEMV_MAX_M): per group (INT group or channel,
+ *                      MX / NV block) the sequential f32 sum of f32(a · element value), times the group's
+ *                      scale once, the group terms summed in f32 in order; bound γ_(G + ⌈k/G⌉ + 2)
  * Float kernels satisfy |y − y64| ≤ γ_k · Σ_t |a[i,t]| |ŵ[j,t]|, γ_k = k·u / (1 − k·u), u = 2^−24
  * (a sequential f32 sum of k rounded products; Higham, Accuracy and Stability, §3.1), and equal
  * matmulF32SeqRef bit for bit.
  */
-import { decodeBlockRef, elementValue, encodeBlockRef, unpackWordsRef, type BlockEncoding } from '../formats/block-ref.js';
+import { decodeBlockRef, elementValue, encodeBlockRef, nvDecodeFactor, unpackWordsRef, type BlockEncoding } from '../formats/block-ref.js';
 import { expScale } from '../formats/block-layout.js';
 import { blockElement } from '../formats/block-spec.js';
 import { BlockFormat } from '../formats/block.js';
@@ -22,6 +25,7 @@ import { format } from '../formats/format.js';
 import { BipolarFormat, IntFormat } from '../formats/int.js';
 import { MinifloatFormat } from '../formats/minifloat.js';
 import { bipolarValueRef, intValueRef } from '../formats/int-ref.js';
+import { decodeRef } from '../formats/minifloat-ref.js';
 import { decodeScaledRef, encodeScaledRef } from '../formats/scaled-ref.js';
 import type { ScaledEncoding } from '../formats/scaled.js';
 
@@ -128,3 +132,77 @@ export function matmulMxRef(a: Float32Array, act: string, w: BlockEncoding, m: n
   return y;
 }
 
+
+/**
+ * The power of two c (1 … 64) making every value an integer of magnitude ≤ 127, or 0 when there is none:
+ * the GEMV kernel holds c · value in a byte and pre-scales the activations by 2^−24 / c.
+ */
+export function gemvMultiplier(values: ArrayLike<number>): number {
+  for (let c = 1; c <= 64; c *= 2) {
+    let ok = true;
+    for (let i = 0; i < values.length && ok; i++) ok = Number.isInteger(values[i] * c) && Math.abs(values[i] * c) <= 127;
+    if (ok) return c;
+  }
+  return 0;
+}
+
+/**
+ * The GEMV kernel's arithmetic on 4-bit weights (ScaledEncoding with per-tensor / per-channel scales or groups
+ * of a multiple of 4 along k, zero points allowed; or a BlockEncoding with 4-bit elements, blocks along k).
+ * v[j, t] = element value of the code (minus the zero point), s[j, g] = the group's scale (MX: 2^(E − bias),
+ * NV: d_b = f32(S_dec_b · s_dec); a NaN scale code: NaN); c = gemvMultiplier(values of the 16 codes);
+ * a' = f32(a · 2^−24 / c):
+ *   S_g = Σ_(t in g) f32(a'[i, t] · (c · v[j, t] · 2^24))   (f32, sequential in k order, from +0)
+ *   y[i, j] = Σ_g f32(S_g · s[j, g])                        (f32, sequential in group order, from +0)
+ * Groups: INT group size; the whole row (k) for per-channel / per-tensor scales; the block (the last one ragged).
+ */
+export function matmulQ4Ref(a: Float32Array, w: ScaledEncoding | BlockEncoding, m: number, n: number, k: number): Float32Array {
+  const fmt = format(w.format);
+  let value: (code: number) => number;
+  let codes: ArrayLike<number>;
+  let scale: (j: number, g: number) => number;
+  let zp: (j: number, g: number) => number = () => 0;
+  let G: number;
+  if (fmt instanceof BlockFormat) {
+    const e = w as BlockEncoding, el = blockElement(fmt.spec);
+    value = (c) => elementValue(el, c);
+    codes = unpackWordsRef(e.codes, el.bits, n * k);
+    G = fmt.spec.blockSize;
+    const nb = Math.ceil(k / G);
+    const nv = fmt.spec.scale === 'ue4m3';
+    const ex = nv ? null : expScale(fmt.spec);
+    scale = (j, g) => {
+      const sc = e.scales[j * nb + g];
+      if (nv) return sc === 0x7f ? NaN : nvDecodeFactor(e.tensorScale as number, sc);
+      return sc === ex!.nan ? NaN : 2 ** (sc - ex!.bias);
+    };
+  } else {
+    const e = w as ScaledEncoding;
+    if (fmt instanceof IntFormat) value = (c) => intValueRef(fmt.spec, c, 0);
+    else if (fmt instanceof BipolarFormat) value = (c) => bipolarValueRef(fmt.spec, c);
+    else if (fmt instanceof MinifloatFormat) value = (c) => decodeRef(fmt.spec, c);
+    else throw new Error(`matmulQ4Ref: ${w.format} is not a scaled element format`);
+    codes = e.codes;
+    G = e.granularity === 'group' ? (e.groupSize as number) : k;
+    const gpr = Math.ceil(k / G);
+    const at = (j: number, g: number) => (e.granularity === 'tensor' ? 0 : e.granularity === 'channel' ? j : j * gpr + g);
+    scale = (j, g) => e.scales[at(j, g)];
+    if (e.zeroPoints) zp = (j, g) => (e.zeroPoints as Int32Array)[at(j, g)];
+  }
+  const values = Array.from({ length: 16 }, (_, c) => value(c));
+  const c = gemvMultiplier(values);
+  if (c === 0) throw new Error(`matmulQ4Ref: ${w.format} values are not small multiples of a power of two`);
+  const f = Math.fround, pre = 2 ** -24 / c;
+  const y = new Float32Array(m * n);
+  for (let i = 0; i < m; i++)
+    for (let j = 0; j < n; j++) {
+      let acc = 0;
+      for (let g = 0; g * G < k; g++) {
+        let s = 0;
+        for (let t = g * G; t < Math.min(k, (g + 1) * G); t++) s = f(s + f(f(a[i * k + t] * pre) * ((values[codes[j * k + t]] - zp(j, g)) * c * 2 ** 24)));
+        acc = f(acc + f(s * scale(j, g)));
+      }
+      y[i * n + j] = acc;
+    }
+  return y;
+}

@@ -2,9 +2,12 @@
  * matmulAsync: matmul on several threads. Node: a pool of worker_threads, each with its own numlab
  * runtime (its own WASM instance and memory — no shared memory); the rows of a are split into
  * contiguous ranges, one per worker, and every worker runs the same synchronous matmul on its
- * rows against the whole W. Each y[i, j] is a function of row i of a and of W alone (gemm.ts: the
- * summation order is fixed by k, not by the row block; int8 activations are quantized per row), so
- * y is bit-identical for any thread count. Weights are posted to a worker once per PreparedWeights
+ * rows against the whole W — or, for f32 activations and at most GEMV_MAX_M rows (GEMV), the
+ * columns of y (W rows) are split into ranges of multiples of 32 and every worker runs all rows
+ * on its columns. Each y[i, j] is a function of row i of a, of W row j and of the kernel the
+ * whole call's m selects (gemm.ts: the summation order is fixed by k, not by the row block or
+ * column range; int8 activations are quantized per row; a worker's share of rows keeps the
+ * caller's GEMV choice), so y is bit-identical for any thread count. Weights are posted to a worker once per PreparedWeights
  * (or per call for unprepared weights) and prepared there; a row range and y travel per call.
  * Browsers and other hosts without worker_threads: one thread (the calling one).
  * Documentation: docs/gemm.md ("Threads").
@@ -12,7 +15,7 @@
 import { fail, NumlabError, type NumlabErrorCode } from '../errors.js';
 import type { BlockEncoding } from '../formats/block-ref.js';
 import type { ScaledEncoding } from '../formats/scaled.js';
-import { checkMatmul, matmulChecked, prepareWeights, type MatmulOptions, type PreparedWeights } from './gemm.js';
+import { checkMatmul, matmulChecked, prepareWeights, type MatmulCall, type MatmulOptions, type PreparedWeights } from './gemm.js';
 
 /** m·n·k from which matmulAsync uses all cores by default. */
 export const THREADS_MIN_WORK = 2 ** 24;
@@ -29,6 +32,10 @@ interface Job {
   a: Float32Array;
   m: number;
   activations: string;
+  /** Columns [j0, j1) of y (GEMV split); the caller's GEMV choice. */
+  j0: number;
+  j1: number;
+  gemv: boolean;
 }
 
 interface Reply {
@@ -122,7 +129,9 @@ export async function matmulAsync(a: Float32Array, w: Float32Array | BlockEncodi
   const c = checkMatmul(a, w, opts);
   const { m, n, k } = c;
   const want = c.threads ?? (m * n * k >= THREADS_MIN_WORK ? await cores() : 1);
-  const t = Math.min(want, m);
+  // GEMV (f32 activations, m ≤ GEMV_MAX_M): columns in ranges of multiples of 32; otherwise rows
+  const byCols = c.act === 'f32' && c.gemv;
+  const t = Math.min(want, byCols ? Math.ceil(n / 32) : m);
   if (t <= 1 || k === 0 || n === 0 || !isNode()) return matmulChecked(a, c);
   let wid = weightIds.get(c.pw);
   if (wid === undefined) {
@@ -136,19 +145,20 @@ export async function matmulAsync(a: Float32Array, w: Float32Array | BlockEncodi
   while (pool.length < t) await spawn();
   const parts: Promise<void>[] = [];
   for (let p = 0; p < t; p++) {
-    const i0 = Math.floor((p * m) / t), i1 = Math.floor(((p + 1) * m) / t);
+    const [i0, i1] = byCols ? [0, m] : [Math.floor((p * m) / t), Math.floor(((p + 1) * m) / t)];
+    const [j0, j1] = byCols ? [colSplit(p, t, n), colSplit(p + 1, t, n)] : [0, n];
     const worker = pool[p];
     const first = !worker.seen.has(wid);
     if (cached) worker.seen.add(wid);
     const rows = a.slice(i0 * k, i1 * k);
-    const job: Job = { id: nextJob++, wid: cached ? wid : -1, n, k, a: rows, m: i1 - i0, activations: typeof c.act === 'string' ? c.act : c.act.id };
+    const job: Job = { id: nextJob++, wid: cached ? wid : -1, n, k, a: rows, m: i1 - i0, activations: typeof c.act === 'string' ? c.act : c.act.id, j0, j1, gemv: c.gemv };
     if (first || !cached) job.w = c.pw.given;
     const jobId = job.id;
     parts.push(
       new Promise<Float32Array>((resolve, reject) => {
         pending.set(jobId, { resolve, reject });
         worker.worker.postMessage(job, [rows.buffer as ArrayBuffer]);
-      }).then((yp) => c.y.set(yp, i0 * n)),
+      }).then((yp) => placePart(c, yp, i0, j0, j1)),
     );
   }
   try {
@@ -159,6 +169,18 @@ export async function matmulAsync(a: Float32Array, w: Float32Array | BlockEncodi
     throw e;
   }
   return c.y;
+}
+
+/** Start of worker p's column range of t: a multiple of 32 (the last range ends at n). */
+function colSplit(p: number, t: number, n: number): number {
+  return p === t ? n : Math.round((p * Math.ceil(n / 32)) / t) * 32;
+}
+
+/** A worker's part y [rows from i0][j1 − j0] into c.y. */
+function placePart(c: MatmulCall, yp: Float32Array, i0: number, j0: number, j1: number): void {
+  const w = j1 - j0;
+  if (w === c.n) c.y.set(yp, i0 * c.n);
+  else for (let i = 0; i * w < yp.length; i++) c.y.set(yp.subarray(i * w, (i + 1) * w), (i0 + i) * c.n + j0);
 }
 
 /** In a worker: the weights it holds, by id. */
@@ -183,6 +205,10 @@ export function runJob(job: Job): Reply {
       pw = h;
     }
     const c = checkMatmul(job.a, pw, { m: job.m, n: job.n, k: job.k, activations: job.activations });
+    c.j0 = job.j0;
+    c.j1 = job.j1;
+    c.gemv = job.gemv;
+    c.y = new Float32Array(job.m * (job.j1 - job.j0));
     return { id: job.id, y: matmulChecked(job.a, c) };
   } catch (e) {
     if (e instanceof NumlabError) return { id: job.id, error: { code: e.code, message: e.message, value: cloneable(e.value) } };

@@ -12,7 +12,7 @@
  */
 import { fail, show } from '../errors.js';
 import { BlockFormat } from '../formats/block.js';
-import { checkBlockPayload, type BlockEncoding, type BlockPlan } from '../formats/block-ref.js';
+import { checkBlockPayload, nvDecodeFactor, type BlockEncoding, type BlockPlan } from '../formats/block-ref.js';
 import { expScale } from '../formats/block-layout.js';
 import { format } from '../formats/format.js';
 import { BipolarFormat, IntFormat } from '../formats/int.js';
@@ -23,6 +23,7 @@ import { decodeBitsRef } from '../formats/minifloat-ref.js';
 import { pack, unpack } from '../formats/packing.js';
 import type { ScaledEncoding } from '../formats/scaled.js';
 import { runtime, type Runtime } from '../runtime/wasm.js';
+import { gemvMultiplier } from './gemm-ref.js';
 
 export interface MatmulOptions {
   m: number;
@@ -63,8 +64,30 @@ export interface PreparedWeights {
 type WeightPlan =
   | { t: 'f32'; panels: Float32Array }
   | { t: 'scaled'; codes: Uint8Array; scales: Float32Array; zps: Int32Array | null; gpr: number; gs: number; mode: number; bits: number; lut: Float32Array;
-      signedInt: boolean; bipolar: boolean; panel?: PanelOrder; q8?: Uint8Array; planes?: Uint32Array }
-  | { t: 'block'; fmt: BlockFormat; enc: BlockEncoding; bp: BlockPlan; codes: Uint8Array; scales: Uint8Array; nb: number; kp: number; pack4: boolean; mx?: MxRows };
+      signedInt: boolean; bipolar: boolean; panel?: PanelOrder; q8?: Uint8Array; planes?: Uint32Array; q4?: NibblePanels | null }
+  | { t: 'block'; fmt: BlockFormat; enc: BlockEncoding; bp: BlockPlan; codes: Uint8Array; scales: Uint8Array; nb: number; kp: number; pack4: boolean; mx?: MxRows;
+      q4?: NibblePanels | null };
+
+/**
+ * 4-bit weights for the GEMV kernel (assembly/gemm/gemv-f32-q4-nibble-wasmsimd.ts): np panels (np even) of
+ * 8 W rows, per 4 k steps 16 bytes of two codes each; group scales f32 [np][gpr][8]; table variant: tab
+ * (v = tab[code]); sub variant: codes u = q − qmin and zb i8 [np][gpr][16] (v = u − zb = q − zp).
+ * Activations are pre-scaled by pre = 2^−24 / c (c: the power of two making the element values integers).
+ */
+interface NibblePanels {
+  np: number;
+  kq: number;
+  gpr: number;
+  /** Group length (a multiple of 4; kq for per-channel scales). */
+  gl: number;
+  codes: Uint8Array;
+  scales: Float32Array;
+  zb: Int8Array | null;
+  tab: Int8Array;
+  pre: number;
+  /** The scales times pre, when every one is exact (then f32(c·v·2^24 · s') = f32(v · s)); null otherwise; built on first use. */
+  sPre?: Float32Array | null;
+}
 
 /** Rows of blocks for the MX × MX kernel: element values [rows][nb·bsp] (blocks padded with zeros to bsp), scale exponents [rows][nb]. */
 interface MxRows {
@@ -89,7 +112,17 @@ interface GemmKernels {
     nb: number, kp: number, pack4: number, n: number, y: number, ldy: number): void;
   gemm_i8_bipolar_bitserial__wasmsimd(ap: number, m: number, wp: number, n: number, bits: number, kw: number, sa: number, sw: number, y: number, ldy: number): void;
   gemm_mx_mx_f64acc__wasmsimd(av: number, ea: number, m: number, wv: number, ew: number, n: number, nb: number, bsp: number, y: number, ldy: number): void;
+  gemv_f32_q4_nibble__wasmsimd(a: number, m: number, kq: number, codes: number, scales: number, zb: number, spg: number, gpr: number,
+    tab: number, np: number, y: number, ldy: number): void;
+  gemm_f32_q4_nibble_panel__wasmsimd(a: number, m: number, k: number, codes: number, scales: number, zb: number, tab: number,
+    kq: number, gpr: number, gl: number, n: number, y: number, ldy: number): void;
 }
+
+/**
+ * Calls of at most this many rows with 4-bit weights run the GEMV kernel (group sums, the scale applied once per
+ * group: gemm-ref.ts matmulQ4Ref); more rows run the panel GEMM (matmulF32SeqRef's order).
+ */
+export const GEMV_MAX_M = 8;
 
 /** Largest a, W or y chunk in WASM memory, in f32 elements (8 MiB each). */
 export const CHUNK_ELEMS = 1 << 21;
@@ -214,6 +247,89 @@ function toPanelOrder(codes: Uint8Array, scales: Float32Array, zps: Int32Array |
   return { codes: pc, scales: psc, zps: pz };
 }
 
+/**
+ * Natural codes [n][k] (one per byte; `map` turns a code into the stored nibble) → the GEMV kernel's nibble
+ * panels: ⌈n/16⌉·2 panels of ⌈k/4⌉ × 16 bytes (rows and steps past n and k: code 0).
+ */
+function nibbleCodes(nat: Uint8Array, n: number, k: number, kq: number, map: Uint8Array): { codes: Uint8Array; np: number } {
+  const np = Math.ceil(n / 16) * 2, steps = kq / 4;
+  const codes = new Uint8Array(np * steps * 16 + SLACK);
+  for (let j = 0; j < n; j++) {
+    const base = (j >> 3) * steps * 16 + (j & 7);
+    for (let t = 0; t < k; t++) {
+      const c = map[nat[j * k + t]];
+      const at = base + (t >> 2) * 16 + (t & 1) * 8;
+      codes[at] |= (t & 2) === 0 ? c : c << 4;
+    }
+  }
+  return { codes, np };
+}
+
+/** A scaled plan's GEMV layout, or null when the kernel does not take it (not 4-bit, groups not a multiple of 4, odd values). */
+function scaledNibbles(pl: Extract<WeightPlan, { t: 'scaled' }>, n: number, k: number): NibblePanels | null {
+  if (pl.bits !== 4 || (pl.gpr > 1 && pl.gs % 4 !== 0)) return null;
+  const vals = pl.lut.subarray(0, 16);
+  const c = gemvMultiplier(vals);
+  if (c === 0) return null;
+  const kq = Math.ceil(k / 4) * 4, gpr = pl.gpr, gl = gpr === 1 ? kq : pl.gs;
+  const map = new Uint8Array(256), tab = new Int8Array(16);
+  let qmin = 0;
+  if (pl.zps) {
+    // sub variant (INT values, c = 1): stored u = q − qmin, zb = zp − qmin, v = u − zb = q − zp must fit an i8
+    qmin = Math.min(...vals);
+    for (let i = 0; i < pl.zps.length; i++) if (Math.abs(pl.zps[i] - qmin) > 112) return null;
+    for (let code = 0; code < 16; code++) map[code] = vals[code] - qmin;
+  } else {
+    for (let code = 0; code < 16; code++) [map[code], tab[code]] = [code, vals[code] * c];
+  }
+  const { codes, np } = nibbleCodes(pl.codes, n, k, kq, map);
+  const scales = new Float32Array(np * gpr * 8);
+  const zb = pl.zps ? new Int8Array(np * gpr * 16) : null;
+  for (let j = 0; j < n; j++)
+    for (let g = 0; g < gpr; g++) {
+      const pg = (j >> 3) * gpr + g;
+      scales[pg * 8 + (j & 7)] = pl.scales[j * gpr + g];
+      if (zb) zb[pg * 16 + (j & 7)] = zb[pg * 16 + 8 + (j & 7)] = (pl.zps as Int32Array)[j * gpr + g] - qmin;
+    }
+  return { np, kq, gpr, gl, codes, scales, zb, tab, pre: 2 ** -24 / c };
+}
+
+/** A block plan's GEMV layout (4-bit elements; the block's decode factor as an f32 scale), or null. */
+function blockNibbles(pl: Extract<WeightPlan, { t: 'block' }>, n: number, k: number): NibblePanels | null {
+  const f = pl.fmt;
+  if (f.bits !== 4) return null;
+  const vals = f.lut.subarray(0, 16);
+  const c = gemvMultiplier(vals);
+  if (c === 0) return null;
+  const bs = f.spec.blockSize, nb = Math.ceil(k / bs), kq = nb * bs;
+  const map = new Uint8Array(256), tab = new Int8Array(16);
+  for (let code = 0; code < 16; code++) [map[code], tab[code]] = [code, vals[code] * c];
+  const nat = unpack(pl.enc.codes, 4, n * k);
+  const { codes, np } = nibbleCodes(nat, n, k, kq, map);
+  const nv = f.spec.scale === 'ue4m3';
+  const exp = nv ? null : expScale(f.spec);
+  const factor = new Float32Array(256);
+  for (let sc = 0; sc < 256; sc++)
+    factor[sc] = nv ? (sc === 0x7f ? NaN : nvDecodeFactor(pl.enc.tensorScale as number, sc)) : sc === exp!.nan ? NaN : 2 ** (sc - exp!.bias);
+  const scales = new Float32Array(np * nb * 8);
+  for (let j = 0; j < n; j++)
+    for (let b = 0; b < nb; b++) scales[((j >> 3) * nb + b) * 8 + (j & 7)] = factor[pl.enc.scales[j * nb + b]];
+  return { np, kq, gpr: nb, gl: bs, codes, scales, zb: null, tab, pre: 2 ** -24 / c };
+}
+
+/** The GEMV layout of prepared weights (built on first use), or null when the GEMV kernel does not take them. */
+function nibblesOf(pw: PreparedWeights): NibblePanels | null {
+  const pl = pw.plan;
+  if (pl.t === 'f32') return null;
+  if (pl.q4 === undefined) pl.q4 = pl.t === 'scaled' ? scaledNibbles(pl, pw.n, pw.k) : blockNibbles(pl, pw.n, pw.k);
+  return pl.q4;
+}
+
+/** True when a call of m rows (f32 activations) on these weights runs the GEMV kernel (docs/gemm.md). */
+export function usesGemvKernel(pw: PreparedWeights, m: number): boolean {
+  return m <= GEMV_MAX_M && nibblesOf(pw) !== null;
+}
+
 function blockPlanOf(f: BlockFormat, e: BlockEncoding, n: number, k: number): WeightPlan {
   const p = checkBlockPayload(f.spec, e);
   checkEncodingShape(e, n, k);
@@ -249,7 +365,12 @@ export interface MatmulCall {
   act: 'f32' | 'int8' | BlockFormat;
   threads: number | undefined;
   pw: PreparedWeights;
+  /** y [m][j1 − j0]: the columns [j0, j1) of the product (matmulAsync's GEMV split; else [0, n)). */
   y: Float32Array;
+  j0: number;
+  j1: number;
+  /** Run 4-bit weights on the GEMV kernel: m ≤ GEMV_MAX_M of the whole call (a worker's share of rows keeps the caller's choice). */
+  gemv: boolean;
 }
 
 /** Check matmul's arguments (typed errors before any work) and prepare the weights. */
@@ -274,17 +395,21 @@ export function checkMatmul(a: Float32Array, w: Float32Array | BlockEncoding | S
   } else if (w instanceof Float32Array && w.length !== n * k) {
     fail('BAD_LENGTH', `weights hold ${w.length} values; [n, k] = [${n}, ${k}] needs ${n * k}`, w.length);
   } else pw = prepareWeights(w, { n, k });
-  return { m, n, k, act, threads: opts.threads, pw: pw!, y: out ?? new Float32Array(m * n) };
+  return { m, n, k, act, threads: opts.threads, pw: pw!, y: out ?? new Float32Array(m * n), j0: 0, j1: n, gemv: m <= GEMV_MAX_M };
 }
 
 /** The work of matmul once checked, on this thread. */
 export function matmulChecked(a: Float32Array, c: MatmulCall): Float32Array {
   const { m, n, k, y, pw } = c;
-  if (m === 0 || n === 0) return y;
+  if (m === 0 || n === 0 || c.j1 === c.j0) return y;
   if (k === 0) return y.fill(0);
+  const whole = c.j0 === 0 && c.j1 === n;
+  if (!whole && c.act !== 'f32') fail('BAD_OPTION', `a column range [${c.j0}, ${c.j1}) needs f32 activations`, [c.j0, c.j1]);
   if (c.act === 'int8') runInt8(runtime(), a, pw, m, n, k, y);
   else if (c.act instanceof BlockFormat) runMx(runtime(), a, c.act, pw, m, n, k, y);
-  else run(runtime(), a, pw, m, n, k, y);
+  else if (c.gemv && nibblesOf(pw)) runGemv(runtime(), a, nibblesOf(pw)!, m, k, y, c.j0, c.j1);
+  else if (panelNibbles(pw)) runNibblePanels(runtime(), a, panelNibbles(pw)!, m, k, y, c.j0, c.j1);
+  else run(runtime(), a, pw, m, n, k, y, c.j0, c.j1);
   return y;
 }
 
@@ -296,10 +421,11 @@ export function matmul(a: Float32Array, w: Float32Array | BlockEncoding | Scaled
   return matmulChecked(a, checkMatmul(a, w, opts));
 }
 
-function run(rt: Runtime, a: Float32Array, pw: PreparedWeights, m: number, n: number, k: number, y: Float32Array): void {
+/** Columns [lo, hi) of y = a · Wᵀ into y [m][hi − lo] (lo a multiple of 8) on the panel GEMM kernels. */
+function run(rt: Runtime, a: Float32Array, pw: PreparedWeights, m: number, n: number, k: number, y: Float32Array, lo: number, hi: number): void {
   const kx = rt.exports as unknown as GemmKernels;
   const pl = pw.plan;
-  const nw = Math.min(Math.ceil(n / 32) * 32, rowsPerChunk(k, 32)); // W rows per chunk
+  const nw = Math.min(Math.ceil((hi - lo) / 32) * 32, rowsPerChunk(k, 32)); // W rows per chunk
   const ma = Math.min(m, Math.max(1, Math.floor(CHUNK_ELEMS / k)), Math.max(1, Math.floor(CHUNK_ELEMS / nw))); // a rows per chunk
   rt.scoped(() => {
     const pa = rt.alloc(ma * k * 4);
@@ -321,8 +447,8 @@ function run(rt: Runtime, a: Float32Array, pw: PreparedWeights, m: number, n: nu
     }
     const aOnce = ma === m;
     if (aOnce) rt.f32(pa, m * k).set(a);
-    for (let j0 = 0; j0 < n; j0 += nw) {
-      const nr = Math.min(nw, n - j0);
+    for (let j0 = lo; j0 < hi; j0 += nw) {
+      const nr = Math.min(nw, hi - j0);
       // this chunk's W rows into WASM memory
       if (pl.t === 'f32') rt.f32(pwBuf, Math.ceil(nr / 8) * 8 * k).set(pl.panels.subarray(j0 * k, (j0 + Math.ceil(nr / 8) * 8) * k));
       else if (pl.t === 'scaled') {
@@ -348,7 +474,92 @@ function run(rt: Runtime, a: Float32Array, pw: PreparedWeights, m: number, n: nu
           const desc = pl.fmt.elementDescriptor(rt);
           kx.gemm_f32_block__wasmsimd(pa, mr, k, bd, desc, plut, pwBuf, ps, pl.nb, pl.kp, pl.pack4 ? 1 : 0, nr, py, nr);
         }
-        storeY(y, rt.f32(py, mr * nr), i0, j0, mr, nr, n);
+        storeY(y, rt.f32(py, mr * nr), i0, j0 - lo, mr, nr, hi - lo);
+      }
+    }
+  });
+}
+
+/**
+ * Columns [lo, hi) of y (lo a multiple of 16) on the GEMV kernel: a pre-scaled by 2^−24 / c and padded to kq,
+ * W's nibble panels streamed once per row in chunks of about 4·CHUNK_ELEMS code bytes.
+ */
+function runGemv(rt: Runtime, a: Float32Array, q: NibblePanels, m: number, k: number, y: Float32Array, lo: number, hi: number): void {
+  const kx = rt.exports as unknown as GemmKernels;
+  const { kq, gpr } = q;
+  const pbytes = kq * 4; // code bytes per panel
+  const pc = Math.max(2, Math.floor((CHUNK_ELEMS * 4) / pbytes / 2) * 2); // panels per chunk (even)
+  const p0 = lo / 8, p1 = Math.ceil(hi / 16) * 2;
+  const w = hi - lo;
+  rt.scoped(() => {
+    const pa = rt.alloc(m * kq * 4);
+    const pcodes = rt.alloc(pc * pbytes + SLACK);
+    const ps = rt.alloc(pc * gpr * 32);
+    const pz = q.zb ? rt.alloc(pc * gpr * 16) : 0;
+    const pt = rt.alloc(16);
+    const py = rt.alloc(m * pc * 32);
+    rt.u8(pt, 16).set(new Uint8Array(q.tab.buffer, q.tab.byteOffset, 16));
+    const av = rt.f32(pa, m * kq).fill(0);
+    for (let i = 0; i < m; i++) for (let t = 0; t < k; t++) av[i * kq + t] = a[i * k + t] * q.pre;
+    for (let c0 = p0; c0 < p1; c0 += pc) {
+      const np = Math.min(pc, p1 - c0);
+      rt.u8(pcodes, np * pbytes).set(q.codes.subarray(c0 * pbytes, (c0 + np) * pbytes));
+      rt.f32(ps, np * gpr * 8).set(q.scales.subarray(c0 * gpr * 8, (c0 + np) * gpr * 8));
+      if (q.zb) rt.u8(pz, np * gpr * 16).set(new Uint8Array(q.zb.buffer, c0 * gpr * 16, np * gpr * 16));
+      kx.gemv_f32_q4_nibble__wasmsimd(pa, m, kq, pcodes, ps, pz, q.gl / 4, gpr, pt, np, py, np * 8);
+      const j0 = c0 * 8, nr = Math.min(np * 8, hi - j0);
+      storeY(y, rt.f32(py, m * np * 8).subarray(0, m * np * 8), 0, j0 - lo, m, nr, w, np * 8);
+    }
+  });
+}
+
+/**
+ * 4-bit weights the panel GEMM decodes from nibble panels (m above GEMV_MAX_M): block formats and value-table
+ * scaled formats (whose own paths decode row by row and transpose), when every scale times 2^−24 / c is exact
+ * (the decoded weights are then the decoder's, bit for bit). INT weights with their panel-order path: null.
+ */
+function panelNibbles(pw: PreparedWeights): NibblePanels | null {
+  const pl = pw.plan;
+  if (pl.t === 'f32' || (pl.t === 'scaled' && pl.mode < 2)) return null;
+  const q = nibblesOf(pw);
+  if (!q) return null;
+  if (q.sPre === undefined) {
+    const sp = new Float32Array(q.scales.length);
+    let exact = true;
+    for (let i = 0; i < sp.length && exact; i++) {
+      sp[i] = q.scales[i] * q.pre;
+      exact = Object.is(sp[i] / q.pre, q.scales[i]) || Number.isNaN(q.scales[i]);
+    }
+    q.sPre = exact ? sp : null;
+  }
+  return q.sPre ? q : null;
+}
+
+/** Columns [lo, hi) of y (lo a multiple of 16) on the panel GEMM, W decoded from nibble panels per k chunk. */
+function runNibblePanels(rt: Runtime, a: Float32Array, q: NibblePanels, m: number, k: number, y: Float32Array, lo: number, hi: number): void {
+  const kx = rt.exports as unknown as GemmKernels;
+  const { kq, gpr } = q;
+  const pbytes = kq * 4; // code bytes per panel
+  const nw = Math.min(Math.ceil((hi - lo) / 32) * 32, Math.max(32, Math.floor((CHUNK_ELEMS * 4) / pbytes / 4) * 32)); // W rows per chunk
+  const ma = Math.min(m, Math.max(1, Math.floor(CHUNK_ELEMS / k)), Math.max(1, Math.floor(CHUNK_ELEMS / nw)));
+  rt.scoped(() => {
+    const pa = rt.alloc(ma * k * 4), py = rt.alloc(ma * nw * 4);
+    const pcodes = rt.alloc((nw / 8) * pbytes + SLACK), ps = rt.alloc((nw / 8) * gpr * 32);
+    const pz = q.zb ? rt.alloc((nw / 8) * gpr * 16) : 0;
+    const pt = rt.alloc(16);
+    rt.u8(pt, 16).set(new Uint8Array(q.tab.buffer, q.tab.byteOffset, 16));
+    const aOnce = ma === m;
+    if (aOnce) rt.f32(pa, m * k).set(a);
+    for (let j0 = lo; j0 < hi; j0 += nw) {
+      const nr = Math.min(nw, hi - j0), p0 = j0 / 8, np = Math.min(Math.ceil(nr / 8), q.np - p0);
+      rt.u8(pcodes, np * pbytes).set(q.codes.subarray(p0 * pbytes, (p0 + np) * pbytes));
+      rt.f32(ps, np * gpr * 8).set((q.sPre as Float32Array).subarray(p0 * gpr * 8, (p0 + np) * gpr * 8));
+      if (q.zb) rt.u8(pz, np * gpr * 16).set(new Uint8Array(q.zb.buffer, p0 * gpr * 16, np * gpr * 16));
+      for (let i0 = 0; i0 < m; i0 += ma) {
+        const mr = Math.min(ma, m - i0);
+        if (!aOnce) rt.f32(pa, mr * k).set(a.subarray(i0 * k, (i0 + mr) * k));
+        kx.gemm_f32_q4_nibble_panel__wasmsimd(pa, mr, k, pcodes, ps, pz, pt, kq, gpr, q.gl, nr, py, nr);
+        storeY(y, rt.f32(py, mr * nr), i0, j0 - lo, mr, nr, hi - lo);
       }
     }
   });
@@ -473,10 +684,10 @@ function runBitSerial(rt: Runtime, a: Float32Array, pw: PreparedWeights, m: numb
   });
 }
 
-/** A chunk's results yv [mr][nr] into y [·][n] at row i0, column j0. */
-function storeY(y: Float32Array, yv: Float32Array, i0: number, j0: number, mr: number, nr: number, n: number): void {
-  if (nr === n) y.set(yv, i0 * n);
-  else for (let i = 0; i < mr; i++) y.set(yv.subarray(i * nr, (i + 1) * nr), (i0 + i) * n + j0);
+/** A chunk's results yv [mr][ld] (ld ≥ nr; default nr) into y [·][n] at row i0, column j0. */
+function storeY(y: Float32Array, yv: Float32Array, i0: number, j0: number, mr: number, nr: number, n: number, ld = nr): void {
+  if (nr === n && ld === nr) y.set(yv, i0 * n);
+  else for (let i = 0; i < mr; i++) y.set(yv.subarray(i * ld, i * ld + nr), (i0 + i) * n + j0);
 }
 
 /** Largest k of the int8 path: |d| ≤ k · 128 · 128 stays below 2^31. */

@@ -1,10 +1,11 @@
 // The GEMM reference twins (src/gemm/gemm-ref.ts) on hand-worked cases: γ_k, the sequential f32
 // order (a sum the float64 GEMM rounds differently), signed zeros, the Σ|a||w| bound term, the
 // dequantization by the formats' reference decoders, the int8 path's codes and epilogue, and MX × MX
-// (elements times the product of the two E8M0 scales, NaN scales).
+// (elements times the product of the two E8M0 scales, NaN scales), and the GEMV kernel's twin (group
+// sums scaled once per group; the byte multiplier c).
 import { describe, expect, it } from 'vitest';
-import { dequantizeRef, gammaK, matmulF32SeqRef, matmulF64Ref, matmulInt8Ref, matmulMxRef } from '../../src/gemm/gemm-ref.js';
-import { format, type ElementFormat } from '../../src/index.js';
+import { dequantizeRef, gammaK, gemvMultiplier, matmulF32SeqRef, matmulF64Ref, matmulInt8Ref, matmulMxRef, matmulQ4Ref } from '../../src/gemm/gemm-ref.js';
+import { format, type ElementFormat, type ScaledEncoding } from '../../src/index.js';
 
 const u = 2 ** -24;
 
@@ -72,5 +73,39 @@ describe('gemm reference twins', () => {
     const y = matmulMxRef(a, 'mxint8', { ...e2, scales }, 1, 2, k);
     expect(y[0]).toBe(16.5);
     expect(y[1]).toBeNaN();
+  });
+  it('GEMV twin: group sums, then the scale, then the sum over groups (1 + 2^−24 + 2^−24 | 2^−24 + 2^−24 gives 1 + 2^−23; the sequential chain 1)', () => {
+    // int4, groups of 4 along k = 8, scales 1 and 0.5 (codes 2: value 2, so the second group's terms are 2^−24 · 2 · 0.5)
+    const e: ScaledEncoding = {
+      format: 'int4', shape: [1, 8], axis: 1, granularity: 'group', groupSize: 4,
+      codes: Uint8Array.of(1, 1, 1, 0, 2, 2, 0, 0), scales: Float32Array.of(1, 0.5), zeroPoints: null,
+    };
+    const a = Float32Array.of(1, u, u, 0, u, u, 0, 0);
+    expect(matmulQ4Ref(a, e, 1, 1, 8)[0]).toBe(1 + 2 ** -23);
+    expect(matmulF32SeqRef(a, dequantizeRef(e), 1, 1, 8)[0]).toBe(1);
+    // zero points: uint4 codes 9 with zero point 8 are the value 1; a NaN scale makes the output NaN
+    const z: ScaledEncoding = { ...e, format: 'uint4', codes: Uint8Array.of(9, 9, 9, 8, 10, 10, 8, 8), zeroPoints: Int32Array.of(8, 8) };
+    expect(matmulQ4Ref(a, z, 1, 1, 8)[0]).toBe(1 + 2 ** -23);
+    expect(matmulQ4Ref(a, { ...e, scales: Float32Array.of(1, NaN) }, 1, 1, 8)[0]).toBeNaN();
+  });
+
+  it('GEMV twin on MX: element values times 2^(E − 127) per block; an E8M0 0xFF block is NaN', () => {
+    const x = new Float32Array(64).fill(0.5);
+    x[40] = 3;
+    const e = format('mxfp4').encode(x, { shape: [1, 64] });
+    const a = new Float32Array(64).fill(1);
+    const w = dequantizeRef(e);
+    expect(matmulQ4Ref(a, e, 1, 1, 64)[0]).toBe(w.reduce((p, v) => p + v, 0)); // small exact sums
+    e.scales[1] = 0xff;
+    expect(matmulQ4Ref(a, e, 1, 1, 64)[0]).toBeNaN();
+  });
+
+  it('gemvMultiplier: the power of two making every value an integer of magnitude ≤ 127', () => {
+    expect(gemvMultiplier([0, 0.5, 1, 1.5, 2, 3, 4, 6, -0, -6])).toBe(2); // E2M1
+    expect(gemvMultiplier([-8, 7, 0])).toBe(1);
+    expect(gemvMultiplier([0.25, -1.75])).toBe(4);
+    expect(gemvMultiplier([200])).toBe(0);
+    expect(gemvMultiplier([NaN, 1])).toBe(0);
+    expect(gemvMultiplier([1 / 3])).toBe(0);
   });
 });

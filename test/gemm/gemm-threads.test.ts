@@ -1,9 +1,10 @@
-// matmulAsync (src/gemm/gemm-threads.ts): worker_threads over row ranges of a, each worker with its own
-// runtime. Bit-identical to matmul (and so to the twins that test/gemm/gemm.test.ts checks it against)
+// matmulAsync (src/gemm/gemm-threads.ts): worker_threads over row ranges of a (or, for GEMV, column
+// ranges of y), each worker with its own runtime. Bit-identical to matmul (and so to the twins that test/gemm/gemm.test.ts checks it against)
 // for 1, 2 and 3 threads, for every weight path, with ragged row splits and m below the thread count;
 // bad input rejects with matmul's typed errors, also when the failure is found inside a worker.
 import { afterAll, describe, expect, it } from 'vitest';
 import { format, matmul, matmulAsync, prepareWeights, stopGemmWorkers, type BlockEncoding, type ElementFormat, type ScaledEncoding } from '../../src/index.js';
+import { GEMV_MAX_M } from '../../src/gemm/gemm.js';
 import { rejected } from '../helpers/errors.js';
 import { data, sameBits } from '../helpers/gemm.js';
 
@@ -36,6 +37,35 @@ describe('matmulAsync: 1 vs 2 vs 3 threads, bit for bit', () => {
       }
     });
   }
+
+  it('GEMV (m ≤ GEMV_MAX_M, f32 activations): columns split across workers in ranges of 32, every weight path', async () => {
+    const [n2, k2] = [100, 96]; // ⌈100 / 32⌉ = 4 column ranges at most, the last one ragged
+    const W2 = data(n2 * k2, 12, 'outliers');
+    const ws: Array<[string, Float32Array | BlockEncoding | ScaledEncoding]> = [
+      ['f32', W2],
+      ['int4 g32', format('int4').encodeScaled(W2, { shape: [n2, k2], axis: 1, granularity: 'group', groupSize: 32 })],
+      ['uint4 channel (zero points)', format('uint4').encodeScaled(W2, { shape: [n2, k2], axis: 0, granularity: 'channel' })],
+      ['int4 g3 (value table)', format('int4').encodeScaled(W2, { shape: [n2, k2], axis: 1, granularity: 'group', groupSize: 3 })],
+      ['fp8_e4m3fn channel', format('fp8_e4m3fn').encodeScaled(W2, { shape: [n2, k2], axis: 0, granularity: 'channel' })],
+      ['mxfp4', format('mxfp4').encode(W2, { shape: [n2, k2] })],
+      ['nvfp4', format('nvfp4').encode(W2, { shape: [n2, k2] })],
+    ];
+    for (const [name, w] of ws) {
+      const pw = prepareWeights(w, { n: n2, k: k2 });
+      for (const m of [1, 5, GEMV_MAX_M, GEMV_MAX_M + 1, 40]) {
+        const a = data(m * k2, 200 + m, 'moderate');
+        const want = matmul(a, w, { m, n: n2, k: k2 });
+        for (const threads of [2, 3, 4]) sameBits(await matmulAsync(a, pw, { m, n: n2, k: k2, threads }), want, `${name} m=${m} threads=${threads}`);
+      }
+    }
+    // 1×4096 × 512 int4 g32: the default (m·n·k = 2^21 < 2^24: one thread) and two threads, out filled in place
+    const [n3, k3] = [4096, 512];
+    const w3 = format('int4').encodeScaled(data(n3 * k3, 13, 'moderate'), { shape: [n3, k3], axis: 1, granularity: 'group', groupSize: 32 });
+    const a3 = data(k3, 14, 'moderate');
+    const out = new Float32Array(n3).fill(NaN);
+    expect(await matmulAsync(a3, w3, { m: 1, n: n3, k: k3, threads: 2, out })).toBe(out);
+    sameBits(out, matmul(a3, w3, { m: 1, n: n3, k: k3 }), 'GEMV 2 threads into out');
+  });
 
   it('int8 activations (int4 weights; bipolar3 weights, bit-serial)', async () => {
     for (const id of ['int4', 'bipolar3']) {

@@ -5,8 +5,9 @@
 // degenerate, primes, non-multiples of the 4×8 tile, the 32-row panel groups and the 256-step k chunks.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { dequantizeRef, matmulF32SeqRef, matmulF64Ref, matmulInt8Ref, matmulMxRef } from '../../src/gemm/gemm-ref.js';
-import { CHUNK_ELEMS, INT8_MAX_K } from '../../src/gemm/gemm.js';
+import { dequantizeRef, gammaK, gemvMultiplier, matmulF32SeqRef, matmulF64Ref, matmulInt8Ref, matmulMxRef, matmulQ4Ref } from '../../src/gemm/gemm-ref.js';
+import { CHUNK_ELEMS, GEMV_MAX_M, INT8_MAX_K, usesGemvKernel } from '../../src/gemm/gemm.js';
+import { BlockFormat } from '../../src/formats/block.js';
 import { format, matmul, prepareWeights, type BlockEncoding, type ElementFormat, type ScaledEncoding, type ScaledOptions } from '../../src/index.js';
 import { thrown } from '../helpers/errors.js';
 import { data, sameBits, withinBound, type Mix } from '../helpers/gemm.js';
@@ -100,11 +101,43 @@ const SCALED: { id: string; group: number; opts: (n: number, k: number) => Scale
 ];
 const BLOCKS = ['mxfp4', 'mxint8', 'nvfp4', 'mxfp8_e4m3', 'mxint4', 'mxfp6_e2m3', 'nvint4', 'bfp12'];
 
+/**
+ * The GEMV kernel's group length G for a call of m rows on encoding e (docs/gemm.md), or 0 when the panel GEMM
+ * runs it: m ≤ GEMV_MAX_M, 4-bit codes whose values are small multiples of a power of two, blocks along k or
+ * scales per tensor / channel (G = k) or per group of a multiple of 4 (or of all k).
+ */
+function gemvGroup(e: BlockEncoding | ScaledEncoding, m: number, k: number): number {
+  const f = format(e.format);
+  if (m > GEMV_MAX_M || f.bits !== 4) return 0;
+  if (f instanceof BlockFormat) return gemvMultiplier(f.lut.subarray(0, 16)) ? f.spec.blockSize : 0;
+  const se = e as ScaledEncoding;
+  if (se.granularity === 'group' && (se.groupSize as number) % 4 !== 0 && se.groupSize !== k) return 0; // one group of k: a channel
+  const values = (f as ElementFormat).decode(Uint8Array.from({ length: 16 }, (_, c) => c));
+  return gemvMultiplier(values) ? (se.granularity === 'group' ? (se.groupSize as number) : k) : 0;
+}
+
+/** γ of the GEMV kernel's bound: γ_(G + ⌈k/G⌉ + 2) (docs/gemm.md). */
+function gemvGamma(G: number, k: number): number {
+  return gammaK(G + Math.ceil(k / G) + 2);
+}
+
+/**
+ * Low-bit weights: y equals the twin of the kernel that runs the call (GEMV: matmulQ4Ref; else decode by the
+ * format's reference twin then the sequential-f32 twin) bit for bit, and the float64 GEMM of the decoded
+ * weights within that kernel's bound.
+ */
 function lowBitCase(e: BlockEncoding | ScaledEncoding, a: Float32Array, m: number, n: number, k: number, what: string): void {
   const wd = dequantizeRef(e);
   const y = matmul(a, e, { m, n, k });
-  sameBits(y, matmulF32SeqRef(a, wd, m, n, k), what);
-  withinBound(y, a, wd, m, n, k, what);
+  const G = gemvGroup(e, m, k);
+  expect(usesGemvKernel(prepareWeights(e, { n, k }), m), `${what}: GEMV kernel`).toBe(G > 0);
+  if (G > 0) {
+    sameBits(y, matmulQ4Ref(a, e, m, n, k), `${what} (GEMV)`);
+    withinBound(y, a, wd, m, n, k, `${what} (GEMV)`, gemvGamma(G, k));
+  } else {
+    sameBits(y, matmulF32SeqRef(a, wd, m, n, k), what);
+    withinBound(y, a, wd, m, n, k, what);
+  }
   sameBits(matmul(a, prepareWeights(e, { n, k }), { m, n, k }), y, `${what} prepared`);
 }
 
@@ -132,6 +165,23 @@ describe('low-bit weights decoded inside the kernel', () => {
         }),
       { numRuns: RUNS * 2 },
     );
+  });
+
+  it('m > GEMV_MAX_M: 4-bit block weights decoded from nibble panels, and with scales too small for that (E8M0 2^−127, 2^−126) by the block codec: both the decoded GEMM bit for bit', () => {
+    const m = GEMV_MAX_M + 3, n = 40, k = 200;
+    const a = data(m * k, 30, 'moderate');
+    for (const id of ['mxfp4', 'nvfp4', 'mxint4']) {
+      const e = format(id).encode(data(n * k, 31, 'outliers'), { shape: [n, k] }) as BlockEncoding;
+      lowBitCase(e, a, m, n, k, `${id} m ${m}`);
+      if (id !== 'nvfp4') {
+        e.scales[3] = 0; // 2^−127: 2^−127 · 2^−24 / c is not an f32, so the nibble-panel decode is not exact
+        e.scales[5] = 1;
+        lowBitCase(e, a, m, n, k, `${id} m ${m} tiny scales`);
+      }
+    }
+    const f = format('fp4_e2m1fn').encodeScaled(data(n * k, 32, 'moderate'), { shape: [n, k], axis: 0, granularity: 'channel' });
+    lowBitCase(f, a, m, n, k, `fp4_e2m1fn channel m ${m}`);
+    lowBitCase({ ...f, scales: f.scales.map((x, i) => (i === 2 ? 2 ** -140 : x)) }, a, m, n, k, `fp4_e2m1fn m ${m} subnormal scale`);
   });
 
   it('a NaN block scale gives NaN in exactly the column of its W row', () => {
@@ -164,6 +214,81 @@ describe('low-bit weights decoded inside the kernel', () => {
         lowBitCase((format(id) as ElementFormat).encodeScaled(w3, { shape: [n, k3], axis: 1, groupSize: g }), a3, m3, n, k3, `${id} g${g} m ${m3}`);
       lowBitCase(format('mxfp4').encode(w3, { shape: [n, k3] }), a3, m3, n, k3, `mxfp4 ragged m ${m3}`);
       lowBitCase(format('nvfp4').encode(w3, { shape: [n, k3] }), a3, m3, n, k3, `nvfp4 m ${m3}`);
+    }
+  });
+});
+
+describe('GEMV kernel on 4-bit weights (m ≤ GEMV_MAX_M): group sums, the scale once per group', () => {
+  const Q4: Array<[string, (w: Float32Array, n: number, k: number) => BlockEncoding | ScaledEncoding]> = [
+    ['int4 g32', (w, n, k) => format('int4').encodeScaled(w, { shape: [n, k], axis: 1, granularity: 'group', groupSize: 32 })],
+    ['int4 channel', (w, n, k) => format('int4').encodeScaled(w, { shape: [n, k], axis: 0, granularity: 'channel' })],
+    ['int4 tensor', (w, n, k) => format('int4').encodeScaled(w, { shape: [n, k], granularity: 'tensor' })],
+    ['uint4 g16 (zero points)', (w, n, k) => format('uint4').encodeScaled(w, { shape: [n, k], axis: 1, groupSize: 16 })],
+    ['uint4 channel (zero points)', (w, n, k) => format('uint4').encodeScaled(w, { shape: [n, k], axis: 0, granularity: 'channel' })],
+    ['fp4_e2m1fn g16', (w, n, k) => format('fp4_e2m1fn').encodeScaled(w, { shape: [n, k], axis: 1, groupSize: 16 })],
+    ['bipolar4 channel', (w, n, k) => format('bipolar4').encodeScaled(w, { shape: [n, k], axis: 0, granularity: 'channel' })],
+    ['mxfp4', (w, n, k) => format('mxfp4').encode(w, { shape: [n, k] }) as BlockEncoding],
+    ['nvfp4', (w, n, k) => format('nvfp4').encode(w, { shape: [n, k] }) as BlockEncoding],
+    ['mxint4', (w, n, k) => format('mxint4').encode(w, { shape: [n, k] }) as BlockEncoding],
+    ['nvint4', (w, n, k) => format('nvint4').encode(w, { shape: [n, k] }) as BlockEncoding],
+  ];
+  const small = fc.record({
+    m: fc.integer({ min: 1, max: GEMV_MAX_M }),
+    n: fc.oneof(fc.constantFrom(1, 7, 8, 9, 15, 16, 17, 33), fc.integer({ min: 1, max: 72 })),
+    k: fc.oneof(fc.constantFrom(1, 3, 16, 32, 48, 64, 96, 512), fc.integer({ min: 1, max: 40 }).map((x) => 16 * x), fc.integer({ min: 1, max: 300 })),
+    seed: fc.integer(),
+  });
+
+  it('equals matmulQ4Ref bit for bit (a as raw f32 bit patterns too) and the decoded float64 GEMM within γ_(G+⌈k/G⌉+2) (fast-check)', () => {
+    fc.assert(
+      fc.property(small, fc.integer({ min: 0, max: Q4.length - 1 }), fc.constantFrom<Mix>('raw', 'moderate', 'outliers', 'sparse'), ({ m, n, k: k0, seed }, qi, mix) => {
+        const [name, make] = Q4[qi];
+        const g = / g(\d+)/.exec(name);
+        const k = g ? Math.ceil(k0 / Number(g[1])) * Number(g[1]) : k0; // groups divide k; channels and blocks take any k
+        const e = make(data(n * k, seed, mix === 'raw' ? 'outliers' : mix), n, k);
+        const a = data(m * k, ~seed, mix);
+        const what = `${name} ${m}×${n}×${k} ${mix}`;
+        expect(gemvGroup(e, m, k), what).toBeGreaterThan(0);
+        if (mix === 'raw') {
+          const y = matmul(a, e, { m, n, k });
+          sameBits(y, matmulQ4Ref(a, e, m, n, k), what);
+          expect(usesGemvKernel(prepareWeights(e, { n, k }), m), what).toBe(true);
+        } else lowBitCase(e, a, m, n, k, what);
+      }),
+      { numRuns: RUNS * 2 },
+    );
+  });
+
+  it('the bound is not γ_k: group sums round differently from the sequential f32 chain (1×64×4096 int4 g32)', () => {
+    const n = 64, k = 4096;
+    const e = Q4[0][1](data(n * k, 21, 'moderate'), n, k);
+    const a = data(k, 22, 'moderate');
+    const y = matmul(a, e, { m: 1, n, k });
+    const seq = matmulF32SeqRef(a, dequantizeRef(e), 1, n, k);
+    let differ = 0;
+    for (let j = 0; j < n; j++) differ += Object.is(y[j], seq[j]) ? 0 : 1;
+    expect(differ, 'outputs differing from the sequential chain').toBeGreaterThan(n / 2);
+    sameBits(y, matmulQ4Ref(a, e, 1, n, k), 'twin');
+    withinBound(y, a, dequantizeRef(e), 1, n, k, 'bound', gemvGamma(32, k));
+  });
+
+  it('streams W in panel chunks (k = 2^16: 32 panels a chunk, n = 260 → 2 chunks)', () => {
+    const n = 260, k = 1 << 16;
+    const e = Q4[7][1](data(n * k, 23, 'moderate'), n, k);
+    const a = data(k, 24, 'moderate');
+    sameBits(matmul(a, e, { m: 1, n, k }), matmulQ4Ref(a, e, 1, n, k), 'mxfp4 chunked');
+  });
+
+  it('NaN in a: NaN in its row only; a NaN block scale: NaN in its column only', () => {
+    const m = 3, n = 20, k = 64;
+    for (const [name, make] of [Q4[0], Q4[7], Q4[8]]) {
+      const e = make(data(n * k, 25, 'moderate'), n, k);
+      const a = data(m * k, 26, 'moderate');
+      a[k + 5] = NaN;
+      if ('tensorScale' in e || e.format === 'mxfp4') (e as BlockEncoding).scales[7 * (e.scales.length / n)] = e.format === 'nvfp4' ? 0x7f : 0xff;
+      const y = matmul(a, e, { m, n, k });
+      for (let i = 0; i < m; i++)
+        for (let j = 0; j < n; j++) expect(Number.isNaN(y[i * n + j]), `${name} y[${i},${j}]`).toBe(i === 1 || (j === 7 && e.format !== 'int4'));
     }
   });
 });

@@ -32,10 +32,10 @@ export function sameBits(got: Float32Array, want: Float32Array, what: string): v
   expect(i === g.length ? null : { index: i, got: got[i], want: want[i] }, what).toBeNull();
 }
 
-/** |y − y64| ≤ γ_k Σ|a||w| wherever the float64 result is finite; NaN and ±Inf where it is. */
-export function withinBound(y: Float32Array, a: Float32Array, w: Float32Array, m: number, n: number, k: number, what: string): void {
+/** |y − y64| ≤ γ Σ|a||w| (γ = γ_k unless given) wherever the float64 result is finite; NaN and ±Inf where it is. */
+export function withinBound(y: Float32Array, a: Float32Array, w: Float32Array, m: number, n: number, k: number, what: string, gamma = gammaK(k)): void {
   const { y: y64, abs } = matmulF64Ref(a, w, m, n, k);
-  const g = gammaK(k);
+  const g = gamma;
   for (let i = 0; i < y.length; i++) {
     if (!Number.isFinite(y64[i])) {
       expect(Object.is(y[i], y64[i]) || (Number.isNaN(y[i]) && Number.isNaN(y64[i])), `${what} [${i}] ${y[i]} vs ${y64[i]}`).toBe(true);
