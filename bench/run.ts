@@ -1,7 +1,10 @@
 /**
  * npm run bench — element and block codec benchmarks. Env: NUMLAB_BENCH_N (elements, default 16 Mi),
  * NUMLAB_BENCH_TIME_MS (time per row, default 1500), NUMLAB_BENCH_OUT (directory, default reports/bench),
- * NUMLAB_BENCH_ONLY (element | block | gemm: one family; gemm writes <date>-<host>-<isa>-gemm.json / .md, bench/gemm/gemm.bench.ts).
+ * NUMLAB_BENCH_ONLY (element | block | gemm | gemm-peers: one family; gemm writes <date>-<host>-<isa>-gemm.json / .md,
+ * bench/gemm/gemm.bench.ts, with the onnxruntime-web / tfjs-backend-wasm peers of bench/gemm/peers.ts unless
+ * NUMLAB_BENCH_PEERS=0; gemm-peers runs the peers alone, -gemm-peers.json / .md). NUMLAB_BENCH_GEMM_SHAPES
+ * (e.g. 1x4096x4096,512x512x512): a subset of the GEMM shapes.
  * Prints a Markdown table and writes <date>-<host>-<isa>.json (+ .md rendered from it).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -11,7 +14,9 @@ import { runtime } from '../src/runtime/wasm.js';
 import { SIMD_WASM_SHA256, RELAXED_WASM_SHA256 } from '../src/runtime/wasm-binary.generated.js';
 import { blockRows } from './formats/block.bench.js';
 import { codecRows } from './formats/codec.bench.js';
-import { gemmBench, renderGemm, type GemmReport } from './gemm/gemm.bench.js';
+import { selectedShapes } from './gemm/cases.js';
+import { gemmBench, renderGemm, renderPeerRows, type GemmReport } from './gemm/gemm.bench.js';
+import { peerBench, peerJobs } from './gemm/peers.js';
 import { provenance, render, runRows, type BenchReport } from './harness.js';
 
 const n = Number(process.env.NUMLAB_BENCH_N ?? 16 * 2 ** 20);
@@ -19,15 +24,27 @@ const timeMs = Number(process.env.NUMLAB_BENCH_TIME_MS ?? 1500);
 const outDir = process.env.NUMLAB_BENCH_OUT ?? 'reports/bench';
 
 const rt = runtime();
-const only = process.env.NUMLAB_BENCH_ONLY; // 'element' | 'block' | 'gemm': one family only
-if (only === 'gemm') {
-  const res = await gemmBench(rt, timeMs, (s) => process.stderr.write(s + '\n'));
-  const report: GemmReport = { ...res, provenance: provenance({ isa: rt.isa, wasm: rt.isa === 'wasmsimd' ? SIMD_WASM_SHA256 : RELAXED_WASM_SHA256, timeMsPerRow: timeMs }) };
-  const md = renderGemm(report);
+const only = process.env.NUMLAB_BENCH_ONLY; // 'element' | 'block' | 'gemm' | 'gemm-peers': one family only
+if (only === 'gemm' || only === 'gemm-peers') {
+  const log = (s: string) => process.stderr.write(s + '\n');
+  const shapes = selectedShapes();
+  const prov = () => provenance({ isa: rt.isa, wasm: rt.isa === 'wasmsimd' ? SIMD_WASM_SHA256 : RELAXED_WASM_SHA256, timeMsPerRow: timeMs });
+  let json: object;
+  let md: string;
+  if (only === 'gemm') {
+    const report: GemmReport = { ...(await gemmBench(rt, timeMs, log, { shapes, peers: process.env.NUMLAB_BENCH_PEERS !== '0' })), provenance: prov() };
+    json = report;
+    md = renderGemm(report);
+  } else {
+    const report = { kind: 'numlab-gemm-peers' as const, peerRows: await peerBench(peerJobs(shapes, timeMs)), provenance: prov() };
+    json = report;
+    md = [`# GEMM peers ${String(report.provenance.timestamp).slice(0, 10)}`, '', `${report.provenance.cpu}, ${report.provenance.platform}, Node ${report.provenance.node}.`, '',
+      ...renderPeerRows(report.peerRows), ''].join('\n');
+  }
   process.stdout.write(md);
   mkdirSync(outDir, { recursive: true });
-  const base = path.join(outDir, `${new Date().toISOString().slice(0, 10)}-${os.hostname()}-${rt.isa}-gemm`);
-  writeFileSync(base + '.json', JSON.stringify(report, null, 2) + '\n');
+  const base = path.join(outDir, `${new Date().toISOString().slice(0, 10)}-${os.hostname()}-${rt.isa}-${only}`);
+  writeFileSync(base + '.json', JSON.stringify(json, null, 2) + '\n');
   writeFileSync(base + '.md', md);
   process.stderr.write(`wrote ${base}.json and .md\n`);
   process.exit(0);
