@@ -70,7 +70,7 @@ export function checkWithinBound(what: string, got: Float32Array, want: Float32A
       throw new Error(`${what}: y[${Math.floor(i / n)}, ${i % n}] = ${got[i]}, numlab ${want[i]}: |Δ| ${err} past 2γ_k·Σ|a||ŵ| = ${bound}`);
     if (bound > 0) worst = Math.max(worst, err / bound);
   }
-  return `within 2γ_k·Σ|a||ŵ| of numlab (largest |Δ| ${worst.toPrecision(2)} of it)`;
+  return worst === 0 ? 'equal to numlab in every element (bound 2γ_k·Σ|a||ŵ|)' : `within 2γ_k·Σ|a||ŵ| of numlab (largest |Δ| ${worst.toPrecision(2)} of it)`;
 }
 
 /** numlab's int8 path from an int32 product: y = f32(f32(d) · f32(sa[i] · sw[j])) (docs/gemm.md). */
