@@ -51,13 +51,27 @@ function percentile(sorted: number[], q: number): number {
   return sorted[lo] + (sorted[hi] - sorted[lo]) * (i - lo);
 }
 
-export async function measure(name: string, fn: () => void, timeMs: number): Promise<{ median: number; p25: number; p75: number; n: number }> {
-  const bench = new Bench({ time: timeMs, warmupTime: Math.max(200, timeMs / 4), warmupIterations: 5, iterations: 8, retainSamples: true });
+/** Samples of fn (which may return a Promise): at least `iterations` (default 8) after `warmupIterations` (default 5), over timeMs. */
+export async function measure(name: string, fn: () => void, timeMs: number, opts: { iterations?: number; warmupIterations?: number } = {}):
+  Promise<{ median: number; p25: number; p75: number; n: number }> {
+  const bench = new Bench({ time: timeMs, warmupTime: Math.max(200, timeMs / 4), warmupIterations: opts.warmupIterations ?? 5, iterations: opts.iterations ?? 8,
+    retainSamples: true });
   bench.add(name, fn);
   await bench.run();
   const r = bench.tasks[0].result as unknown as { latency: { samples?: number[]; p50: number } };
   const s = [...(r.latency.samples ?? [r.latency.p50])].sort((a, b) => a - b);
   return { median: percentile(s, 0.5), p25: percentile(s, 0.25), p75: percentile(s, 0.75), n: s.length };
+}
+
+/**
+ * measure() for calls of any length: one call first (timed by hand; it also warms up), then calls
+ * of 100 ms or more get 5 samples after one warm-up call, so the big GEMM shapes stay within seconds.
+ */
+export async function measureCall(name: string, fn: () => unknown, timeMs: number): Promise<Awaited<ReturnType<typeof measure>>> {
+  const t0 = performance.now();
+  await fn();
+  const slow = performance.now() - t0 >= 100;
+  return measure(name, fn as () => void, timeMs, slow ? { iterations: 5, warmupIterations: 1 } : {});
 }
 
 export async function runRows(copy: { bytes: number; run: () => void }, rows: Row[], timeMs: number, log: (s: string) => void): Promise<Omit<BenchReport, 'provenance'>> {
