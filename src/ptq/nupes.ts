@@ -121,6 +121,11 @@ function power(x: Float32Array, p: Float64Array, lay: Layout, invert: boolean): 
   return out;
 }
 
+/** sign(x_i)|x_i|^(a_i) (invert: ^(1/a_i)) with exponent a_i for element i, as nupes() powers a channel's elements. */
+export function nupesPowerEach(x: Float32Array, a: Float64Array, invert: boolean): Float32Array {
+  return power(x, a, { shape: [x.length], axis: 0, L: x.length, inner: 1 }, invert);
+}
+
 function encodeWith(fmt: IntFormat, x: Float32Array, a: Float64Array, lay: Layout, granularity: NupesGranularity): NupesEncoding {
   const t = power(x, a, lay, false);
   const int = fmt.encodeScaled(t, { shape: lay.shape, axis: lay.axis, granularity, scheme: 'symmetric' });
