@@ -65,7 +65,7 @@ function blockSizeOf(s: FormatSpec): number {
 
 /**
  * GPTQ with the spec's format, or null where GPTQ's format path cannot express the spec (see
- * docs/compare.md): method formats as gptq's method quantizers (bitmod groups, nupes per row),
+ * docs/compare.md): method formats as gptq's method quantizers (bitmod groups, nupes and olive per row),
  * `@sorted` as channelOrder 'ksort'.
  */
 function gptqQuantize(W: Float32Array, h: HessianAccumulator, shape: [number, number], s: FormatSpec): Float32Array | null {
@@ -74,7 +74,7 @@ function gptqQuantize(W: Float32Array, h: HessianAccumulator, shape: [number, nu
   if (s.kind === 'method') {
     const family = s.method!.def.family;
     if (family === 'bitmod') return gptq(W, h, { shape, format: s.id, groupSize: typeof g === 'object' && g !== null ? g.group : -1 }).weight;
-    if (family === 'nupes' && g === 'channel') return gptq(W, h, { shape, format: s.id }).weight;
+    if ((family === 'nupes' || family === 'olive') && g === 'channel') return gptq(W, h, { shape, format: s.id }).weight;
     return null;
   }
   if (g === 'tensor') return null;

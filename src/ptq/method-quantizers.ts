@@ -3,7 +3,8 @@
  * parsed by methodOf in src/compare/methods.ts): BitMoD (per row and group, the type and FP16 scale
  * bitmod() fits on the group, each column to the nearest value of that type) and NUPES (per row, the
  * data-free exponent and power-domain INT scale of nupesSearch on the row, each column powered,
- * rounded on the INT grid and powered back). OliVe is not a GPTQ format here (docs/outliers.md).
+ * rounded on the INT grid and powered back) and OliVe (per row, type and scale of olive() on the
+ * original W; the pair roles decided when GPTQ reaches the pair's even column).
  */
 import { fail, show } from '../errors.js';
 import { format } from '../formats/format.js';
@@ -12,6 +13,8 @@ import { pack } from '../formats/packing.js';
 import type { ScaledOptions } from '../formats/scaled.js';
 import { f16ToF32 } from '../io/half.js';
 import { BITMOD_DEFAULT_CANDIDATES, BITMOD_TYPES, bitmodDecode, bitmodFitter, typeBits, type BitmodBits, type BitmodEncoding } from './bitmod.js';
+import { codeOf, oliveGrid, OLIVE_OUTLIER_THRESHOLD } from './olive-grids.js';
+import { olive, oliveNearest, olivePack, type OliveEncoding } from './olive.js';
 import { nupesDecode, nupesPowerEach, nupesSearch, type NupesEncoding } from './nupes.js';
 import type { ColumnQuantizer, QuantizerSetup } from './quantizers.js';
 
@@ -19,7 +22,8 @@ import type { ColumnQuantizer, QuantizerSetup } from './quantizers.js';
 export function methodQuantizer(family: string, bits: number, s: QuantizerSetup): ColumnQuantizer {
   if (family === 'bitmod') return bitmodQuantizer(bits as BitmodBits, s);
   if (family === 'nupes') return nupesQuantizer(bits, s);
-  return fail('BAD_OPTION', `format ${show(s.opts.format)}: ${family} does not run under GPTQ (its outlier/victim pairs are not a per-column grid; docs/outliers.md): use it with RTN (numlab compare), or GPTQ with bitmod3|bitmod4, nupes<b> or a block format`, s.opts.format);
+  if (family === 'olive') return oliveQuantizer(bits as 4 | 8, s);
+  return fail('BAD_OPTION', `format ${show(s.opts.format)}: no GPTQ quantizer for the method ${show(family)}`, family);
 }
 
 /** Transpose rows × [c0, c1) of the column-major src into a row-major f32 slice. */
@@ -125,6 +129,73 @@ function nupesQuantizer(bits: number, { opts, rows, cols, groupSize }: Quantizer
         codes, scales: sc, a, weight: new Float32Array(0),
       };
       enc.weight = nupesDecode(enc);
+      return enc;
+    },
+  };
+}
+
+/**
+ * OliVe, per row: type (int / flint), signedness and the row scales are olive()'s on the original W
+ * (static: the alpha search needs the whole row). Pairs (2k, 2k+1) are adjacent columns of a row, so
+ * gptq must reach column 2k with column 2k+1 beside it in its block buffer (src[off + rows …]): natural
+ * order (no actOrder), cols and blockSize even. At column 2k the roles follow the pair rule of olive()
+ * on the current (error-updated) values of both columns: 2k an outlier → it keeps its value and 2k+1
+ * becomes its victim (0); else 2k+1 an outlier → 2k is the victim (0); else 2k takes its nearest value.
+ * At column 2k+1 (updated by 2k's error): a victim is 0; otherwise the nearest value, restricted to
+ * the normal values when 2k holds a nonzero normal value (an outlier there would need 2k as victim).
+ * The encoding is an OliveEncoding (oliveDecode gives weight); codes are the per-element slot codes.
+ */
+function oliveQuantizer(bits: 4 | 8, { opts, rows, cols }: QuantizerSetup): ColumnQuantizer {
+  const id = show(opts.format);
+  if (opts.actOrder) fail('BAD_OPTION', `${id}: OliVe pairs are adjacent columns (2k, 2k+1); actOrder would reorder them, got actOrder ${show(opts.actOrder)}`, opts.actOrder);
+  if (opts.groupSize !== undefined && opts.groupSize !== -1) fail('BAD_OPTION', `${id} under GPTQ is per row: groupSize must be -1, got ${show(opts.groupSize)}`, opts.groupSize);
+  if (cols % 2 !== 0) fail('BAD_SHAPE', `${id}: OliVe pairs need an even number of cols, got ${cols}`, cols);
+  const B = opts.blockSize ?? 128;
+  if (B % 2 !== 0) fail('BAD_OPTION', `${id}: blockSize must be even so that a pair (2k, 2k+1) shares a block, got ${show(B)}`, B);
+  let g = oliveGrid('int', bits, true);
+  let sc: Float32Array = new Float32Array(rows);
+  const qn = new Float32Array(rows * cols); // grid values (normalized units), original order
+  const role = new Uint8Array(rows); // 0 normal, 1 even column is the outlier, 2 even column is the victim
+  const out = (v: number) => Math.abs(v) > OLIVE_OUTLIER_THRESHOLD;
+  const near = (x: number, s: number) => (s === 0 ? 0 : oliveNearest(g, Math.fround(x / s)));
+  return {
+    groupSize: -1,
+    fit(src, c0, c1) {
+      const r = olive(rowSlice(src, rows, c0, c1), { shape: [rows, c1 - c0], granularity: 'channel', bits });
+      g = oliveGrid(r.type, r.bits, r.signed);
+      sc = r.scales;
+    },
+    quantize(src, off, _slot, q, codes, oc) {
+      const victimCode = g.signed ? g.identifier : 0;
+      for (let r = 0; r < rows; r++) {
+        const s = sc[r];
+        let v: number;
+        if (oc % 2 === 0) {
+          v = near(src[off + r], s);
+          role[r] = out(v) ? 1 : out(near(src[off + rows + r], s)) ? 2 : 0;
+          if (role[r] === 2) v = 0;
+        } else if (role[r] === 1) v = 0;
+        else {
+          const x = src[off + r];
+          const nm = g.normalMax * s;
+          v = role[r] === 0 && qn[r * cols + oc - 1] !== 0 ? near(Math.min(Math.max(x, -nm), nm), s) : near(x, s);
+        }
+        qn[r * cols + oc] = v;
+        q[r] = Math.fround(v * s);
+        if (oc % 2 === 1) {
+          const i = r * cols + oc - 1;
+          const pairOut = out(qn[i]) || out(v);
+          codes[i] = pairOut && !out(qn[i]) ? victimCode : codeOf(g, qn[i]);
+          codes[i + 1] = pairOut && !out(v) ? victimCode : codeOf(g, v);
+        }
+      }
+    },
+    newCodes: (n) => new Uint8Array(n),
+    scales: () => Float64Array.from(sc),
+    zeros: () => new Float64Array(rows),
+    encoding() {
+      const { codes, escapes } = olivePack(qn, g);
+      const enc: OliveEncoding = { bits, signed: g.signed, type: g.type, granularity: 'channel', shape: [rows, cols], codes, escapes, scales: sc };
       return enc;
     },
   };

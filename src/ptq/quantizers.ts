@@ -23,6 +23,7 @@ import type { GptqOptions } from './gptq.js';
 import { methodOf } from '../compare/methods.js';
 import type { BitmodEncoding } from './bitmod.js';
 import type { NupesEncoding } from './nupes.js';
+import type { OliveEncoding } from './olive.js';
 import { methodQuantizer } from './method-quantizers.js';
 
 export interface ColumnQuantizer {
@@ -41,7 +42,7 @@ export interface ColumnQuantizer {
 }
 
 /** A format's own payload of a GPTQ result (see GptqResult.encoding). */
-export type GptqEncoding = ScaledEncoding | BlockEncoding | BitmodEncoding | NupesEncoding;
+export type GptqEncoding = ScaledEncoding | BlockEncoding | BitmodEncoding | NupesEncoding | OliveEncoding;
 
 export interface QuantizerSetup {
   opts: GptqOptions;

@@ -3,7 +3,7 @@
 // (bitmod(), nupesSearch) exactly, the loss identity holds, GPTQ beats RTN on layers with outlier
 // channels, and what does not apply is a typed error.
 import { describe, expect, it } from 'vitest';
-import { bitmod, bitmodDecode, gptq, nupesDecode, nupesSearch, type BitmodEncoding, type NupesEncoding } from '../../src/index.js';
+import { bitmod, bitmodDecode, gptq, nupesDecode, nupesSearch, olive, oliveDecode, type BitmodEncoding, type NupesEncoding, type OliveEncoding } from '../../src/index.js';
 import { thrown } from '../helpers/errors.js';
 import { halfQuadratic, hessianOf, randMatrix } from '../helpers/ptq.js';
 
@@ -86,11 +86,45 @@ describe('gptq with nupes<b>', () => {
   });
 });
 
+describe('gptq with olive4 / olive8', () => {
+  it.each([
+    ['olive4', {}], ['olive4', { blockSize: 32 }], ['olive8', {}], ['olive4', { precision: 'float64', blockSize: 16 }],
+  ] as [string, Record<string, unknown>][])('%s %j: oliveDecode(encoding) is weight; pairs keep the OVP rule; loss identity', (id, o) => {
+    const r = gptq(L.W, L.h, { shape: [rows, cols], format: id, ...o });
+    const enc = r.encoding as OliveEncoding;
+    expect(bits(oliveDecode(enc))).toEqual(bits(r.weight));
+    expectLossIdentity(r.loss, L.W, r.weight, damped(L.H, cols), rows, cols);
+    // the static fit: olive()'s type and row scales on the original W
+    const ref = olive(L.W, { shape: [rows, cols], granularity: 'channel', bits: id === 'olive8' ? 8 : 4 });
+    expect(enc.type).toBe(ref.type);
+    expect(enc.scales).toEqual(ref.scales);
+  });
+
+  it.each(['olive4', 'olive8'])('%s, H = I: exactly olive() per channel (codes, escapes, weight)', (id) => {
+    const r = gptq(L.W, identity(cols), { shape: [rows, cols], format: id });
+    const ref = olive(L.W, { shape: [rows, cols], granularity: 'channel', bits: id === 'olive8' ? 8 : 4 });
+    const enc = r.encoding as OliveEncoding;
+    expect(ref.outlierPairs).toBeGreaterThan(0);
+    expect(bits(r.weight)).toEqual(bits(ref.weight));
+    expect(enc.codes).toEqual(ref.codes);
+    expect(enc.escapes).toEqual(ref.escapes);
+  });
+
+  it('unsigned grid (W ≥ 0): escapes decode; the result is not the RTN one', () => {
+    const W = L.W.map(Math.abs);
+    const r = gptq(W, L.h, { shape: [rows, cols], format: 'olive4' });
+    const enc = r.encoding as OliveEncoding;
+    expect(enc.signed).toBe(false);
+    expect(bits(oliveDecode(enc))).toEqual(bits(r.weight));
+    expect(bits(r.weight)).not.toEqual(bits(olive(W, { shape: [rows, cols], granularity: 'channel' }).weight));
+  });
+});
+
 describe('gptq with method formats: the GPTQ loss is below the method\'s RTN loss', () => {
   // RTN = the same quantizer without error feedback (H = I), measured on the layer's damped H.
   const formats: [string, Record<string, unknown>][] = [
     ['bitmod4', {}], ['bitmod3', { groupSize: 32 }], ['bitmod4', { groupSize: 32, staticGroups: true, actOrder: true }],
-    ['nupes4', {}], ['nupes3', { actOrder: true }],
+    ['nupes4', {}], ['nupes3', { actOrder: true }], ['olive4', {}], ['olive8', { blockSize: 32 }],
   ];
   for (const seed of [3, 7, 19]) {
     it.each(formats)(`seed ${seed}: %s %j`, (id, o) => {
@@ -112,7 +146,10 @@ describe('gptq with method formats: bad input is a typed error naming the value'
     ['bitmod5', {}, 'BAD_OPTION', 'bitmod5'],
     ['nupes1', {}, 'BAD_OPTION', 'nupes1'],
     ['nupes17', {}, 'BAD_OPTION', 'nupes17'],
-    ['olive4', {}, 'BAD_OPTION', 'olive4'],
+    ['olive4', { actOrder: true }, 'BAD_OPTION', 'actOrder'],
+    ['olive4', { blockSize: 7 }, 'BAD_OPTION', '7'],
+    ['olive8', { groupSize: 32 }, 'BAD_OPTION', '32'],
+    ['olive2', {}, 'BAD_OPTION', 'olive2'],
     ['nupes4', { groupSize: 32 }, 'BAD_OPTION', '32'],
     ['bitmod4', {}, 'BAD_OPTION', '128'],
     ['bitmod4', { groupSize: 32, actOrder: true }, 'BAD_OPTION', 'bitmod4'],
@@ -120,5 +157,11 @@ describe('gptq with method formats: bad input is a typed error naming the value'
     const e = thrown(() => gptq(W, I, { shape: [4, 64], format: id, ...o }));
     expect(e.code).toBe(code);
     expect(e.message).toContain(names);
+  });
+
+  it('olive with an odd number of cols (a pair would straddle rows) is BAD_SHAPE naming cols', () => {
+    const e = thrown(() => gptq(new Float32Array(4 * 63).fill(1), identity(63), { shape: [4, 63], format: 'olive4' }));
+    expect(e.code).toBe('BAD_SHAPE');
+    expect(e.message).toContain('63');
   });
 });
