@@ -43,8 +43,9 @@ export interface GptqOptions {
   blockSize?: number;
   /**
    * Quantize with a numlab format instead of the reference INT quantizer: an element or block id, or
-   * a method format of `numlab compare` — bitmod3|bitmod4 (groupSize default 128, −1 = per row) or
-   * nupes<b> (per row: groupSize −1). olive4|olive8 is a typed error (docs/outliers.md).
+   * a method format of `numlab compare` — bitmod3|bitmod4 (groupSize default 128, −1 = per row),
+   * nupes<b> (per row or group), olive4|olive8 (per row; natural order, even blockSize and cols);
+   * docs/outliers.md "Under GPTQ".
    */
   format?: string;
   /**

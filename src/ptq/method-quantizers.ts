@@ -1,8 +1,8 @@
 /**
  * GPTQ column quantizers of the method formats (spec ptq.md §1.8; ids as in `numlab compare`,
  * parsed by methodOf in src/compare/methods.ts): BitMoD (per row and group, the type and FP16 scale
- * bitmod() fits on the group, each column to the nearest value of that type) and NUPES (per row, the
- * data-free exponent and power-domain INT scale of nupesSearch on the row, each column powered,
+ * bitmod() fits on the group, each column to the nearest value of that type), NUPES (per row or per
+ * row and group, the data-free exponent and power-domain INT scale of nupesSearch, each column powered,
  * rounded on the INT grid and powered back) and OliVe (per row, type and scale of olive() on the
  * original W; the pair roles decided when GPTQ reaches the pair's even column).
  */
@@ -91,30 +91,38 @@ function bitmodQuantizer(bits: BitmodBits, { opts, rows, cols, groupSize, W }: Q
 }
 
 /**
- * NUPES, per row only (groupSize −1; nupesDecode knows tensor and channel exponents): fit = the
- * data-free exponent and scale search (nupesSearch, per channel) on the whole W; quantize = power the
- * column with each row's exponent, round on the symmetric INT grid with the row's scale (saturating:
- * GPTQ updates can leave the fitted range), power back. The encoding is a NupesEncoding (nupesDecode
- * gives weight).
+ * NUPES, per row (groupSize −1: fitted once on the whole W) or per row and group: fit = the data-free
+ * exponent and power-domain scale search (nupesSearch, per channel) on the row's slice; quantize =
+ * power the column with each row's exponent of the slot, round on the symmetric INT grid with the
+ * slot's scale (saturating: GPTQ updates can leave the fitted range), power back. The encoding is a
+ * NupesEncoding ('channel' along axis 0, or 'group' along axis 1); nupesDecode gives weight.
  */
-function nupesQuantizer(bits: number, { opts, rows, cols, groupSize }: QuantizerSetup): ColumnQuantizer {
-  if (groupSize !== -1) fail('BAD_OPTION', `${opts.format} under GPTQ is per row: groupSize must be -1 (one exponent per row), got ${groupSize}`, groupSize);
+function nupesQuantizer(bits: number, { rows, cols, groupSize }: QuantizerSetup): ColumnQuantizer {
   const fmt = format(`int${bits}`) as IntFormat;
-  const a = new Float64Array(rows).fill(1);
-  const sc = new Float32Array(rows);
+  const slots = groupSize === -1 ? 1 : cols / groupSize;
+  const a = new Float64Array(rows * slots).fill(1);
+  const sc = new Float32Array(rows * slots);
   const col = new Float32Array(rows);
-  const o: ScaledOptions = { shape: [rows], axis: 0, granularity: 'channel', scale: sc, scheme: 'symmetric', saturate: true };
+  const aCol = new Float64Array(rows);
+  const scCol = new Float32Array(rows);
+  const o: ScaledOptions = { shape: [rows], axis: 0, granularity: 'channel', scale: scCol, scheme: 'symmetric', saturate: true };
   return {
-    groupSize: -1,
-    fit(src, c0, c1) {
+    groupSize,
+    fit(src, c0, c1, slot) {
       const r = nupesSearch(rowSlice(src, rows, c0, c1), { bits, shape: [rows, c1 - c0], axis: 0, granularity: 'channel' });
-      a.set(r.a);
-      sc.set(r.scales);
+      for (let i = 0; i < rows; i++) {
+        a[i * slots + slot] = r.a[i];
+        sc[i * slots + slot] = r.scales[i];
+      }
     },
-    quantize(src, off, _slot, q, codes, oc) {
-      for (let r = 0; r < rows; r++) col[r] = src[off + r];
-      const e = fmt.encodeScaled(nupesPowerEach(col, a, false), o);
-      const v = nupesPowerEach(fmt.decodeScaled(e), a, true);
+    quantize(src, off, slot, q, codes, oc) {
+      for (let r = 0; r < rows; r++) {
+        col[r] = src[off + r];
+        aCol[r] = a[r * slots + slot];
+        scCol[r] = sc[r * slots + slot];
+      }
+      const e = fmt.encodeScaled(nupesPowerEach(col, aCol, false), o);
+      const v = nupesPowerEach(fmt.decodeScaled(e), aCol, true);
       for (let r = 0; r < rows; r++) {
         codes[r * cols + oc] = e.codes[r];
         q[r] = v[r];
@@ -122,10 +130,14 @@ function nupesQuantizer(bits: number, { opts, rows, cols, groupSize }: Quantizer
     },
     newCodes: (n) => (fmt.codeBytes === 1 ? new Uint8Array(n) : new Uint16Array(n)),
     scales: () => Float64Array.from(sc),
-    zeros: () => new Float64Array(rows),
+    zeros: () => new Float64Array(rows * slots),
     encoding(codes) {
+      const grouped = groupSize !== -1;
       const enc: NupesEncoding = {
-        int: { format: fmt.id, shape: [rows, cols], axis: 0, granularity: 'channel', groupSize: null, codes, scales: sc, zeroPoints: null },
+        int: {
+          format: fmt.id, shape: [rows, cols], axis: grouped ? 1 : 0, granularity: grouped ? 'group' : 'channel',
+          groupSize: grouped ? groupSize : null, codes, scales: sc, zeroPoints: null,
+        },
         codes, scales: sc, a, weight: new Float32Array(0),
       };
       enc.weight = nupesDecode(enc);

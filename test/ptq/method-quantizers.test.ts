@@ -72,14 +72,16 @@ describe('gptq with bitmod3 / bitmod4', () => {
 });
 
 describe('gptq with nupes<b>', () => {
-  it.each([3, 4, 8])('nupes%d: nupesDecode(encoding) is weight; H = I is nupesSearch per channel exactly; loss identity', (b) => {
-    const r = gptq(L.W, L.h, { shape: [rows, cols], format: `nupes${b}`, blockSize: 32 });
+  it.each([[3, -1], [4, -1], [8, -1], [4, 32], [3, 64]])('nupes%d groupSize %d: nupesDecode(encoding) is weight; H = I is nupesSearch exactly; loss identity', (b, g) => {
+    const r = gptq(L.W, L.h, { shape: [rows, cols], format: `nupes${b}`, blockSize: 32, groupSize: g });
     const enc = r.encoding as NupesEncoding;
     expect(bits(nupesDecode(enc))).toEqual(bits(r.weight));
-    expect(enc.a.length).toBe(rows);
+    expect(enc.a.length).toBe(g === -1 ? rows : (rows * cols) / g);
     expectLossIdentity(r.loss, L.W, r.weight, damped(L.H, cols), rows, cols);
-    const rtn = gptq(L.W, identity(cols), { shape: [rows, cols], format: `nupes${b}` });
-    const ref = nupesSearch(L.W, { bits: b, shape: [rows, cols], axis: 0, granularity: 'channel' });
+    const rtn = gptq(L.W, identity(cols), { shape: [rows, cols], format: `nupes${b}`, groupSize: g });
+    const ref = g === -1
+      ? nupesSearch(L.W, { bits: b, shape: [rows, cols], axis: 0, granularity: 'channel' })
+      : nupesSearch(L.W, { bits: b, shape: [rows, cols], axis: 1, granularity: 'group', groupSize: g });
     expect(bits(rtn.weight)).toEqual(bits(ref.weight));
     expect((rtn.encoding as NupesEncoding).a).toEqual(ref.a);
     expect(rtn.codes).toEqual(ref.codes);
@@ -124,7 +126,7 @@ describe('gptq with method formats: the GPTQ loss is below the method\'s RTN los
   // RTN = the same quantizer without error feedback (H = I), measured on the layer's damped H.
   const formats: [string, Record<string, unknown>][] = [
     ['bitmod4', {}], ['bitmod3', { groupSize: 32 }], ['bitmod4', { groupSize: 32, staticGroups: true, actOrder: true }],
-    ['nupes4', {}], ['nupes3', { actOrder: true }], ['olive4', {}], ['olive8', { blockSize: 32 }],
+    ['nupes4', {}], ['nupes3', { actOrder: true }], ['nupes4', { groupSize: 32, staticGroups: true }], ['olive4', {}], ['olive8', { blockSize: 32 }],
   ];
   for (const seed of [3, 7, 19]) {
     it.each(formats)(`seed ${seed}: %s %j`, (id, o) => {
@@ -150,7 +152,7 @@ describe('gptq with method formats: bad input is a typed error naming the value'
     ['olive4', { blockSize: 7 }, 'BAD_OPTION', '7'],
     ['olive8', { groupSize: 32 }, 'BAD_OPTION', '32'],
     ['olive2', {}, 'BAD_OPTION', 'olive2'],
-    ['nupes4', { groupSize: 32 }, 'BAD_OPTION', '32'],
+    ['nupes4', { groupSize: 32, actOrder: true }, 'BAD_OPTION', 'nupes4'],
     ['bitmod4', {}, 'BAD_OPTION', '128'],
     ['bitmod4', { groupSize: 32, actOrder: true }, 'BAD_OPTION', 'bitmod4'],
   ] as [string, Record<string, unknown>, string, string][])('%s %j → %s', (id, o, code, names) => {
