@@ -63,12 +63,23 @@ function blockSizeOf(s: FormatSpec): number {
   return f.kind === 'block' ? f.spec.blockSize : 128;
 }
 
-/** GPTQ with the spec's format, or null where GPTQ's format path cannot express the spec (see docs/compare.md). */
+/**
+ * GPTQ with the spec's format, or null where GPTQ's format path cannot express the spec (see
+ * docs/compare.md): method formats as gptq's method quantizers (bitmod groups, nupes and olive per row),
+ * `@sorted` as channelOrder 'ksort'.
+ */
 function gptqQuantize(W: Float32Array, h: HessianAccumulator, shape: [number, number], s: FormatSpec): Float32Array | null {
-  if (s.kind === 'method' || s.sorted || s.scheme !== null || s.scaleRule !== null || s.granularity === 'tensor') return null;
+  if (s.scheme !== null || s.scaleRule !== null) return null;
   const g = s.granularity;
+  if (s.kind === 'method') {
+    const family = s.method!.def.family;
+    if (family === 'bitmod') return gptq(W, h, { shape, format: s.id, groupSize: typeof g === 'object' && g !== null ? g.group : -1 }).weight;
+    if ((family === 'nupes' || family === 'olive') && g === 'channel') return gptq(W, h, { shape, format: s.id }).weight;
+    return null;
+  }
+  if (g === 'tensor') return null;
   const groupSize = typeof g === 'object' && g !== null ? g.group : -1;
-  return gptq(W, h, { shape, format: s.id, groupSize }).weight;
+  return gptq(W, h, { shape, format: s.id, groupSize, ...(s.sorted ? { channelOrder: 'ksort' as const } : {}) }).weight;
 }
 
 /** ‖W X − Q X‖² / ‖W X‖² through H, null when ‖W X‖ = 0. */

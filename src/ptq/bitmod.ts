@@ -157,6 +157,69 @@ export function bitmodScale(amax: number, qmax: number): number {
   return f32ToF16(Math.fround(amax / qmax));
 }
 
+/** One group's fit: the min-MSE type, its FP16 scale and the group quantized with them. */
+export interface BitmodGroupFit {
+  /** Index into BITMOD_TYPES[bits] (BITMOD_TYPE_NAMES order). */
+  type: number;
+  /** FP16 bits of the scale. */
+  scale: number;
+  mse: number;
+  codes: Uint8Array;
+  weight: Float32Array;
+}
+
+export interface BitmodFitter {
+  /** The group fit of bitmod() on the f32 values w (what names the group in an FP16 overflow error). */
+  fit(w: Float32Array, what: string): BitmodGroupFit;
+  /** Code of the value of type `type` nearest x (ties to the lower value), at FP16 scale `scale`: bitmod()'s element rule. */
+  code(type: number, scale: number, x: number): number;
+}
+
+/** bitmod()'s group fit and element rule for a bit width and candidate set (checked). */
+export function bitmodFitter(bitsIn: unknown, candidatesIn?: unknown): BitmodFitter {
+  const bits = checkBits(bitsIn);
+  const candidates = checkCandidates(candidatesIn);
+  const types = candidates.map((n) => BITMOD_TYPES[bits][BITMOD_TYPE_NAMES.indexOf(n)]);
+  const lookup = BITMOD_TYPES[bits].map((ty) => ({
+    mids: Float64Array.from(ty.values.slice(1), (v, k) => (ty.values[k] + v) / 2),
+    codeOf: Uint8Array.from(ty.values, (v) => ty.codes.indexOf(v)),
+    zero: ty.codes.indexOf(0),
+  }));
+  const code = (t: number, s: number, x: number): number => {
+    const { mids, codeOf, zero } = lookup[t];
+    return s === 0 ? zero : codeOf[nearest(mids, Math.fround(x / s))];
+  };
+  return {
+    code: (type, scale, x) => code(type, f16ToF32(scale), x),
+    fit(W, what) {
+      const G = W.length;
+      let amax = 0;
+      for (let i = 0; i < G; i++) amax = Math.max(amax, Math.abs(W[i]));
+      const tryCodes = new Uint8Array(G);
+      const tryW = new Float32Array(G);
+      let best: BitmodGroupFit | null = null;
+      for (const ty of types) {
+        const t = BITMOD_TYPE_NAMES.indexOf(ty.name);
+        const h = bitmodScale(amax, ty.qmax);
+        if ((h & 0x7fff) === 0x7c00) fail('BAD_SCALE', `bitmod ${what}: amax ${show(amax)} / ${ty.qmax} overflows the FP16 scale (max 65504)`, amax);
+        const s = f16ToF32(h);
+        let se = 0;
+        for (let i = 0; i < G; i++) {
+          const w = W[i];
+          const c = code(t, s, w);
+          const q = Math.fround(ty.codes[c] * s);
+          tryCodes[i] = c;
+          tryW[i] = q === 0 ? 0 : q;
+          se += (tryW[i] - w) ** 2;
+        }
+        const err = se / G;
+        if (best === null || err < best.mse) best = { type: t, scale: h, mse: err, codes: tryCodes.slice(), weight: tryW.slice() };
+      }
+      return best as BitmodGroupFit;
+    },
+  };
+}
+
 /** Quantize W group by group, each with its min-MSE type. */
 export function bitmod(W: Float32Array, opts: BitmodOptions): BitmodEncoding {
   if (typeof opts !== 'object' || opts === null) fail('BAD_OPTION', `bitmod options must be an object, got ${show(opts)}`, opts);
@@ -169,51 +232,21 @@ export function bitmod(W: Float32Array, opts: BitmodOptions): BitmodEncoding {
   const bits = checkBits(opts.bits);
   const G = resolveGroup(opts.groupSize ?? 128, cols);
   const candidates = checkCandidates(opts.candidates);
-  const types = candidates.map((n) => BITMOD_TYPES[bits][BITMOD_TYPE_NAMES.indexOf(n)]);
-  const lookup = types.map((ty) => ({
-    mids: Float64Array.from(ty.values.slice(1), (v, k) => (ty.values[k] + v) / 2),
-    codeOf: Uint8Array.from(ty.values, (v) => ty.codes.indexOf(v)),
-  }));
+  const fitter = bitmodFitter(bits, candidates);
   const nGroups = W.length / G;
   const codes = new Uint8Array(W.length);
   const weight = new Float32Array(W.length);
   const scales = new Uint16Array(nGroups);
   const typeOf = new Uint8Array(nGroups);
   const groupMse = new Float64Array(nGroups);
-  const tryCodes = new Uint8Array(G);
-  const tryW = new Float32Array(G);
   for (let g = 0; g < nGroups; g++) {
     const off = g * G;
-    let amax = 0;
-    for (let i = 0; i < G; i++) amax = Math.max(amax, Math.abs(W[off + i]));
-    let bestErr = Infinity;
-    for (let t = 0; t < types.length; t++) {
-      const ty = types[t];
-      const h = bitmodScale(amax, ty.qmax);
-      if ((h & 0x7fff) === 0x7c00)
-        fail('BAD_SCALE', `bitmod group ${g} (row ${Math.floor(off / cols)}): amax ${show(amax)} / ${ty.qmax} overflows the FP16 scale (max 65504)`, amax);
-      const s = f16ToF32(h);
-      const { mids, codeOf } = lookup[t];
-      const zero = codeOf[ty.values.indexOf(0)];
-      let se = 0;
-      for (let i = 0; i < G; i++) {
-        const w = W[off + i];
-        const c = s === 0 ? zero : codeOf[nearest(mids, Math.fround(w / s))];
-        const q = Math.fround(ty.codes[c] * s);
-        tryCodes[i] = c;
-        tryW[i] = q === 0 ? 0 : q;
-        se += (tryW[i] - w) ** 2;
-      }
-      const err = se / G;
-      if (err < bestErr) {
-        bestErr = err;
-        codes.set(tryCodes, off);
-        weight.set(tryW, off);
-        scales[g] = h;
-        typeOf[g] = BITMOD_TYPE_NAMES.indexOf(ty.name);
-        groupMse[g] = err;
-      }
-    }
+    const f = fitter.fit(W.subarray(off, off + G), `group ${g} (row ${Math.floor(off / cols)})`);
+    codes.set(f.codes, off);
+    weight.set(f.weight, off);
+    scales[g] = f.scale;
+    typeOf[g] = f.type;
+    groupMse[g] = f.mse;
   }
   return {
     shape: [rows, cols], bits, groupSize: G, candidates,

@@ -14,9 +14,10 @@ import { matmul } from '../gemm/gemm.js';
 import { gptqLazyRef } from './kernels-ref.js';
 import { choleskyInverse, choleskyLower, choleskyUpper, choleskyUpperOfReversed } from './linalg.js';
 import { runtime, type Runtime } from '../runtime/wasm.js';
-import { columnQuantizer, type ColumnQuantizer } from './quantizers.js';
-import type { BlockEncoding } from '../formats/block-ref.js';
-import type { ScaledEncoding } from '../formats/scaled.js';
+import { columnQuantizer, type ColumnQuantizer, type GptqEncoding } from './quantizers.js';
+import { format as formatCodec } from '../formats/format.js';
+import { methodOf } from '../compare/methods.js';
+import { inversePermutation, permuteChannels, rearrangeChannels } from './rearrange.js';
 
 export interface GptqOptions {
   /** [rows, cols] = [output channels, input channels] of W (row-major). */
@@ -40,8 +41,21 @@ export interface GptqOptions {
   percdamp?: number;
   /** Lazy-update block size B. Default 128. */
   blockSize?: number;
-  /** Quantize with a numlab format (element or block id) instead of the reference INT quantizer. */
+  /**
+   * Quantize with a numlab format instead of the reference INT quantizer: an element or block id, or
+   * a method format of `numlab compare` — bitmod3|bitmod4 (groupSize default 128, −1 = per row),
+   * nupes<b> (per row or group), olive4|olive8 (per row; natural order, even blockSize and cols);
+   * docs/outliers.md "Under GPTQ".
+   */
   format?: string;
+  /**
+   * 'natural' (default) or 'ksort' (block formats only, not with actOrder): channel rearrangement —
+   * the columns sorted by L2 norm over the rows of W, descending, stable (rearrange.ts), H permuted the
+   * same way, GPTQ run on the permuted problem with blocks contiguous in that order. `perm` returns the
+   * order; weight, codes and groupIndex are in the original column order, `encoding` (and scales) in
+   * the permuted order: decode it, then un-permute (column perm[j] of W is column j of the decode).
+   */
+  channelOrder?: 'natural' | 'ksort';
   /**
    * 'fast' (default): H = Ũ Ũᵀ by one blocked float64 Cholesky (no inverse), in-block updates in
    * float64, the lazy block updates as an f32 correction on numlab's f32 GEMM (src/gemm). 'float64':
@@ -70,16 +84,18 @@ export interface GptqResult {
   zeros: Float64Array;
   /** Group of each original column (params column in scales/zeros). */
   groupIndex: Int32Array;
-  /** Processing order (perm[c] = original column processed c-th), null without actOrder. */
+  /** Processing order (perm[c] = original column processed c-th), null without actOrder or channelOrder 'ksort'. */
   perm: Int32Array | null;
   /** Σ over rows and columns of (w − q)² / U_cc² / 2, as the reference's Losses. */
   loss: number;
   /**
    * With `format`: the format's own payload, which its decoder maps to `weight` exactly — element
-   * formats a ScaledEncoding (format(id).decodeScaled), block formats a BlockEncoding (format(id).decode).
+   * formats a ScaledEncoding (format(id).decodeScaled), block formats a BlockEncoding (format(id).decode),
+   * bitmod a BitmodEncoding (bitmodDecode), nupes a NupesEncoding (nupesDecode). channelOrder 'ksort':
+   * in the permuted column order.
    * Null for the reference INT quantizer (decode: scale·(code − zero)).
    */
-  encoding: ScaledEncoding | BlockEncoding | null;
+  encoding: GptqEncoding | null;
 }
 
 function bool(v: unknown, what: string, dflt: boolean): boolean {
@@ -98,6 +114,9 @@ export function actOrderPerm(H: Float64Array, n: number): Int32Array {
 export function gptq(W: Float32Array | Float64Array, h: HessianAccumulator | Float64Array, opts: GptqOptions): GptqResult {
   const [rows, cols] = checkShape(opts?.shape, 'gptq weight');
   checkMatrix(W, rows * cols, 'gptq weight W', `[${rows}, ${cols}]`);
+  const order = opts.channelOrder ?? 'natural';
+  if (order !== 'natural' && order !== 'ksort') fail('BAD_OPTION', `channelOrder must be 'natural' or 'ksort', got ${show(order)}`, order);
+  if (order === 'ksort') return gptqKsort(W, readHessian(h, cols), opts, rows, cols);
   const H = readHessian(h, cols);
   const groupSize = opts.groupSize ?? -1;
   if (groupSize !== -1) {
@@ -352,6 +371,24 @@ export function gptq(W: Float32Array | Float64Array, h: HessianAccumulator | Flo
       return finish(weight, codes, loss, perm);
     });
   }
+}
+
+/** channelOrder 'ksort': GPTQ on W and H with columns in K-sort order, results back in the original order. */
+function gptqKsort(W: Float32Array | Float64Array, H: Float64Array, opts: GptqOptions, rows: number, cols: number): GptqResult {
+  const id = opts.format;
+  if (typeof id !== 'string' || methodOf(id) !== null || formatCodec(id).kind !== 'block') {
+    fail('BAD_OPTION', `channelOrder 'ksort' applies to block formats (it sorts columns so that similar ones share a block), got format ${show(id)}`, id);
+  }
+  if (opts.actOrder) fail('BAD_OPTION', `channelOrder 'ksort' fixes the column order; it cannot be combined with actOrder ${show(opts.actOrder)}`, opts.actOrder);
+  const { perm } = rearrangeChannels(W, W.subarray(0, cols), { shape: [rows, cols] });
+  const Hp = new Float64Array(cols * cols);
+  for (let a = 0; a < cols; a++) for (let b = 0; b < cols; b++) Hp[a * cols + b] = H[perm[a] * cols + perm[b]];
+  const r = gptq(permuteChannels(W, perm, cols), Hp, { ...opts, channelOrder: 'natural' });
+  const inv = inversePermutation(perm);
+  const codes = new (r.codes.constructor as new (n: number) => Uint8Array | Uint16Array)(rows * cols);
+  for (let i = 0; i < rows * cols; i += cols) for (let j = 0; j < cols; j++) codes[i + j] = r.codes[i + inv[j]];
+  const groupIndex = Int32Array.from(inv, (p) => r.groupIndex[p]);
+  return { ...r, weight: permuteChannels(r.weight, inv, cols), codes, groupIndex, perm };
 }
 
 /** dst (cols × rows) = srcᵀ (src rows × cols, row-major), in 32 × 32 tiles (both sides stay in cache). */

@@ -2,8 +2,8 @@
  * NUPES / PowerQuant power companding (spec ptq.md §3): t = sign(x)|x|^a quantized on numlab's
  * symmetric b-bit INT grid (format('int{b}').encodeScaled, so rounding and scales are numlab's), and
  * x̂ = sign(v)|v|^(1/a) on decode. a = 1 is plain INT bit for bit. The exponent is searched data-free
- * (MSE of the weight) or data-driven (layer output error ‖W X − Q(W) X‖² on calibration X), per tensor
- * or per channel: a grid over [0.25, 2] in steps of 0.05 (a = 1 on it), then golden-section refinement
+ * (MSE of the weight, per tensor, channel or group) or data-driven (layer output error ‖W X − Q(W) X‖² on
+ * calibration X, per tensor or output row): a grid over [0.25, 2] in steps of 0.05 (a = 1 on it), then golden-section refinement
  * inside ±0.05 of the best grid point; the best value seen wins, ties to the earlier (a = 1 is tried
  * first), so the search never loses to a = 1.
  */
@@ -14,18 +14,21 @@ import { makePlan, type ScaledEncoding } from '../formats/scaled.js';
 import { checkInt, checkMatrix, checkShape, isReal, type Real } from './check.js';
 import { layerError } from './layer-error.js';
 
-export type NupesGranularity = 'tensor' | 'channel';
+/** 'group': one exponent and scale per run of `groupSize` elements along `axis` (the scaled driver's groups). */
+export type NupesGranularity = 'tensor' | 'channel' | 'group';
 
 export interface NupesOptions {
   /** INT width, 2..16. */
   bits: number;
-  /** Power exponent(s) > 0: one number, or one per channel (granularity 'channel'). */
+  /** Power exponent(s) > 0: one number, or one per channel / group (natural order of the scales). */
   a: number | readonly number[] | Float64Array;
   /** Row-major shape; default [x.length]. */
   shape?: readonly number[];
   /** Channel axis; default the last. Negative counts from the end. */
   axis?: number;
   granularity: NupesGranularity;
+  /** Elements per group along `axis` (granularity 'group'). */
+  groupSize?: number;
 }
 
 export interface NupesEncoding {
@@ -33,7 +36,7 @@ export interface NupesEncoding {
   int: ScaledEncoding;
   codes: Uint8Array | Uint16Array;
   scales: Float32Array;
-  /** Exponent per tensor ([1]) or per channel ([L]). */
+  /** Exponent per tensor ([1]), per channel ([L]) or per group (the scales' natural order). */
   a: Float64Array;
   /** Dequantized values x̂ (natural order). */
   weight: Float32Array;
@@ -44,6 +47,8 @@ export interface NupesSearchOptions {
   shape?: readonly number[];
   axis?: number;
   granularity: NupesGranularity;
+  /** Elements per group along `axis` (granularity 'group'). */
+  groupSize?: number;
 }
 
 export interface NupesSearchResult extends NupesEncoding {
@@ -65,19 +70,20 @@ function intFormat(bits: unknown): IntFormat {
 }
 
 function checkA(a: unknown, L: number, granularity: NupesGranularity): Float64Array {
+  // L: the number of slots (channels or groups)
   const vals = typeof a === 'number' ? [a] : Array.isArray(a) || a instanceof Float64Array ? Array.from(a as ArrayLike<number>) : null;
   if (vals === null) fail('BAD_OPTION', `nupes a must be a number or an array of numbers, got ${show(a)}`, a);
   for (const v of vals) {
     if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) fail('BAD_OPTION', `nupes exponent a must be finite and > 0, got ${show(v)}`, v);
   }
-  if (vals.length === 1) return new Float64Array(granularity === 'channel' ? L : 1).fill(vals[0]);
-  if (granularity !== 'channel' || vals.length !== L)
-    fail('BAD_OPTION', `nupes a has ${vals.length} exponents; granularity ${show(granularity)} needs 1${granularity === 'channel' ? ` or ${L}` : ''}`, vals.length);
+  if (vals.length === 1) return new Float64Array(granularity === 'tensor' ? 1 : L).fill(vals[0]);
+  if (granularity === 'tensor' || vals.length !== L)
+    fail('BAD_OPTION', `nupes a has ${vals.length} exponents; granularity ${show(granularity)} needs 1${granularity !== 'tensor' ? ` or ${L}` : ''}`, vals.length);
   return Float64Array.from(vals);
 }
 
 function checkGranularity(g: unknown): NupesGranularity {
-  if (g !== 'tensor' && g !== 'channel') fail('BAD_OPTION', `nupes granularity must be 'tensor' or 'channel', got ${show(g)}`, g);
+  if (g !== 'tensor' && g !== 'channel' && g !== 'group') fail('BAD_OPTION', `nupes granularity must be 'tensor', 'channel' or 'group', got ${show(g)}`, g);
   return g;
 }
 
@@ -94,11 +100,25 @@ interface Layout {
   axis: number;
   L: number;
   inner: number;
+  /** Group size ('group'), else null. */
+  G: number | null;
+  /** Slots: 1 (tensor), L (channel) or the number of groups. */
+  slots: number;
 }
 
-function layout(n: number, o: { shape?: readonly number[]; axis?: number; granularity: NupesGranularity }): Layout {
-  const p = makePlan(n, { shape: o.shape, axis: o.axis, granularity: o.granularity });
-  return { shape: p.shape, axis: p.axis, L: p.L, inner: p.inner };
+/** Slot (exponent / scale index, natural order) of element i. */
+function slotOf(lay: Layout, i: number): number {
+  if (lay.slots === 1) return 0;
+  const l = Math.floor(i / lay.inner) % lay.L;
+  if (lay.G === null) return l;
+  const o = Math.floor(i / (lay.L * lay.inner));
+  return (o * (lay.L / lay.G) + Math.floor(l / lay.G)) * lay.inner + (i % lay.inner);
+}
+
+function layout(n: number, o: { shape?: readonly number[]; axis?: number; granularity: NupesGranularity; groupSize?: number | null }): Layout {
+  const p = makePlan(n, { shape: o.shape, axis: o.axis, granularity: o.granularity, ...(o.granularity === 'group' ? { groupSize: o.groupSize ?? undefined } : {}) });
+  const slots = p.granularity === 'tensor' ? 1 : p.granularity === 'channel' ? p.L : p.n / (p.groupSize as number);
+  return { shape: p.shape, axis: p.axis, L: p.L, inner: p.inner, G: p.groupSize, slots };
 }
 
 /** sign(v)|v|^p per element, p from the element's channel (a single exponent when p.length is 1). */
@@ -107,7 +127,7 @@ function power(x: Float32Array, p: Float64Array, lay: Layout, invert: boolean): 
   const per = p.length > 1;
   for (let i = 0; i < x.length; i++) {
     const v = x[i];
-    const e = per ? p[Math.floor(i / lay.inner) % lay.L] : p[0];
+    const e = per ? p[slotOf(lay, i)] : p[0];
     const k = invert ? 1 / e : e;
     const y = v === 0 ? v : Math.sign(v) * Math.abs(v) ** k;
     out[i] = y;
@@ -121,9 +141,14 @@ function power(x: Float32Array, p: Float64Array, lay: Layout, invert: boolean): 
   return out;
 }
 
+/** sign(x_i)|x_i|^(a_i) (invert: ^(1/a_i)) with exponent a_i for element i, as nupes() powers a channel's elements. */
+export function nupesPowerEach(x: Float32Array, a: Float64Array, invert: boolean): Float32Array {
+  return power(x, a, { shape: [x.length], axis: 0, L: x.length, inner: 1, G: null, slots: x.length }, invert);
+}
+
 function encodeWith(fmt: IntFormat, x: Float32Array, a: Float64Array, lay: Layout, granularity: NupesGranularity): NupesEncoding {
   const t = power(x, a, lay, false);
-  const int = fmt.encodeScaled(t, { shape: lay.shape, axis: lay.axis, granularity, scheme: 'symmetric' });
+  const int = fmt.encodeScaled(t, { shape: lay.shape, axis: lay.axis, granularity, scheme: 'symmetric', ...(lay.G !== null ? { groupSize: lay.G } : {}) });
   const weight = power(fmt.decodeScaled(int), a, lay, true);
   return { int, codes: int.codes, scales: int.scales, a, weight };
 }
@@ -134,8 +159,8 @@ export function nupes(x: Float32Array, opts: NupesOptions): NupesEncoding {
   const fmt = intFormat(opts.bits);
   const granularity = checkGranularity(opts.granularity);
   checkInput(x, 'nupes x');
-  const lay = layout(x.length, { shape: opts.shape, axis: opts.axis, granularity });
-  return encodeWith(fmt, x, checkA(opts.a, lay.L, granularity), lay, granularity);
+  const lay = layout(x.length, { shape: opts.shape, axis: opts.axis, granularity, groupSize: opts.groupSize });
+  return encodeWith(fmt, x, checkA(opts.a, lay.slots, granularity), lay, granularity);
 }
 
 /** Dequantize a nupes encoding: decode the INT codes, then undo the power. */
@@ -145,8 +170,8 @@ export function nupesDecode(enc: NupesEncoding): Float32Array {
   const fmt = format(enc.int.format);
   if (fmt.kind !== 'int') fail('FORMAT_MISMATCH', `nupes encoding holds ${show(enc.int.format)}, not an INT format`, enc.int.format);
   const g = checkGranularity(enc.int.granularity);
-  const lay = layout(enc.int.codes.length, { shape: enc.int.shape, axis: enc.int.axis, granularity: g });
-  return power((fmt as IntFormat).decodeScaled(enc.int), checkA(enc.a, lay.L, g), lay, true);
+  const lay = layout(enc.int.codes.length, { shape: enc.int.shape, axis: enc.int.axis, granularity: g, groupSize: enc.int.groupSize });
+  return power((fmt as IntFormat).decodeScaled(enc.int), checkA(enc.a, lay.slots, g), lay, true);
 }
 
 /**
@@ -201,11 +226,11 @@ function search(slots: number, errs: (a: Float64Array) => Float64Array): { a: Fl
   return { a: bestA, err: bestE, atOne };
 }
 
-/** Sum of squared errors per slot (the tensor, or each channel). */
+/** Sum of squared errors per slot (the tensor, each channel or each group). */
 function sqErrPerSlot(x: Float32Array, y: Float32Array, lay: Layout, slots: number): Float64Array {
   const e = new Float64Array(slots);
   for (let i = 0; i < x.length; i++) {
-    const s = slots === 1 ? 0 : Math.floor(i / lay.inner) % lay.L;
+    const s = slots === 1 ? 0 : slotOf(lay, i);
     e[s] += (x[i] - y[i]) ** 2;
   }
   return e;
@@ -218,8 +243,8 @@ export function nupesSearch(x: Float32Array, opts: NupesSearchOptions): NupesSea
   const granularity = checkGranularity(opts.granularity);
   checkInput(x, 'nupesSearch x');
   if (x.length === 0) fail('BAD_SHAPE', 'nupesSearch needs a non-empty tensor', x.length);
-  const lay = layout(x.length, { shape: opts.shape, axis: opts.axis, granularity });
-  const slots = granularity === 'channel' ? lay.L : 1;
+  const lay = layout(x.length, { shape: opts.shape, axis: opts.axis, granularity, groupSize: opts.groupSize });
+  const slots = lay.slots;
   const r = search(slots, (a) => sqErrPerSlot(x, encodeWith(fmt, x, a, lay, granularity).weight, lay, slots));
   const enc = encodeWith(fmt, x, r.a, lay, granularity);
   const sum = (e: Float64Array) => e.reduce((p, v) => p + v, 0) / x.length;
@@ -244,6 +269,7 @@ export function nupesCalibrated(W: Float32Array, X: Real, opts: NupesCalibratedO
   if (typeof opts !== 'object' || opts === null) fail('BAD_OPTION', `nupesCalibrated options must be an object, got ${show(opts)}`, opts);
   const fmt = intFormat(opts.bits);
   const granularity = checkGranularity(opts.granularity);
+  if (granularity === 'group') fail('BAD_OPTION', `nupesCalibrated searches per tensor or per output row ('tensor' or 'channel'), got ${show(granularity)}`, granularity);
   const [rows, cols] = checkShape(opts.shape, 'nupesCalibrated weight');
   checkInput(W, 'nupesCalibrated W');
   checkMatrix(W, rows * cols, 'nupesCalibrated W', `[${rows}, ${cols}]`);

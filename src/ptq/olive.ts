@@ -441,6 +441,16 @@ function pack(q: Float32Array, g: OliveGrid): { codes: Uint8Array; escapes: Uint
   return { codes, escapes, outlierPairs };
 }
 
+/** The grid value (normalized units) the reference's scan picks for d = x / scale (0 when far or non-finite). */
+export function oliveNearest(g: OliveGrid, d: number): number {
+  return nearestOne(tableOf(g), d);
+}
+
+/** OVP storage of grid values q (normalized units, after the pair rule): codes, escapes, outlier pairs. */
+export function olivePack(q: Float32Array, g: OliveGrid): { codes: Uint8Array; escapes: Uint8Array | null; outlierPairs: number } {
+  return pack(q, g);
+}
+
 /** Decodes OliVe storage to the fake-quantized f32 values (bit for bit the encoder's `weight`). */
 export function oliveDecode(enc: OliveEncoding): Float32Array {
   if (typeof enc !== 'object' || enc === null) fail('BAD_OPTION', `oliveDecode needs an olive encoding, got ${show(enc)}`, enc);

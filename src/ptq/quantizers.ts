@@ -1,7 +1,8 @@
 /**
  * What GPTQ needs from a quantizer (spec ptq.md §1.8): fit per-row params for a slot (a group of
  * columns) from a slice of W, and quantize one column with a slot's params, returning values and
- * codes. Three kinds: the reference min/max INT quantizer (no `format`), numlab element formats
+ * codes. Four kinds: the reference min/max INT quantizer (no `format`), the method formats
+ * bitmod3|bitmod4 and nupes<b> (method-quantizers.ts), numlab element formats
  * (per-row or per-group f32 scales by the encodeScaled convention, through the reference twin) and
  * numlab block formats (blocks along cols, block scales fitted as the format defines).
  */
@@ -19,6 +20,11 @@ import type { ScaledEncoding, ScaledOptions } from '../formats/scaled.js';
 import { checkInt } from './check.js';
 import { minmaxCode, minmaxFit } from './minmax.js';
 import type { GptqOptions } from './gptq.js';
+import { methodOf } from '../compare/methods.js';
+import type { BitmodEncoding } from './bitmod.js';
+import type { NupesEncoding } from './nupes.js';
+import type { OliveEncoding } from './olive.js';
+import { methodQuantizer } from './method-quantizers.js';
 
 export interface ColumnQuantizer {
   /** Columns per params slot, -1 = one slot fitted on the whole W. */
@@ -32,8 +38,11 @@ export interface ColumnQuantizer {
   scales(): Float64Array;
   zeros(): Float64Array;
   /** The format's own payload (decode it with format(id).decodeScaled / .decode), null for the INT quantizer. */
-  encoding(codes: Uint8Array | Uint16Array): ScaledEncoding | BlockEncoding | null;
+  encoding(codes: Uint8Array | Uint16Array): GptqEncoding | null;
 }
+
+/** A format's own payload of a GPTQ result (see GptqResult.encoding). */
+export type GptqEncoding = ScaledEncoding | BlockEncoding | BitmodEncoding | NupesEncoding | OliveEncoding;
 
 export interface QuantizerSetup {
   opts: GptqOptions;
@@ -49,6 +58,11 @@ export interface QuantizerSetup {
 export function columnQuantizer(s: QuantizerSetup): ColumnQuantizer {
   if (s.opts.format === undefined) return minmaxQuantizer(s);
   if (typeof s.opts.format !== 'string') fail('UNKNOWN_FORMAT', `format must be a format name, got ${show(s.opts.format)}`, s.opts.format);
+  const m = methodOf(s.opts.format);
+  if (m && s.opts.actOrder && !s.opts.staticGroups && (s.groupSize !== -1 || (m.def.family === 'bitmod' && s.opts.groupSize === undefined))) {
+    fail('BAD_OPTION', `format ${show(s.opts.format)} with actOrder needs staticGroups: true or groupSize -1 (groups must stay contiguous in the original column order)`, s.opts.format);
+  }
+  if (m) return methodQuantizer(m.def.family, m.bits, s);
   const f = formatCodec(s.opts.format);
   if (s.opts.actOrder && !s.opts.staticGroups && (s.groupSize !== -1 || f.kind === 'block')) {
     fail('BAD_OPTION', `format ${show(s.opts.format)} with actOrder needs staticGroups: true (groups/blocks must stay contiguous in the original column order)`, s.opts.format);

@@ -73,6 +73,22 @@ describe('layerEval', () => {
     });
   });
 
+  it('gptq with method formats and @sorted: gptq\'s method quantizers and channelOrder ksort, below RTN here', () => {
+    const m = ['bitmod4', 'bitmod3@g32', 'bitmod4@channel', 'nupes4', 'olive4', 'olive8', 'mxfp4@sorted', 'nvfp4@sorted'].map((f) => parseFormatSpec(f));
+    const e = layerEval(W, shape, X, TOKENS, m, { ptq: ['gptq', 'smoothquant+gptq'] });
+    const h = new HessianAccumulator(IN).add(X, { rows: TOKENS });
+    const opts = [{ groupSize: 128 }, { groupSize: 32 }, { groupSize: -1 }, {}, {}, {}, { channelOrder: 'ksort' as const }, { channelOrder: 'ksort' as const }];
+    m.forEach((s, i) => {
+      const q = gptq(W, h, { shape, format: s.id, ...opts[i] }).weight;
+      close(e.layerErrPtq[i].gptq, direct(q));
+      expect(e.layerErrPtq[i].gptq!).toBeLessThan(e.layerErr[i]!);
+      expect(typeof e.layerErrPtq[i]['smoothquant+gptq']).toBe('number');
+    });
+    // still null: one exponent / scale per tensor (GPTQ's method quantizers are per row or group)
+    const n = layerEval(W, shape, X, TOKENS, ['nupes4@tensor', 'olive4@tensor'].map((f) => parseFormatSpec(f)), { ptq: ['gptq'] });
+    expect(n.layerErrPtq.map((p) => p.gptq)).toEqual([null, null]);
+  });
+
   it('null where a pipeline does not apply; typed errors for bad pipelines', () => {
     const odd = parseFormatSpec('int4@tensor');
     const asym = parseFormatSpec('int4@asym');

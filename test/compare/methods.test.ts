@@ -201,14 +201,16 @@ describe('compare engine with method formats', () => {
     expect(strip(two.rows)).toEqual(strip(one.rows));
   });
 
-  it('layer errors: methods and @sorted get RTN and rotation errors; GPTQ does not apply (null)', async () => {
+  it('layer errors: methods and @sorted get RTN, rotation and GPTQ errors (GPTQ null only per tensor)', async () => {
     const w = src('gaussian:shape=8x128,seed=3');
     const cal = src('llm-act:shape=32x128,seed=4');
-    const r = await compare({ tensors: [w], formats: ['nupes4', 'bitmod4', 'mxfp4@sorted'], calibration: [cal], ptq: ['gptq', 'hadamard'], threads: 1 });
+    const r = await compare({ tensors: [w], formats: ['nupes4', 'bitmod4', 'olive4', 'mxfp4@sorted', 'nupes4@tensor'], calibration: [cal], ptq: ['gptq', 'hadamard'], threads: 1 });
+    expect(r.rows.length).toBe(5);
     for (const row of r.rows) {
       expect(row.layerErr).toBeGreaterThan(0);
-      expect(row.layerErrPtq!.gptq).toBeNull();
       expect(row.layerErrPtq!.hadamard).toBeGreaterThan(0);
+      if (row.granularity === 'tensor') expect(row.layerErrPtq!.gptq).toBeNull();
+      else expect(row.layerErrPtq!.gptq).toBeLessThan(row.layerErr!);
     }
   });
 });

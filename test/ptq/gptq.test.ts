@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { gptq, HessianAccumulator, type GptqOptions, type GptqResult } from '../../src/index.js';
+import { format, gptq, HessianAccumulator, permuteChannels, rearrangeChannels, type BlockEncoding, type BlockFormat, type GptqOptions, type GptqResult } from '../../src/index.js';
 import { thrown } from '../helpers/errors.js';
 import { COLS, halfQuadratic, hessianOf, randMatrix, ROWS, specHessian, specW } from '../helpers/ptq.js';
 
@@ -312,5 +312,82 @@ describe('gptq / HessianAccumulator: bad input is a typed error', () => {
     const f = thrown(() => gptq(Float64Array.from([0.1, 0.2]), H, { shape: [1, 2], percdamp: 0.01 }));
     expect(f.code).toBe('NOT_POSITIVE_DEFINITE');
     expect(f.message).toMatch(/H after damping is not positive definite: pivot of column 0 \(factored last to first\)/);
+  });
+});
+
+describe("gptq channelOrder 'ksort' (channel rearrangement, spec ptq.md §4)", () => {
+  const rows = 6;
+  const cols = 96;
+  const scaleOf = (j: number) => (j % 11 === 3 ? 9 : j % 7 === 1 ? 0.2 : 1);
+  const W = Float32Array.from(randMatrix(rows * cols, 41), (v, i) => v * scaleOf(i % cols));
+  const X = Float64Array.from(randMatrix(64 * cols, 42), (v, i) => v * scaleOf(i % cols));
+  const h = hessianOf(X, 64, cols, 16);
+  const H = Float64Array.from(h.H);
+  const bits = (a: Float32Array) => new Uint32Array(a.buffer, a.byteOffset, a.length);
+
+  it.each(['mxfp4', 'nvfp4', 'mxint8'])('%s: equals plain GPTQ on W and H permuted by the K-sort, un-permuted; encoding in permuted order', (id) => {
+    const r = gptq(W, h, { shape: [rows, cols], format: id, channelOrder: 'ksort' });
+    const { perm } = rearrangeChannels(W, W.subarray(0, cols), { shape: [rows, cols] });
+    expect(Array.from(r.perm!)).toEqual(Array.from(perm));
+    const Hp = new Float64Array(cols * cols);
+    for (let a = 0; a < cols; a++) for (let b = 0; b < cols; b++) Hp[a * cols + b] = H[perm[a] * cols + perm[b]];
+    const p = gptq(permuteChannels(W, perm, cols), Hp, { shape: [rows, cols], format: id });
+    expect(bits(permuteChannels(r.weight, perm, cols))).toEqual(bits(p.weight));
+    expect(r.loss).toBe(p.loss);
+    // the encoding decodes to the permuted weight; codes and groupIndex are in the original order
+    const f = format(id) as BlockFormat;
+    expect(bits(f.decode(r.encoding as BlockEncoding))).toEqual(bits(p.weight));
+    for (let j = 0; j < cols; j++) {
+      const at = perm.indexOf(j);
+      expect(r.groupIndex[j]).toBe(Math.floor(at / f.spec.blockSize));
+      for (let i = 0; i < rows; i++) expect(r.codes[i * cols + j]).toBe(p.codes[i * cols + at]);
+    }
+  });
+
+  it('W·Xᵀ: the original-order weight on X equals the decoded permuted weight on X permuted; loss identity in the original order', () => {
+    const r = gptq(W, h, { shape: [rows, cols], format: 'mxfp4', channelOrder: 'ksort' });
+    const Qp = (format('mxfp4') as BlockFormat).decode(r.encoding as BlockEncoding);
+    const Xp = permuteChannels(X, r.perm!, cols);
+    for (let i = 0; i < rows; i++) {
+      for (let t = 0; t < 64; t += 7) {
+        let a = 0;
+        let b = 0;
+        for (let j = 0; j < cols; j++) {
+          a += r.weight[i * cols + j] * X[t * cols + j];
+          b += Qp[i * cols + j] * Xp[t * cols + j];
+        }
+        expect(Math.abs(a - b)).toBeLessThanOrEqual(1e-12 * (1 + Math.abs(a)));
+      }
+    }
+    const ref = halfQuadratic(W, r.weight, dampedH(H, cols, 0.01), rows, cols);
+    expect(Math.abs(r.loss - ref)).toBeLessThanOrEqual(1e-6 * ref);
+  });
+
+  it('one block spanning all columns and a diagonal H (no cross-column feedback): ksort changes nothing', () => {
+    const c = 32;
+    const w = W.subarray(0, rows * c).map((v, i) => v * (1 + (i % c)));
+    const D = new Float64Array(c * c).map((_, k) => (k % (c + 1) === 0 ? 1 + (k % 5) : 0));
+    for (const id of ['mxfp4', 'mxint8']) {
+      const a = gptq(w, D, { shape: [rows, c], format: id, channelOrder: 'ksort' });
+      const b = gptq(w, D, { shape: [rows, c], format: id });
+      expect(bits(a.weight)).toEqual(bits(b.weight));
+      expect(Math.abs(a.loss - b.loss)).toBeLessThanOrEqual(1e-12 * b.loss); // the same terms, summed in another order
+      expect(Array.from(a.perm!)).not.toEqual(Array.from({ length: c }, (_, j) => j));
+    }
+  });
+
+  it('options that do not apply are typed errors naming the value', () => {
+    const cases: [GptqOptions, string][] = [
+      [{ shape: [rows, cols], format: 'int4', channelOrder: 'ksort' }, 'int4'],
+      [{ shape: [rows, cols], channelOrder: 'ksort' }, 'undefined'],
+      [{ shape: [rows, cols], format: 'bitmod4', groupSize: 32, channelOrder: 'ksort' }, 'bitmod4'],
+      [{ shape: [rows, cols], format: 'mxfp4', channelOrder: 'ksort', actOrder: true }, 'actOrder'],
+      [{ shape: [rows, cols], format: 'mxfp4', channelOrder: 'sorted' as 'ksort' }, 'sorted'],
+    ];
+    for (const [o, names] of cases) {
+      const e = thrown(() => gptq(W, h, o));
+      expect(e.code).toBe('BAD_OPTION');
+      expect(e.message).toContain(names);
+    }
   });
 });

@@ -72,6 +72,36 @@ describe('nupes codec', () => {
     }
   });
 
+  it('per-group exponents (axis 1 and axis 0, inner > 1) apply to their own group; decode and search agree with the slices', () => {
+    const x = heavy(9, 6 * 16);
+    // axis 1, groups of 4: slot (r, g) holds elements r·16 + 4g … + 3
+    const a = Array.from({ length: 6 * 4 }, (_, k) => 0.4 + (k % 7) * 0.2);
+    const e = nupes(x, { bits: 4, a, shape: [6, 16], axis: 1, granularity: 'group', groupSize: 4 });
+    expect(bits(nupesDecode(e))).toEqual(bits(e.weight));
+    for (let k = 0; k < 24; k++) {
+      const one = nupes(x.subarray(4 * k, 4 * k + 4), { bits: 4, a: a[k], granularity: 'tensor' });
+      expect(bits(e.weight.subarray(4 * k, 4 * k + 4))).toEqual(bits(one.weight));
+    }
+    // axis 0 of [6, 16], groups of 3 rows: slot (g, c) holds column c of rows 3g … 3g + 2
+    const a0 = Array.from({ length: 2 * 16 }, (_, k) => 0.5 + (k % 5) * 0.3);
+    const e0 = nupes(x, { bits: 4, a: a0, shape: [6, 16], axis: 0, granularity: 'group', groupSize: 3 });
+    expect(bits(nupesDecode(e0))).toEqual(bits(e0.weight));
+    for (let g = 0; g < 2; g++) {
+      for (let c = 0; c < 16; c++) {
+        const col = Float32Array.from({ length: 3 }, (_, i) => x[(3 * g + i) * 16 + c]);
+        const one = nupes(col, { bits: 4, a: a0[g * 16 + c], granularity: 'tensor' });
+        for (let i = 0; i < 3; i++) expect(e0.weight[(3 * g + i) * 16 + c]).toBe(one.weight[i]);
+      }
+    }
+    // the search per group: each group's exponent is the per-tensor search of its slice
+    const r = nupesSearch(x, { bits: 3, shape: [6, 16], axis: 1, granularity: 'group', groupSize: 8 });
+    expect(r.a.length).toBe(12);
+    for (let k = 0; k < 12; k++) expect(r.a[k]).toBe(nupesSearch(x.subarray(8 * k, 8 * k + 8), { bits: 3, granularity: 'tensor' }).a[0]);
+    expect(thrown(() => nupes(x, { bits: 4, a: [1, 2], shape: [6, 16], axis: 1, granularity: 'group', groupSize: 4 })).message).toMatch(/2 exponents.*24/);
+    expect(thrown(() => nupes(x, { bits: 4, a: 1, shape: [6, 16], axis: 1, granularity: 'group', groupSize: 5 })).message).toMatch(/groupSize 5/);
+    expect(thrown(() => nupesCalibrated(x, new Float32Array(16), { bits: 4, shape: [6, 16], tokens: 1, granularity: 'group' })).message).toMatch(/group/);
+  });
+
   it('typed errors name the bad bits, exponent, shape, granularity and input', () => {
     const x = heavy(1, 12);
     expect(thrown(() => nupes(x, { bits: 1, a: 1, granularity: 'tensor' })).code).toBe('BAD_OPTION');
