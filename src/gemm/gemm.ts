@@ -64,7 +64,7 @@ export interface PreparedWeights {
 type WeightPlan =
   | { t: 'f32'; panels: Float32Array }
   | { t: 'scaled'; codes: Uint8Array; scales: Float32Array; zps: Int32Array | null; gpr: number; gs: number; mode: number; bits: number; lut: Float32Array;
-      signedInt: boolean; bipolar: boolean; panel?: PanelOrder; q8?: Uint8Array; planes?: Uint32Array; q4?: NibblePanels | null }
+      signedInt: boolean; bipolar: boolean; panel?: PanelOrder; q8?: Int8Array; planes?: Uint32Array; q4?: NibblePanels | null }
   | { t: 'block'; fmt: BlockFormat; enc: BlockEncoding; bp: BlockPlan; codes: Uint8Array; scales: Uint8Array; nb: number; kp: number; pack4: boolean; mx?: MxRows;
       q4?: NibblePanels | null };
 
@@ -107,7 +107,7 @@ interface GemmKernels {
   pack_f32_panels__wasmsimd(w: number, nr: number, k: number, dst: number): void;
   gemm_f32_scaled__wasmsimd(a: number, m: number, k: number, codes: number, scales: number, zps: number, gpr: number, gs: number,
     mode: number, bits: number, lut: number, n: number, y: number, ldy: number): void;
-  gemm_i8_i8_2x4__wasmsimd(qa: number, m: number, kp: number, qw: number, n: number, sa: number, sw: number, d: number, y: number, ldy: number): void;
+  gemm_i8_i8_4x8__wasmsimd(a16: number, m: number, kp: number, wp: number, n: number, sa: number, sw: number, d: number, y: number, ldy: number): void;
   gemm_f32_block__wasmsimd(a: number, m: number, k: number, bd: number, desc: number, lut: number, codes: number, scales: number,
     nb: number, kp: number, pack4: number, n: number, y: number, ldy: number): void;
   gemm_i8_bipolar_bitserial__wasmsimd(ap: number, m: number, wp: number, n: number, bits: number, kw: number, sa: number, sw: number, y: number, ldy: number): void;
@@ -693,12 +693,17 @@ function storeY(y: Float32Array, yv: Float32Array, i0: number, j0: number, mr: n
 /** Largest k of the int8 path: |d| ≤ k · 128 · 128 stays below 2^31. */
 export const INT8_MAX_K = 2 ** 17 - 1;
 
-/** Rows of b-bit two's-complement codes (one per byte, row length k) → int8 bytes, rows padded with zeros to kp. */
-function int8Rows(codes: Uint8Array, rows: number, k: number, kp: number, bits: number): Uint8Array {
-  const out = new Uint8Array(rows * kp);
+/**
+ * Rows of b-bit two's-complement codes (one per byte, row length k) → the int8 kernel's W panels
+ * (assembly/gemm/gemm-i8-i8-4x8-wasmsimd.ts): [⌈rows/8⌉][kp/2][8][2] int8, zero past k and past the last row.
+ */
+function int8Panels(codes: Uint8Array, rows: number, k: number, kp: number, bits: number): Int8Array {
+  const out = new Int8Array(Math.ceil(rows / 8) * kp * 8);
   const sh = 32 - bits;
-  for (let r = 0; r < rows; r++)
-    for (let t = 0; t < k; t++) out[r * kp + t] = ((codes[r * k + t] << sh) >> sh) & 0xff;
+  for (let j = 0; j < rows; j++) {
+    const o = (j >> 3) * kp * 8 + (j & 7) * 2;
+    for (let t = 0; t < k; t++) out[o + (t >> 1) * 16 + (t & 1)] = (codes[j * k + t] << sh) >> sh;
+  }
   return out;
 }
 
@@ -709,24 +714,33 @@ function runInt8(rt: Runtime, a: Float32Array, pw: PreparedWeights, m: number, n
     fail('FORMAT_MISMATCH', `activations 'int8' take weights as a ScaledEncoding of a signed INT format (int8, int4, …) or a bipolar-INT format (bipolar{B}) with per-channel or per-tensor scales and no zero points; got ${pw.source}${pl.t === 'scaled' && pl.gpr !== 1 ? ' with group scales' : pl.t === 'scaled' && pl.zps ? ' with zero points' : ''}`, pw.source);
   if (k > INT8_MAX_K) fail('BAD_SHAPE', `activations 'int8' need k ≤ ${INT8_MAX_K} (exact int32 sums), got ${k}`, k);
   const kp = Math.ceil(k / 8) * 8;
-  const q8 = (pl.q8 ??= int8Rows(pl.codes, n, k, kp, pl.bits));
+  const q8 = (pl.q8 ??= int8Panels(pl.codes, n, k, kp, pl.bits));
   const qa = format('int8').encodeScaled(a, { shape: [m, k], axis: 0, granularity: 'channel' });
-  const qa8 = int8Rows(qa.codes as Uint8Array, m, k, kp, 8);
+  const codes = qa.codes as Uint8Array;
+  const qa8 = new Int8Array(codes.buffer, codes.byteOffset, m * k);
   const kx = rt.exports as unknown as GemmKernels;
-  const nw = Math.min(n, Math.max(4, Math.floor(CHUNK_ELEMS / kp)));
-  const ma = Math.min(m, Math.max(1, Math.floor(CHUNK_ELEMS / kp)), Math.max(1, Math.floor(CHUNK_ELEMS / nw)));
+  // W rows per chunk: a multiple of 8 (whole panels); rows of a: a multiple of 4 (the kernel pads to 4 with zero rows)
+  const nw = Math.min(Math.ceil(n / 8) * 8, Math.max(8, Math.floor(CHUNK_ELEMS / kp / 8) * 8));
+  const ma = Math.min(Math.ceil(m / 4) * 4, Math.max(4, Math.floor(CHUNK_ELEMS / kp / 8) * 4), Math.max(4, Math.floor(CHUNK_ELEMS / nw / 4) * 4));
   rt.scoped(() => {
-    const pa = rt.alloc(ma * kp), pq = rt.alloc(nw * kp), psa = rt.alloc(ma * 4), psw = rt.alloc(nw * 4);
+    const pa = rt.alloc(ma * kp * 2), pq = rt.alloc(nw * kp), psa = rt.alloc(ma * 4), psw = rt.alloc(nw * 4);
     const pd = rt.alloc(ma * nw * 4), py = rt.alloc(ma * nw * 4);
     for (let j0 = 0; j0 < n; j0 += nw) {
       const nr = Math.min(nw, n - j0);
-      rt.u8(pq, nr * kp).set(q8.subarray(j0 * kp, (j0 + nr) * kp));
+      rt.u8(pq, Math.ceil(nr / 8) * 8 * kp).set(new Uint8Array(q8.buffer, j0 * kp, Math.ceil(nr / 8) * 8 * kp));
       rt.f32(psw, nr).set(pl.scales.subarray(j0, j0 + nr));
       for (let i0 = 0; i0 < m; i0 += ma) {
         const mr = Math.min(ma, m - i0);
-        rt.u8(pa, mr * kp).set(qa8.subarray(i0 * kp, (i0 + mr) * kp));
+        // a rows sign-extended to int16, padded to kp and to a multiple of 4 rows with zeros
+        const av = new Int16Array(rt.memory.buffer, pa, Math.ceil(mr / 4) * 4 * kp);
+        if (kp === k) av.set(qa8.subarray(i0 * k, (i0 + mr) * k));
+        else {
+          av.fill(0);
+          for (let i = 0; i < mr; i++) av.set(qa8.subarray((i0 + i) * k, (i0 + i + 1) * k), i * kp);
+        }
+        av.fill(0, mr * kp);
         rt.f32(psa, mr).set(qa.scales.subarray(i0, i0 + mr));
-        kx.gemm_i8_i8_2x4__wasmsimd(pa, mr, kp, pq, nr, psa, psw, pd, py, nr);
+        kx.gemm_i8_i8_4x8__wasmsimd(pa, mr, kp, pq, nr, psa, psw, pd, py, nr);
         storeY(y, rt.f32(py, mr * nr), i0, j0, mr, nr, n);
       }
     }

@@ -308,6 +308,19 @@ describe("activations 'int8': exact int8 × int8 → int32 kernel", () => {
     );
   });
 
+  it('k = INT8_MAX_K with the largest products (−127 · −128 every step): |d| = k·127·128 just below 2^31, exact; m, n past the 4×8 tile', () => {
+    const k = INT8_MAX_K, m = 5, n = 9;
+    const a = new Float32Array(m * k).fill(-1);
+    for (let i = 0; i < m; i++) a[i * k + (i * 7919) % k] = 1; // one flipped sign per row: sums differ by row
+    const w = new Float32Array(n * k).fill(-1);
+    const e = format('int8').encodeScaled(w, { shape: [n, k], axis: 0, granularity: 'channel', scale: Math.fround(1 / 128) });
+    expect(e.codes[1]).toBe(0x80);
+    const y = matmul(a, e, { m, n, k, activations: 'int8' });
+    sameBits(y, matmulInt8Ref(a, e, m, n, k), 'k = INT8_MAX_K');
+    // d[0, ·] = (k − 2) · 127 · 128 > 2^30: a wrapped int32 sum would show as a negative y
+    expect(y[0]).toBeCloseTo(((k - 2) * 127 * 128) / (127 * 128), 0);
+  });
+
   it('extreme codes (−128 · −128 over several k chunks) stay exact', () => {
     const m = 3, n = 5, k = 3000;
     const a = new Float32Array(m * k).fill(-1);
