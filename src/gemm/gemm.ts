@@ -59,6 +59,16 @@ export interface PreparedWeights {
   readonly plan: WeightPlan;
   /** @internal the weights as given (posted once to matmulAsync's workers, which prepare their own) */
   readonly given: Float32Array | BlockEncoding | ScaledEncoding;
+  /** @internal WASM-resident copies (the GEMV kernel's nibble panels) may be made: prepareWeights' result, not a per-call preparation */
+  readonly keep: boolean;
+  /**
+   * Free the WASM memory these weights hold (4-bit weights keep their GEMV layout resident in WASM memory after
+   * the first GEMV call; a FinalizationRegistry frees it too once the object is garbage-collected) and their copies
+   * in matmulAsync's workers. Using the weights afterwards raises BAD_OPTION. Idempotent.
+   */
+  dispose(): void;
+  /** True once dispose() has run. */
+  readonly disposed: boolean;
 }
 
 type WeightPlan =
@@ -87,6 +97,18 @@ interface NibblePanels {
   pre: number;
   /** The scales times pre, when every one is exact (then f32(c·v·2^24 · s') = f32(v · s)); null otherwise; built on first use. */
   sPre?: Float32Array | null;
+  /** The panels resident in one runtime's WASM memory (pinned block; see residentNibbles). */
+  res?: Resident;
+}
+
+/** Nibble panels pinned in a runtime's memory: codes (+ SLACK), scales, zero-point bytes (0 if none), the 16-byte table. */
+interface Resident {
+  rt: Runtime;
+  ptr: number;
+  codes: number;
+  scales: number;
+  zb: number;
+  tab: number;
 }
 
 /** Rows of blocks for the MX × MX kernel: element values [rows][nb·bsp] (blocks padded with zeros to bsp), scale exponents [rows][nb]. */
@@ -139,20 +161,57 @@ function isPrepared(w: unknown): w is PreparedWeights {
   return typeof w === 'object' && w !== null && (w as PreparedWeights).kind === 'prepared' && 'plan' in w;
 }
 
-/** Repack W [n, k] once into the kernels' layout (f32: panels of 8 rows; encodings: checked, ragged blocks padded). */
+/**
+ * Repack W [n, k] once into the kernels' layout (f32: panels of 8 rows; encodings: checked, ragged blocks padded).
+ * 4-bit weights keep their GEMV layout resident in WASM memory from the first GEMV call until dispose() or garbage collection.
+ */
 export function prepareWeights(w: Float32Array | BlockEncoding | ScaledEncoding, dims: { n: number; k: number }): PreparedWeights {
+  return prepared(w, dims, true);
+}
+
+/** The resident pinned blocks of prepared weights, freed when the weights are garbage-collected without dispose(). */
+const unpinLater = typeof FinalizationRegistry === 'function' ? new FinalizationRegistry<Resident>((r) => r.rt.unpin(r.ptr)) : null;
+
+/** Called with the weights on dispose() (gemm-threads.ts drops the workers' copies). */
+export const disposeHooks: ((pw: PreparedWeights) => void)[] = [];
+
+/** @internal prepareWeights, or (keep false) a per-call preparation that never pins WASM memory. */
+export function prepared(w: Float32Array | BlockEncoding | ScaledEncoding, dims: { n: number; k: number }, keep: boolean): PreparedWeights {
+  const { n, k, source, plan } = preparedPlan(w, dims);
+  let disposed = false;
+  const pw: PreparedWeights = {
+    kind: 'prepared', n, k, source, plan, given: w, keep,
+    get disposed() {
+      return disposed;
+    },
+    dispose() {
+      if (disposed) return;
+      disposed = true;
+      const q = plan.t === 'f32' ? undefined : plan.q4;
+      if (q?.res) {
+        unpinLater?.unregister(q);
+        q.res.rt.unpin(q.res.ptr);
+        q.res = undefined;
+      }
+      for (const h of disposeHooks) h(pw);
+    },
+  };
+  return pw;
+}
+
+function preparedPlan(w: Float32Array | BlockEncoding | ScaledEncoding, dims: { n: number; k: number }): { n: number; k: number; source: string; plan: WeightPlan } {
   if (typeof dims !== 'object' || dims === null) fail('BAD_OPTION', `prepareWeights needs { n, k }, got ${show(dims)}`, dims);
   const n = dim(dims.n, 'n');
   const k = dim(dims.k, 'k');
   if (w instanceof Float32Array) {
     if (w.length !== n * k) fail('BAD_LENGTH', `weights hold ${w.length} values; [n, k] = [${n}, ${k}] needs ${n * k}`, w.length);
-    return { kind: 'prepared', n, k, source: 'f32', plan: { t: 'f32', panels: packPanels(w, n, k) }, given: w };
+    return { n, k, source: 'f32', plan: { t: 'f32', panels: packPanels(w, n, k) } };
   }
   if (typeof w !== 'object' || w === null || typeof (w as { format?: unknown }).format !== 'string')
     fail('BAD_TYPE', `weights must be a ${WEIGHT_FORMATS}; got ${show(w)}`, w);
   const f = format((w as { format: string }).format);
-  if (f instanceof BlockFormat) return { kind: 'prepared', n, k, source: f.id, plan: blockPlanOf(f, w as BlockEncoding, n, k), given: w as BlockEncoding };
-  return { kind: 'prepared', n, k, source: f.id, plan: scaledPlanOf(f, w as ScaledEncoding, n, k), given: w as ScaledEncoding };
+  if (f instanceof BlockFormat) return { n, k, source: f.id, plan: blockPlanOf(f, w as BlockEncoding, n, k) };
+  return { n, k, source: f.id, plan: scaledPlanOf(f, w as ScaledEncoding, n, k) };
 }
 
 /** f32 W [n, k] → ⌈n/8⌉ panels [k][8] (rows past n zero), through the packing kernel in chunks. */
@@ -390,11 +449,12 @@ export function checkMatmul(a: Float32Array, w: Float32Array | BlockEncoding | S
   if (out !== undefined && out.length !== m * n) fail('BAD_LENGTH', `out holds ${out.length} values; [m, n] = [${m}, ${n}] needs ${m * n}`, out.length);
   let pw: PreparedWeights;
   if (isPrepared(w)) {
+    if (w.disposed) fail('BAD_OPTION', `prepared weights [${w.n}, ${w.k}] (${w.source}) were disposed; prepare them again`, w.source);
     if (w.n !== n || w.k !== k) fail('BAD_SHAPE', `prepared weights are [${w.n}, ${w.k}]; matmul needs [n, k] = [${n}, ${k}]`, [w.n, w.k]);
     pw = w;
   } else if (w instanceof Float32Array && w.length !== n * k) {
     fail('BAD_LENGTH', `weights hold ${w.length} values; [n, k] = [${n}, ${k}] needs ${n * k}`, w.length);
-  } else pw = prepareWeights(w, { n, k });
+  } else pw = prepared(w, { n, k }, false);
   return { m, n, k, act, threads: opts.threads, pw: pw!, y: out ?? new Float32Array(m * n), j0: 0, j1: n, gemv: m <= GEMV_MAX_M };
 }
 
@@ -407,7 +467,7 @@ export function matmulChecked(a: Float32Array, c: MatmulCall): Float32Array {
   if (!whole && c.act !== 'f32') fail('BAD_OPTION', `a column range [${c.j0}, ${c.j1}) needs f32 activations`, [c.j0, c.j1]);
   if (c.act === 'int8') runInt8(runtime(), a, pw, m, n, k, y);
   else if (c.act instanceof BlockFormat) runMx(runtime(), a, c.act, pw, m, n, k, y);
-  else if (c.gemv && nibblesOf(pw)) runGemv(runtime(), a, nibblesOf(pw)!, m, k, y, c.j0, c.j1);
+  else if (c.gemv && nibblesOf(pw)) runGemv(runtime(), a, pw, nibblesOf(pw)!, m, k, y, c.j0, c.j1);
   else if (panelNibbles(pw)) runNibblePanels(runtime(), a, panelNibbles(pw)!, m, k, y, c.j0, c.j1);
   else run(runtime(), a, pw, m, n, k, y, c.j0, c.j1);
   return y;
@@ -481,31 +541,71 @@ function run(rt: Runtime, a: Float32Array, pw: PreparedWeights, m: number, n: nu
 }
 
 /**
- * Columns [lo, hi) of y (lo a multiple of 16) on the GEMV kernel: a pre-scaled by 2^−24 / c and padded to kq,
- * W's nibble panels streamed once per row in chunks of about 4·CHUNK_ELEMS code bytes.
+ * The nibble panels resident in rt's memory, pinned (and filled) on first use: prepareWeights' weights only, and
+ * only when the runtime can pin (its arena empty); null otherwise (the caller copies per call). A block pinned in
+ * another runtime (another ISA) stays there: this runtime copies.
  */
-function runGemv(rt: Runtime, a: Float32Array, q: NibblePanels, m: number, k: number, y: Float32Array, lo: number, hi: number): void {
+function residentNibbles(rt: Runtime, pw: PreparedWeights, q: NibblePanels): Resident | null {
+  if (q.res) return q.res.rt === rt ? q.res : null;
+  if (!pw.keep) return null;
+  const cb = q.np * q.kq * 4 + SLACK, sb = q.np * q.gpr * 32, zbb = q.zb ? q.np * q.gpr * 16 : 0;
+  const at = (x: number) => Math.ceil(x / 64) * 64;
+  let ptr: number;
+  try {
+    ptr = rt.pin(at(cb) + at(sb) + at(zbb) + 64);
+  } catch {
+    return null; // no room to pin: copy per call
+  }
+  if (ptr < 0) return null;
+  const r: Resident = { rt, ptr, codes: ptr, scales: ptr + at(cb), zb: q.zb ? ptr + at(cb) + at(sb) : 0, tab: ptr + at(cb) + at(sb) + at(zbb) };
+  rt.u8(r.codes, cb).fill(0).set(q.codes);
+  rt.f32(r.scales, q.np * q.gpr * 8).set(q.scales);
+  if (q.zb) rt.u8(r.zb, zbb).set(new Uint8Array(q.zb.buffer, q.zb.byteOffset, zbb));
+  rt.u8(r.tab, 16).set(new Uint8Array(q.tab.buffer, q.tab.byteOffset, 16));
+  q.res = r;
+  unpinLater?.register(pw, r, q);
+  return r;
+}
+
+/**
+ * Columns [lo, hi) of y (lo a multiple of 16) on the GEMV kernel: a pre-scaled by 2^−24 / c and padded to kq;
+ * W's nibble panels streamed in place when resident (residentNibbles), else copied in chunks of about
+ * 4·CHUNK_ELEMS code bytes.
+ */
+function runGemv(rt: Runtime, a: Float32Array, pw: PreparedWeights, q: NibblePanels, m: number, k: number, y: Float32Array, lo: number, hi: number): void {
   const kx = rt.exports as unknown as GemmKernels;
   const { kq, gpr } = q;
+  const res = residentNibbles(rt, pw, q);
   const pbytes = kq * 4; // code bytes per panel
   const pc = Math.max(2, Math.floor((CHUNK_ELEMS * 4) / pbytes / 2) * 2); // panels per chunk (even)
   const p0 = lo / 8, p1 = Math.ceil(hi / 16) * 2;
   const w = hi - lo;
   rt.scoped(() => {
     const pa = rt.alloc(m * kq * 4);
-    const pcodes = rt.alloc(pc * pbytes + SLACK);
-    const ps = rt.alloc(pc * gpr * 32);
-    const pz = q.zb ? rt.alloc(pc * gpr * 16) : 0;
-    const pt = rt.alloc(16);
     const py = rt.alloc(m * pc * 32);
-    rt.u8(pt, 16).set(new Uint8Array(q.tab.buffer, q.tab.byteOffset, 16));
+    let pcodes = 0, ps = 0, pz = 0, pt = 0;
+    if (res) pt = res.tab;
+    else {
+      pcodes = rt.alloc(pc * pbytes + SLACK);
+      ps = rt.alloc(pc * gpr * 32);
+      pz = q.zb ? rt.alloc(pc * gpr * 16) : 0;
+      pt = rt.alloc(16);
+      rt.u8(pt, 16).set(new Uint8Array(q.tab.buffer, q.tab.byteOffset, 16));
+    }
     const av = rt.f32(pa, m * kq).fill(0);
     for (let i = 0; i < m; i++) for (let t = 0; t < k; t++) av[i * kq + t] = a[i * k + t] * q.pre;
     for (let c0 = p0; c0 < p1; c0 += pc) {
       const np = Math.min(pc, p1 - c0);
-      rt.u8(pcodes, np * pbytes).set(q.codes.subarray(c0 * pbytes, (c0 + np) * pbytes));
-      rt.f32(ps, np * gpr * 8).set(q.scales.subarray(c0 * gpr * 8, (c0 + np) * gpr * 8));
-      if (q.zb) rt.u8(pz, np * gpr * 16).set(new Uint8Array(q.zb.buffer, c0 * gpr * 16, np * gpr * 16));
+      if (res) {
+        // in place: this chunk's panels inside the resident block
+        pcodes = res.codes + c0 * pbytes;
+        ps = res.scales + c0 * gpr * 32;
+        pz = q.zb ? res.zb + c0 * gpr * 16 : 0;
+      } else {
+        rt.u8(pcodes, np * pbytes).set(q.codes.subarray(c0 * pbytes, (c0 + np) * pbytes));
+        rt.f32(ps, np * gpr * 8).set(q.scales.subarray(c0 * gpr * 8, (c0 + np) * gpr * 8));
+        if (q.zb) rt.u8(pz, np * gpr * 16).set(new Uint8Array(q.zb.buffer, c0 * gpr * 16, np * gpr * 16));
+      }
       kx.gemv_f32_q4_nibble__wasmsimd(pa, m, kq, pcodes, ps, pz, q.gl / 4, gpr, pt, np, py, np * 8);
       const j0 = c0 * 8, nr = Math.min(np * 8, hi - j0);
       storeY(y, rt.f32(py, m * np * 8).subarray(0, m * np * 8), 0, j0 - lo, m, nr, w, np * 8);
