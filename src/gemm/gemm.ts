@@ -74,7 +74,7 @@ export interface PreparedWeights {
 type WeightPlan =
   | { t: 'f32'; panels: Float32Array }
   | { t: 'scaled'; codes: Uint8Array; scales: Float32Array; zps: Int32Array | null; gpr: number; gs: number; mode: number; bits: number; lut: Float32Array;
-      signedInt: boolean; bipolar: boolean; panel?: PanelOrder; q8?: Int8Array; planes?: Uint32Array; q4?: NibblePanels | null }
+      signedInt: boolean; bipolar: boolean; panel?: PanelOrder; q8?: Int8Array; q8res?: Pinned; planes?: Uint32Array; q4?: NibblePanels | null }
   | { t: 'block'; fmt: BlockFormat; enc: BlockEncoding; bp: BlockPlan; codes: Uint8Array; scales: Uint8Array; nb: number; kp: number; pack4: boolean; mx?: MxRows;
       q4?: NibblePanels | null };
 
@@ -101,10 +101,14 @@ interface NibblePanels {
   res?: Resident;
 }
 
-/** Nibble panels pinned in a runtime's memory: codes (+ SLACK), scales, zero-point bytes (0 if none), the 16-byte table. */
-interface Resident {
+/** A block pinned in a runtime's memory (Runtime.pin), owned by prepared weights. */
+interface Pinned {
   rt: Runtime;
   ptr: number;
+}
+
+/** Nibble panels pinned in a runtime's memory: codes (+ SLACK), scales, zero-point bytes (0 if none), the 16-byte table. */
+interface Resident extends Pinned {
   codes: number;
   scales: number;
   zb: number;
@@ -130,6 +134,7 @@ interface GemmKernels {
   gemm_f32_scaled__wasmsimd(a: number, m: number, k: number, codes: number, scales: number, zps: number, gpr: number, gs: number,
     mode: number, bits: number, lut: number, n: number, y: number, ldy: number): void;
   gemm_i8_i8_4x8__wasmsimd(a16: number, m: number, kp: number, wp: number, n: number, sa: number, sw: number, d: number, y: number, ldy: number): void;
+  pack_i8_rows4__wasmsimd(codes: number, m: number, k: number, kp: number, dst: number): void;
   gemm_f32_block__wasmsimd(a: number, m: number, k: number, bd: number, desc: number, lut: number, codes: number, scales: number,
     nb: number, kp: number, pack4: number, n: number, y: number, ldy: number): void;
   gemm_i8_bipolar_bitserial__wasmsimd(ap: number, m: number, wp: number, n: number, bits: number, kw: number, sa: number, sw: number, y: number, ldy: number): void;
@@ -170,7 +175,7 @@ export function prepareWeights(w: Float32Array | BlockEncoding | ScaledEncoding,
 }
 
 /** The resident pinned blocks of prepared weights, freed when the weights are garbage-collected without dispose(). */
-const unpinLater = typeof FinalizationRegistry === 'function' ? new FinalizationRegistry<Resident>((r) => r.rt.unpin(r.ptr)) : null;
+const unpinLater = typeof FinalizationRegistry === 'function' ? new FinalizationRegistry<Pinned>((r) => r.rt.unpin(r.ptr)) : null;
 
 /** Called with the weights on dispose() (gemm-threads.ts drops the workers' copies). */
 export const disposeHooks: ((pw: PreparedWeights) => void)[] = [];
@@ -192,6 +197,11 @@ export function prepared(w: Float32Array | BlockEncoding | ScaledEncoding, dims:
         unpinLater?.unregister(q);
         q.res.rt.unpin(q.res.ptr);
         q.res = undefined;
+      }
+      if (plan.t === 'scaled' && plan.q8res) {
+        unpinLater?.unregister(plan);
+        plan.q8res.rt.unpin(plan.q8res.ptr);
+        plan.q8res = undefined;
       }
       for (const h of disposeHooks) h(pw);
     },
@@ -547,15 +557,9 @@ function run(rt: Runtime, a: Float32Array, pw: PreparedWeights, m: number, n: nu
  */
 function residentNibbles(rt: Runtime, pw: PreparedWeights, q: NibblePanels): Resident | null {
   if (q.res) return q.res.rt === rt ? q.res : null;
-  if (!pw.keep) return null;
   const cb = q.np * q.kq * 4 + SLACK, sb = q.np * q.gpr * 32, zbb = q.zb ? q.np * q.gpr * 16 : 0;
   const at = (x: number) => Math.ceil(x / 64) * 64;
-  let ptr: number;
-  try {
-    ptr = rt.pin(at(cb) + at(sb) + at(zbb) + 64);
-  } catch {
-    return null; // no room to pin: copy per call
-  }
+  const ptr = pinFor(rt, pw, at(cb) + at(sb) + at(zbb) + 64);
   if (ptr < 0) return null;
   const r: Resident = { rt, ptr, codes: ptr, scales: ptr + at(cb), zb: q.zb ? ptr + at(cb) + at(sb) : 0, tab: ptr + at(cb) + at(sb) + at(zbb) };
   rt.u8(r.codes, cb).fill(0).set(q.codes);
@@ -565,6 +569,16 @@ function residentNibbles(rt: Runtime, pw: PreparedWeights, q: NibblePanels): Res
   q.res = r;
   unpinLater?.register(pw, r, q);
   return r;
+}
+
+/** A pinned block of `bytes` for prepareWeights' weights in rt; −1 for per-call preparations or when rt cannot pin (the caller copies). */
+function pinFor(rt: Runtime, pw: PreparedWeights, bytes: number): number {
+  if (!pw.keep) return -1;
+  try {
+    return rt.pin(bytes);
+  } catch {
+    return -1; // no room to pin: copy per call
+  }
 }
 
 /**
@@ -815,32 +829,42 @@ function runInt8(rt: Runtime, a: Float32Array, pw: PreparedWeights, m: number, n
   if (k > INT8_MAX_K) fail('BAD_SHAPE', `activations 'int8' need k ≤ ${INT8_MAX_K} (exact int32 sums), got ${k}`, k);
   const kp = Math.ceil(k / 8) * 8;
   const q8 = (pl.q8 ??= int8Panels(pl.codes, n, k, kp, pl.bits));
+  // prepared weights: the panels pinned once and used in place (as the GEMV's nibble panels)
+  if (!pl.q8res) {
+    const ptr = pinFor(rt, pw, q8.length);
+    if (ptr >= 0) {
+      rt.u8(ptr, q8.length).set(new Uint8Array(q8.buffer, q8.byteOffset, q8.length));
+      pl.q8res = { rt, ptr };
+      unpinLater?.register(pw, pl.q8res, pl);
+    }
+  }
+  const res = pl.q8res?.rt === rt ? pl.q8res : null;
   const qa = format('int8').encodeScaled(a, { shape: [m, k], axis: 0, granularity: 'channel' });
   const codes = qa.codes as Uint8Array;
-  const qa8 = new Int8Array(codes.buffer, codes.byteOffset, m * k);
   const kx = rt.exports as unknown as GemmKernels;
   // W rows per chunk: a multiple of 8 (whole panels); rows of a: a multiple of 4 (the kernel pads to 4 with zero rows)
   const nw = Math.min(Math.ceil(n / 8) * 8, Math.max(8, Math.floor(CHUNK_ELEMS / kp / 8) * 8));
   const ma = Math.min(Math.ceil(m / 4) * 4, Math.max(4, Math.floor(CHUNK_ELEMS / kp / 8) * 4), Math.max(4, Math.floor(CHUNK_ELEMS / nw / 4) * 4));
   rt.scoped(() => {
-    const pa = rt.alloc(ma * kp * 2), pq = rt.alloc(nw * kp), psa = rt.alloc(ma * 4), psw = rt.alloc(nw * 4);
+    const pa = rt.alloc(ma * kp * 2), pc = rt.alloc(ma * k), pq = res ? 0 : rt.alloc(nw * kp), psa = rt.alloc(ma * 4), psw = rt.alloc(nw * 4);
     const pd = rt.alloc(ma * nw * 4), py = rt.alloc(ma * nw * 4);
+    // a's rows into the kernel's panels of 4 rows (int16, padded with zeros): once per call when they fit one chunk
+    const packA = (i0: number, mr: number) => {
+      rt.u8(pc, mr * k).set(codes.subarray(i0 * k, (i0 + mr) * k));
+      kx.pack_i8_rows4__wasmsimd(pc, mr, k, kp, pa);
+      rt.f32(psa, mr).set(qa.scales.subarray(i0, i0 + mr));
+    };
+    const aOnce = ma >= m;
+    if (aOnce) packA(0, m);
     for (let j0 = 0; j0 < n; j0 += nw) {
       const nr = Math.min(nw, n - j0);
-      rt.u8(pq, Math.ceil(nr / 8) * 8 * kp).set(new Uint8Array(q8.buffer, j0 * kp, Math.ceil(nr / 8) * 8 * kp));
+      const pq8 = res ? res.ptr + j0 * kp : pq;
+      if (!res) rt.u8(pq, Math.ceil(nr / 8) * 8 * kp).set(new Uint8Array(q8.buffer, j0 * kp, Math.ceil(nr / 8) * 8 * kp));
       rt.f32(psw, nr).set(pl.scales.subarray(j0, j0 + nr));
       for (let i0 = 0; i0 < m; i0 += ma) {
         const mr = Math.min(ma, m - i0);
-        // a rows sign-extended to int16, padded to kp and to a multiple of 4 rows with zeros
-        const av = new Int16Array(rt.memory.buffer, pa, Math.ceil(mr / 4) * 4 * kp);
-        if (kp === k) av.set(qa8.subarray(i0 * k, (i0 + mr) * k));
-        else {
-          av.fill(0);
-          for (let i = 0; i < mr; i++) av.set(qa8.subarray((i0 + i) * k, (i0 + i + 1) * k), i * kp);
-        }
-        av.fill(0, mr * kp);
-        rt.f32(psa, mr).set(qa.scales.subarray(i0, i0 + mr));
-        kx.gemm_i8_i8_4x8__wasmsimd(pa, mr, kp, pq, nr, psa, psw, pd, py, nr);
+        if (!aOnce) packA(i0, mr);
+        kx.gemm_i8_i8_4x8__wasmsimd(pa, mr, kp, pq8, nr, psa, psw, pd, py, nr);
         storeY(y, rt.f32(py, mr * nr), i0, j0, mr, nr, n);
       }
     }

@@ -394,6 +394,34 @@ describe("activations 'int8': exact int8 × int8 → int32 kernel", () => {
     );
   });
 
+  it('prepared weights: panels pinned once, used in place by later calls (a and W in several chunks); dispose frees them', () => {
+    const rt = runtime();
+    const m = 70, n = 140, k = 16384; // a: 64 rows a chunk, W: 128 rows a chunk
+    const e = format('int4').encodeScaled(data(n * k, 61, 'moderate'), { shape: [n, k], axis: 0, granularity: 'channel' });
+    const a = data(m * k, 62, 'outliers');
+    // the twin on a few rows and columns (its integer sums are slow at this size); unprepared weights are copied per call
+    const held = rt.pinnedBytes();
+    const want = matmul(a, e, { m, n, k, activations: 'int8' });
+    const [rows, cols] = [[0, 63, 64, 69], [0, 127, 128, 139]];
+    const sub = format('int4').encodeScaled(new Float32Array(cols.length * k), { shape: [cols.length, k], axis: 0, granularity: 'channel' });
+    cols.forEach((j, c) => {
+      sub.codes.set(e.codes.subarray(j * k, (j + 1) * k), c * k);
+      sub.scales[c] = e.scales[j];
+    });
+    const aSub = new Float32Array(rows.length * k);
+    rows.forEach((i, r) => aSub.set(a.subarray(i * k, (i + 1) * k), r * k));
+    const twin = matmulInt8Ref(aSub, sub, rows.length, cols.length, k);
+    rows.forEach((i, r) => cols.forEach((j, c) => expect(Object.is(want[i * n + j], twin[r * cols.length + c]), `y[${i},${j}]`).toBe(true)));
+    expect(rt.pinnedBytes(), 'unprepared weights pin nothing').toBe(held);
+    const pw = prepareWeights(e, { n, k });
+    for (let call = 0; call < 3; call++) {
+      sameBits(matmul(a, pw, { m, n, k, activations: 'int8' }), want, `prepared call ${call}`);
+      expect(rt.pinnedBytes() - held, `call ${call}`).toBe(Math.ceil(n / 8) * 8 * k);
+    }
+    pw.dispose();
+    expect(rt.pinnedBytes()).toBe(held);
+  });
+
   it('k = INT8_MAX_K with the largest products (−127 · −128 every step): |d| = k·127·128 just below 2^31, exact; m, n past the 4×8 tile', () => {
     const k = INT8_MAX_K, m = 5, n = 9;
     const a = new Float32Array(m * k).fill(-1);
