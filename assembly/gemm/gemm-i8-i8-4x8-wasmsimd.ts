@@ -4,7 +4,7 @@
 //   in every lane, the 4 rows at immediate offsets 0, 4, 8, 12 of one pointer;
 // - W: panels of 8 W rows, [⌈n/8⌉][kp/2][8][2] int8 (per k pair, W rows 0–7 × (t, t+1); rows past n zero):
 //   two v128.load8x8_s give (w[j, t], w[j, t+1]) for j = 0–3 and 4–7 as i16 pairs.
-// Micro-kernel 4 rows × 8 W rows: eight i32x4 accumulators whose lanes are outputs (no lane reduction);
+// Micro-kernel 4 rows × 8 W rows (the m mod 4 rows left: 1 row × 8 W rows): eight i32x4 accumulators whose lanes are outputs (no lane reduction);
 // per k pair 2 W loads, 4 splats, 8 i32x4.dot_i16x8_s (a[t]·w[t] + a[t+1]·w[t+1], ≤ 2·128·128 = 2^15) and
 // 8 adds, two k pairs a loop step, both streams through one pointer each with immediate offsets. k in chunks of KC (a panel chunk of KC/2 × 16 bytes stays in L1 while every row block passes),
 // partial sums added into d (i32 [⌈m/4⌉·4][⌈n/8⌉·8]). Integer sums are exact in any order while
@@ -17,7 +17,7 @@ const KC: i32 = 512;
  * d (i32 [⌈m/4⌉·4][⌈n/8⌉·8], zeroed here) = qa · qwᵀ exactly, then y = f32(f32(d) · f32(sa[i] · sw[j])).
  */
 export function gemm_i8_i8_4x8__wasmsimd(a16: usize, m: i32, kp: i32, wp: usize, n: i32, sa: usize, sw: usize, d: usize, y: usize, ldy: i32): void {
-  const mp = (m + 3) & ~3, np = (n + 7) >> 3;
+  const mp = (m + 3) & ~3, mf = m & ~3, np = (n + 7) >> 3;
   const ld = <usize>np << 5; // bytes per d row
   memory.fill(d, 0, <usize>mp * ld);
   const la = <usize>kp << 1; // bytes per a row (one row of a panel of 4 rows: 4·la bytes a panel)
@@ -26,7 +26,7 @@ export function gemm_i8_i8_4x8__wasmsimd(a16: usize, m: i32, kp: i32, wp: usize,
     const kc = <usize>min<i32>(KC, kp - k0);
     for (let p: i32 = 0; p < np; p++) {
       const w = wp + <usize>p * lp + (<usize>k0 << 3);
-      for (let i: i32 = 0; i < mp; i += 4) {
+      for (let i: i32 = 0; i < mf; i += 4) {
         let pa = a16 + <usize>i * la + (<usize>k0 << 3), pw = w;
         const end = pw + (kc << 3);
         let s00 = i32x4.splat(0), s01 = i32x4.splat(0), s10 = i32x4.splat(0), s11 = i32x4.splat(0);
@@ -49,6 +49,21 @@ export function gemm_i8_i8_4x8__wasmsimd(a16: usize, m: i32, kp: i32, wp: usize,
         v128.store(d1, i32x4.add(v128.load(d1), s10)); v128.store(d1, i32x4.add(v128.load(d1, 16), s11), 16);
         v128.store(d2, i32x4.add(v128.load(d2), s20)); v128.store(d2, i32x4.add(v128.load(d2, 16), s21), 16);
         v128.store(d3, i32x4.add(v128.load(d3), s30)); v128.store(d3, i32x4.add(v128.load(d3, 16), s31), 16);
+      }
+      // rows past the last whole panel of 4 (m mod 4 of them, in the last a panel): one row × 8 W rows
+      for (let i: i32 = mf; i < m; i++) {
+        let pa = a16 + <usize>mf * la + (<usize>(i - mf) << 2) + (<usize>k0 << 3), pw = w;
+        const end = pw + (kc << 3);
+        let s0 = i32x4.splat(0), s1 = i32x4.splat(0);
+        while (pw < end) {
+          const x = v128.load32_splat(pa);
+          s0 = i32x4.add(s0, i32x4.dot_i16x8_s(x, v128.load8x8_s(pw)));
+          s1 = i32x4.add(s1, i32x4.dot_i16x8_s(x, v128.load8x8_s(pw, 8)));
+          pw += 16;
+          pa += 16;
+        }
+        const d0 = d + <usize>i * ld + (<usize>p << 5);
+        v128.store(d0, i32x4.add(v128.load(d0), s0)); v128.store(d0, i32x4.add(v128.load(d0, 16), s1), 16);
       }
     }
   }
