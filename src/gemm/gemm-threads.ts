@@ -15,7 +15,7 @@
 import { fail, NumlabError, type NumlabErrorCode } from '../errors.js';
 import type { BlockEncoding } from '../formats/block-ref.js';
 import type { ScaledEncoding } from '../formats/scaled.js';
-import { checkMatmul, matmulChecked, prepareWeights, type MatmulCall, type MatmulOptions, type PreparedWeights } from './gemm.js';
+import { checkMatmul, disposeHooks, matmulChecked, prepared, prepareWeights, type MatmulCall, type MatmulOptions, type PreparedWeights } from './gemm.js';
 
 /** m·n·k from which matmulAsync uses all cores by default. */
 export const THREADS_MIN_WORK = 2 ** 24;
@@ -68,6 +68,13 @@ const weightIds = new WeakMap<PreparedWeights, number>();
 const dropped = typeof FinalizationRegistry === 'function'
   ? new FinalizationRegistry<number>((wid) => { for (const p of pool) p.worker.postMessage({ drop: wid }); })
   : null;
+// a PreparedWeights disposed: its copies in the workers go now (a later drop of the same id on collection is a no-op)
+disposeHooks.push((pw) => {
+  const wid = weightIds.get(pw);
+  if (wid === undefined) return;
+  weightIds.delete(pw);
+  for (const p of pool) p.worker.postMessage({ drop: wid });
+});
 
 function isNode(): boolean {
   const p = (globalThis as { process?: { versions?: { node?: string } } }).process;
@@ -187,6 +194,7 @@ function placePart(c: MatmulCall, yp: Float32Array, i0: number, j0: number, j1: 
 const held = new Map<number, PreparedWeights>();
 
 export function dropWeights(wid: number): void {
+  held.get(wid)?.dispose();
   held.delete(wid);
 }
 
@@ -194,7 +202,7 @@ export function dropWeights(wid: number): void {
 export function runJob(job: Job): Reply {
   try {
     let pw: PreparedWeights;
-    if (job.wid < 0) pw = prepareWeights(job.w as Given, { n: job.n, k: job.k });
+    if (job.wid < 0) pw = prepared(job.w as Given, { n: job.n, k: job.k }, false);
     else {
       let h = held.get(job.wid);
       if (!h) {

@@ -59,12 +59,22 @@ export interface PreparedWeights {
   readonly plan: WeightPlan;
   /** @internal the weights as given (posted once to matmulAsync's workers, which prepare their own) */
   readonly given: Float32Array | BlockEncoding | ScaledEncoding;
+  /** @internal WASM-resident copies (the GEMV kernel's nibble panels) may be made: prepareWeights' result, not a per-call preparation */
+  readonly keep: boolean;
+  /**
+   * Free the WASM memory these weights hold (4-bit weights keep their GEMV layout resident in WASM memory after
+   * the first GEMV call; a FinalizationRegistry frees it too once the object is garbage-collected) and their copies
+   * in matmulAsync's workers. Using the weights afterwards raises BAD_OPTION. Idempotent.
+   */
+  dispose(): void;
+  /** True once dispose() has run. */
+  readonly disposed: boolean;
 }
 
 type WeightPlan =
   | { t: 'f32'; panels: Float32Array }
   | { t: 'scaled'; codes: Uint8Array; scales: Float32Array; zps: Int32Array | null; gpr: number; gs: number; mode: number; bits: number; lut: Float32Array;
-      signedInt: boolean; bipolar: boolean; panel?: PanelOrder; q8?: Uint8Array; planes?: Uint32Array; q4?: NibblePanels | null }
+      signedInt: boolean; bipolar: boolean; panel?: PanelOrder; q8?: Int8Array; q8res?: Pinned; planes?: Uint32Array; q4?: NibblePanels | null }
   | { t: 'block'; fmt: BlockFormat; enc: BlockEncoding; bp: BlockPlan; codes: Uint8Array; scales: Uint8Array; nb: number; kp: number; pack4: boolean; mx?: MxRows;
       q4?: NibblePanels | null };
 
@@ -87,6 +97,22 @@ interface NibblePanels {
   pre: number;
   /** The scales times pre, when every one is exact (then f32(c·v·2^24 · s') = f32(v · s)); null otherwise; built on first use. */
   sPre?: Float32Array | null;
+  /** The panels resident in one runtime's WASM memory (pinned block; see residentNibbles). */
+  res?: Resident;
+}
+
+/** A block pinned in a runtime's memory (Runtime.pin), owned by prepared weights. */
+interface Pinned {
+  rt: Runtime;
+  ptr: number;
+}
+
+/** Nibble panels pinned in a runtime's memory: codes (+ SLACK), scales, zero-point bytes (0 if none), the 16-byte table. */
+interface Resident extends Pinned {
+  codes: number;
+  scales: number;
+  zb: number;
+  tab: number;
 }
 
 /** Rows of blocks for the MX × MX kernel: element values [rows][nb·bsp] (blocks padded with zeros to bsp), scale exponents [rows][nb]. */
@@ -107,7 +133,8 @@ interface GemmKernels {
   pack_f32_panels__wasmsimd(w: number, nr: number, k: number, dst: number): void;
   gemm_f32_scaled__wasmsimd(a: number, m: number, k: number, codes: number, scales: number, zps: number, gpr: number, gs: number,
     mode: number, bits: number, lut: number, n: number, y: number, ldy: number): void;
-  gemm_i8_i8_2x4__wasmsimd(qa: number, m: number, kp: number, qw: number, n: number, sa: number, sw: number, d: number, y: number, ldy: number): void;
+  gemm_i8_i8_4x8__wasmsimd(a16: number, m: number, kp: number, wp: number, n: number, sa: number, sw: number, d: number, y: number, ldy: number): void;
+  pack_i8_rows4__wasmsimd(codes: number, m: number, k: number, kp: number, dst: number): void;
   gemm_f32_block__wasmsimd(a: number, m: number, k: number, bd: number, desc: number, lut: number, codes: number, scales: number,
     nb: number, kp: number, pack4: number, n: number, y: number, ldy: number): void;
   gemm_i8_bipolar_bitserial__wasmsimd(ap: number, m: number, wp: number, n: number, bits: number, kw: number, sa: number, sw: number, y: number, ldy: number): void;
@@ -139,20 +166,62 @@ function isPrepared(w: unknown): w is PreparedWeights {
   return typeof w === 'object' && w !== null && (w as PreparedWeights).kind === 'prepared' && 'plan' in w;
 }
 
-/** Repack W [n, k] once into the kernels' layout (f32: panels of 8 rows; encodings: checked, ragged blocks padded). */
+/**
+ * Repack W [n, k] once into the kernels' layout (f32: panels of 8 rows; encodings: checked, ragged blocks padded).
+ * 4-bit weights keep their GEMV layout resident in WASM memory from the first GEMV call until dispose() or garbage collection.
+ */
 export function prepareWeights(w: Float32Array | BlockEncoding | ScaledEncoding, dims: { n: number; k: number }): PreparedWeights {
+  return prepared(w, dims, true);
+}
+
+/** The resident pinned blocks of prepared weights, freed when the weights are garbage-collected without dispose(). */
+const unpinLater = typeof FinalizationRegistry === 'function' ? new FinalizationRegistry<Pinned>((r) => r.rt.unpin(r.ptr)) : null;
+
+/** Called with the weights on dispose() (gemm-threads.ts drops the workers' copies). */
+export const disposeHooks: ((pw: PreparedWeights) => void)[] = [];
+
+/** @internal prepareWeights, or (keep false) a per-call preparation that never pins WASM memory. */
+export function prepared(w: Float32Array | BlockEncoding | ScaledEncoding, dims: { n: number; k: number }, keep: boolean): PreparedWeights {
+  const { n, k, source, plan } = preparedPlan(w, dims);
+  let disposed = false;
+  const pw: PreparedWeights = {
+    kind: 'prepared', n, k, source, plan, given: w, keep,
+    get disposed() {
+      return disposed;
+    },
+    dispose() {
+      if (disposed) return;
+      disposed = true;
+      const q = plan.t === 'f32' ? undefined : plan.q4;
+      if (q?.res) {
+        unpinLater?.unregister(q);
+        q.res.rt.unpin(q.res.ptr);
+        q.res = undefined;
+      }
+      if (plan.t === 'scaled' && plan.q8res) {
+        unpinLater?.unregister(plan);
+        plan.q8res.rt.unpin(plan.q8res.ptr);
+        plan.q8res = undefined;
+      }
+      for (const h of disposeHooks) h(pw);
+    },
+  };
+  return pw;
+}
+
+function preparedPlan(w: Float32Array | BlockEncoding | ScaledEncoding, dims: { n: number; k: number }): { n: number; k: number; source: string; plan: WeightPlan } {
   if (typeof dims !== 'object' || dims === null) fail('BAD_OPTION', `prepareWeights needs { n, k }, got ${show(dims)}`, dims);
   const n = dim(dims.n, 'n');
   const k = dim(dims.k, 'k');
   if (w instanceof Float32Array) {
     if (w.length !== n * k) fail('BAD_LENGTH', `weights hold ${w.length} values; [n, k] = [${n}, ${k}] needs ${n * k}`, w.length);
-    return { kind: 'prepared', n, k, source: 'f32', plan: { t: 'f32', panels: packPanels(w, n, k) }, given: w };
+    return { n, k, source: 'f32', plan: { t: 'f32', panels: packPanels(w, n, k) } };
   }
   if (typeof w !== 'object' || w === null || typeof (w as { format?: unknown }).format !== 'string')
     fail('BAD_TYPE', `weights must be a ${WEIGHT_FORMATS}; got ${show(w)}`, w);
   const f = format((w as { format: string }).format);
-  if (f instanceof BlockFormat) return { kind: 'prepared', n, k, source: f.id, plan: blockPlanOf(f, w as BlockEncoding, n, k), given: w as BlockEncoding };
-  return { kind: 'prepared', n, k, source: f.id, plan: scaledPlanOf(f, w as ScaledEncoding, n, k), given: w as ScaledEncoding };
+  if (f instanceof BlockFormat) return { n, k, source: f.id, plan: blockPlanOf(f, w as BlockEncoding, n, k) };
+  return { n, k, source: f.id, plan: scaledPlanOf(f, w as ScaledEncoding, n, k) };
 }
 
 /** f32 W [n, k] → ⌈n/8⌉ panels [k][8] (rows past n zero), through the packing kernel in chunks. */
@@ -390,11 +459,12 @@ export function checkMatmul(a: Float32Array, w: Float32Array | BlockEncoding | S
   if (out !== undefined && out.length !== m * n) fail('BAD_LENGTH', `out holds ${out.length} values; [m, n] = [${m}, ${n}] needs ${m * n}`, out.length);
   let pw: PreparedWeights;
   if (isPrepared(w)) {
+    if (w.disposed) fail('BAD_OPTION', `prepared weights [${w.n}, ${w.k}] (${w.source}) were disposed; prepare them again`, w.source);
     if (w.n !== n || w.k !== k) fail('BAD_SHAPE', `prepared weights are [${w.n}, ${w.k}]; matmul needs [n, k] = [${n}, ${k}]`, [w.n, w.k]);
     pw = w;
   } else if (w instanceof Float32Array && w.length !== n * k) {
     fail('BAD_LENGTH', `weights hold ${w.length} values; [n, k] = [${n}, ${k}] needs ${n * k}`, w.length);
-  } else pw = prepareWeights(w, { n, k });
+  } else pw = prepared(w, { n, k }, false);
   return { m, n, k, act, threads: opts.threads, pw: pw!, y: out ?? new Float32Array(m * n), j0: 0, j1: n, gemv: m <= GEMV_MAX_M };
 }
 
@@ -407,7 +477,7 @@ export function matmulChecked(a: Float32Array, c: MatmulCall): Float32Array {
   if (!whole && c.act !== 'f32') fail('BAD_OPTION', `a column range [${c.j0}, ${c.j1}) needs f32 activations`, [c.j0, c.j1]);
   if (c.act === 'int8') runInt8(runtime(), a, pw, m, n, k, y);
   else if (c.act instanceof BlockFormat) runMx(runtime(), a, c.act, pw, m, n, k, y);
-  else if (c.gemv && nibblesOf(pw)) runGemv(runtime(), a, nibblesOf(pw)!, m, k, y, c.j0, c.j1);
+  else if (c.gemv && nibblesOf(pw)) runGemv(runtime(), a, pw, nibblesOf(pw)!, m, k, y, c.j0, c.j1);
   else if (panelNibbles(pw)) runNibblePanels(runtime(), a, panelNibbles(pw)!, m, k, y, c.j0, c.j1);
   else run(runtime(), a, pw, m, n, k, y, c.j0, c.j1);
   return y;
@@ -481,31 +551,75 @@ function run(rt: Runtime, a: Float32Array, pw: PreparedWeights, m: number, n: nu
 }
 
 /**
- * Columns [lo, hi) of y (lo a multiple of 16) on the GEMV kernel: a pre-scaled by 2^−24 / c and padded to kq,
- * W's nibble panels streamed once per row in chunks of about 4·CHUNK_ELEMS code bytes.
+ * The nibble panels resident in rt's memory, pinned (and filled) on first use: prepareWeights' weights only, and
+ * only when the runtime can pin (its arena empty); null otherwise (the caller copies per call). A block pinned in
+ * another runtime (another ISA) stays there: this runtime copies.
  */
-function runGemv(rt: Runtime, a: Float32Array, q: NibblePanels, m: number, k: number, y: Float32Array, lo: number, hi: number): void {
+function residentNibbles(rt: Runtime, pw: PreparedWeights, q: NibblePanels): Resident | null {
+  if (q.res) return q.res.rt === rt ? q.res : null;
+  const cb = q.np * q.kq * 4 + SLACK, sb = q.np * q.gpr * 32, zbb = q.zb ? q.np * q.gpr * 16 : 0;
+  const at = (x: number) => Math.ceil(x / 64) * 64;
+  const ptr = pinFor(rt, pw, at(cb) + at(sb) + at(zbb) + 64);
+  if (ptr < 0) return null;
+  const r: Resident = { rt, ptr, codes: ptr, scales: ptr + at(cb), zb: q.zb ? ptr + at(cb) + at(sb) : 0, tab: ptr + at(cb) + at(sb) + at(zbb) };
+  rt.u8(r.codes, cb).fill(0).set(q.codes);
+  rt.f32(r.scales, q.np * q.gpr * 8).set(q.scales);
+  if (q.zb) rt.u8(r.zb, zbb).set(new Uint8Array(q.zb.buffer, q.zb.byteOffset, zbb));
+  rt.u8(r.tab, 16).set(new Uint8Array(q.tab.buffer, q.tab.byteOffset, 16));
+  q.res = r;
+  unpinLater?.register(pw, r, q);
+  return r;
+}
+
+/** A pinned block of `bytes` for prepareWeights' weights in rt; −1 for per-call preparations or when rt cannot pin (the caller copies). */
+function pinFor(rt: Runtime, pw: PreparedWeights, bytes: number): number {
+  if (!pw.keep) return -1;
+  try {
+    return rt.pin(bytes);
+  } catch {
+    return -1; // no room to pin: copy per call
+  }
+}
+
+/**
+ * Columns [lo, hi) of y (lo a multiple of 16) on the GEMV kernel: a pre-scaled by 2^−24 / c and padded to kq;
+ * W's nibble panels streamed in place when resident (residentNibbles), else copied in chunks of about
+ * 4·CHUNK_ELEMS code bytes.
+ */
+function runGemv(rt: Runtime, a: Float32Array, pw: PreparedWeights, q: NibblePanels, m: number, k: number, y: Float32Array, lo: number, hi: number): void {
   const kx = rt.exports as unknown as GemmKernels;
   const { kq, gpr } = q;
+  const res = residentNibbles(rt, pw, q);
   const pbytes = kq * 4; // code bytes per panel
   const pc = Math.max(2, Math.floor((CHUNK_ELEMS * 4) / pbytes / 2) * 2); // panels per chunk (even)
   const p0 = lo / 8, p1 = Math.ceil(hi / 16) * 2;
   const w = hi - lo;
   rt.scoped(() => {
     const pa = rt.alloc(m * kq * 4);
-    const pcodes = rt.alloc(pc * pbytes + SLACK);
-    const ps = rt.alloc(pc * gpr * 32);
-    const pz = q.zb ? rt.alloc(pc * gpr * 16) : 0;
-    const pt = rt.alloc(16);
     const py = rt.alloc(m * pc * 32);
-    rt.u8(pt, 16).set(new Uint8Array(q.tab.buffer, q.tab.byteOffset, 16));
+    let pcodes = 0, ps = 0, pz = 0, pt = 0;
+    if (res) pt = res.tab;
+    else {
+      pcodes = rt.alloc(pc * pbytes + SLACK);
+      ps = rt.alloc(pc * gpr * 32);
+      pz = q.zb ? rt.alloc(pc * gpr * 16) : 0;
+      pt = rt.alloc(16);
+      rt.u8(pt, 16).set(new Uint8Array(q.tab.buffer, q.tab.byteOffset, 16));
+    }
     const av = rt.f32(pa, m * kq).fill(0);
     for (let i = 0; i < m; i++) for (let t = 0; t < k; t++) av[i * kq + t] = a[i * k + t] * q.pre;
     for (let c0 = p0; c0 < p1; c0 += pc) {
       const np = Math.min(pc, p1 - c0);
-      rt.u8(pcodes, np * pbytes).set(q.codes.subarray(c0 * pbytes, (c0 + np) * pbytes));
-      rt.f32(ps, np * gpr * 8).set(q.scales.subarray(c0 * gpr * 8, (c0 + np) * gpr * 8));
-      if (q.zb) rt.u8(pz, np * gpr * 16).set(new Uint8Array(q.zb.buffer, c0 * gpr * 16, np * gpr * 16));
+      if (res) {
+        // in place: this chunk's panels inside the resident block
+        pcodes = res.codes + c0 * pbytes;
+        ps = res.scales + c0 * gpr * 32;
+        pz = q.zb ? res.zb + c0 * gpr * 16 : 0;
+      } else {
+        rt.u8(pcodes, np * pbytes).set(q.codes.subarray(c0 * pbytes, (c0 + np) * pbytes));
+        rt.f32(ps, np * gpr * 8).set(q.scales.subarray(c0 * gpr * 8, (c0 + np) * gpr * 8));
+        if (q.zb) rt.u8(pz, np * gpr * 16).set(new Uint8Array(q.zb.buffer, c0 * gpr * 16, np * gpr * 16));
+      }
       kx.gemv_f32_q4_nibble__wasmsimd(pa, m, kq, pcodes, ps, pz, q.gl / 4, gpr, pt, np, py, np * 8);
       const j0 = c0 * 8, nr = Math.min(np * 8, hi - j0);
       storeY(y, rt.f32(py, m * np * 8).subarray(0, m * np * 8), 0, j0 - lo, m, nr, w, np * 8);
@@ -693,12 +807,17 @@ function storeY(y: Float32Array, yv: Float32Array, i0: number, j0: number, mr: n
 /** Largest k of the int8 path: |d| ≤ k · 128 · 128 stays below 2^31. */
 export const INT8_MAX_K = 2 ** 17 - 1;
 
-/** Rows of b-bit two's-complement codes (one per byte, row length k) → int8 bytes, rows padded with zeros to kp. */
-function int8Rows(codes: Uint8Array, rows: number, k: number, kp: number, bits: number): Uint8Array {
-  const out = new Uint8Array(rows * kp);
+/**
+ * Rows of b-bit two's-complement codes (one per byte, row length k) → the int8 kernel's W panels
+ * (assembly/gemm/gemm-i8-i8-4x8-wasmsimd.ts): [⌈rows/8⌉][kp/2][8][2] int8, zero past k and past the last row.
+ */
+function int8Panels(codes: Uint8Array, rows: number, k: number, kp: number, bits: number): Int8Array {
+  const out = new Int8Array(Math.ceil(rows / 8) * kp * 8);
   const sh = 32 - bits;
-  for (let r = 0; r < rows; r++)
-    for (let t = 0; t < k; t++) out[r * kp + t] = ((codes[r * k + t] << sh) >> sh) & 0xff;
+  for (let j = 0; j < rows; j++) {
+    const o = (j >> 3) * kp * 8 + (j & 7) * 2;
+    for (let t = 0; t < k; t++) out[o + (t >> 1) * 16 + (t & 1)] = (codes[j * k + t] << sh) >> sh;
+  }
   return out;
 }
 
@@ -709,24 +828,43 @@ function runInt8(rt: Runtime, a: Float32Array, pw: PreparedWeights, m: number, n
     fail('FORMAT_MISMATCH', `activations 'int8' take weights as a ScaledEncoding of a signed INT format (int8, int4, …) or a bipolar-INT format (bipolar{B}) with per-channel or per-tensor scales and no zero points; got ${pw.source}${pl.t === 'scaled' && pl.gpr !== 1 ? ' with group scales' : pl.t === 'scaled' && pl.zps ? ' with zero points' : ''}`, pw.source);
   if (k > INT8_MAX_K) fail('BAD_SHAPE', `activations 'int8' need k ≤ ${INT8_MAX_K} (exact int32 sums), got ${k}`, k);
   const kp = Math.ceil(k / 8) * 8;
-  const q8 = (pl.q8 ??= int8Rows(pl.codes, n, k, kp, pl.bits));
+  const q8 = (pl.q8 ??= int8Panels(pl.codes, n, k, kp, pl.bits));
+  // prepared weights: the panels pinned once and used in place (as the GEMV's nibble panels)
+  if (!pl.q8res) {
+    const ptr = pinFor(rt, pw, q8.length);
+    if (ptr >= 0) {
+      rt.u8(ptr, q8.length).set(new Uint8Array(q8.buffer, q8.byteOffset, q8.length));
+      pl.q8res = { rt, ptr };
+      unpinLater?.register(pw, pl.q8res, pl);
+    }
+  }
+  const res = pl.q8res?.rt === rt ? pl.q8res : null;
   const qa = format('int8').encodeScaled(a, { shape: [m, k], axis: 0, granularity: 'channel' });
-  const qa8 = int8Rows(qa.codes as Uint8Array, m, k, kp, 8);
+  const codes = qa.codes as Uint8Array;
   const kx = rt.exports as unknown as GemmKernels;
-  const nw = Math.min(n, Math.max(4, Math.floor(CHUNK_ELEMS / kp)));
-  const ma = Math.min(m, Math.max(1, Math.floor(CHUNK_ELEMS / kp)), Math.max(1, Math.floor(CHUNK_ELEMS / nw)));
+  // W rows per chunk: a multiple of 8 (whole panels); rows of a: a multiple of 4 (the kernel pads to 4 with zero rows)
+  const nw = Math.min(Math.ceil(n / 8) * 8, Math.max(8, Math.floor(CHUNK_ELEMS / kp / 8) * 8));
+  const ma = Math.min(Math.ceil(m / 4) * 4, Math.max(4, Math.floor(CHUNK_ELEMS / kp / 8) * 4), Math.max(4, Math.floor(CHUNK_ELEMS / nw / 4) * 4));
   rt.scoped(() => {
-    const pa = rt.alloc(ma * kp), pq = rt.alloc(nw * kp), psa = rt.alloc(ma * 4), psw = rt.alloc(nw * 4);
+    const pa = rt.alloc(ma * kp * 2), pc = rt.alloc(ma * k), pq = res ? 0 : rt.alloc(nw * kp), psa = rt.alloc(ma * 4), psw = rt.alloc(nw * 4);
     const pd = rt.alloc(ma * nw * 4), py = rt.alloc(ma * nw * 4);
+    // a's rows into the kernel's panels of 4 rows (int16, padded with zeros): once per call when they fit one chunk
+    const packA = (i0: number, mr: number) => {
+      rt.u8(pc, mr * k).set(codes.subarray(i0 * k, (i0 + mr) * k));
+      kx.pack_i8_rows4__wasmsimd(pc, mr, k, kp, pa);
+      rt.f32(psa, mr).set(qa.scales.subarray(i0, i0 + mr));
+    };
+    const aOnce = ma >= m;
+    if (aOnce) packA(0, m);
     for (let j0 = 0; j0 < n; j0 += nw) {
       const nr = Math.min(nw, n - j0);
-      rt.u8(pq, nr * kp).set(q8.subarray(j0 * kp, (j0 + nr) * kp));
+      const pq8 = res ? res.ptr + j0 * kp : pq;
+      if (!res) rt.u8(pq, Math.ceil(nr / 8) * 8 * kp).set(new Uint8Array(q8.buffer, j0 * kp, Math.ceil(nr / 8) * 8 * kp));
       rt.f32(psw, nr).set(pl.scales.subarray(j0, j0 + nr));
       for (let i0 = 0; i0 < m; i0 += ma) {
         const mr = Math.min(ma, m - i0);
-        rt.u8(pa, mr * kp).set(qa8.subarray(i0 * kp, (i0 + mr) * kp));
-        rt.f32(psa, mr).set(qa.scales.subarray(i0, i0 + mr));
-        kx.gemm_i8_i8_2x4__wasmsimd(pa, mr, kp, pq, nr, psa, psw, pd, py, nr);
+        if (!aOnce) packA(i0, mr);
+        kx.gemm_i8_i8_4x8__wasmsimd(pa, mr, kp, pq8, nr, psa, psw, pd, py, nr);
         storeY(y, rt.f32(py, mr * nr), i0, j0, mr, nr, n);
       }
     }

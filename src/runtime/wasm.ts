@@ -35,8 +35,11 @@ const MAX_PAGES = 65536; // 4 GiB: the wasm32 limit
 export class Runtime {
   readonly isa: Isa;
   readonly exports: KernelExports;
-  private readonly base: number;
+  /** Start of the arena: above the descriptor slot and the pinned blocks. */
+  private base: number;
   private top: number;
+  /** Pinned blocks (pin / unpin), in address order, between the descriptor slot and the arena. */
+  private readonly pinned: { ptr: number; bytes: number; free: boolean }[] = [];
   /** A fixed 256-byte slot for per-call descriptors, so calls never grow the arena. */
   readonly descSlot: number;
 
@@ -80,6 +83,46 @@ export class Runtime {
     }
     this.top = end;
     return ptr;
+  }
+
+  /**
+   * Reserve `bytes` (64-byte aligned) that stay put across calls until unpin(ptr): a free pinned block
+   * large enough (first fit), else a new block at the arena's base, which needs an empty arena (no scope
+   * open). -1 when neither is possible (the caller copies per call instead); OUT_OF_MEMORY past 4 GiB.
+   * Memory growth never moves a block (WASM memory grows in place; views are made fresh per use).
+   */
+  pin(bytes: number): number {
+    const size = align(Math.max(bytes, 1), 64);
+    this.trimPinned();
+    const hole = this.pinned.find((b) => b.free && b.bytes >= size);
+    if (hole) {
+      hole.free = false;
+      return hole.ptr;
+    }
+    if (this.top !== this.base) return -1;
+    const ptr = this.alloc(size);
+    this.pinned.push({ ptr, bytes: size, free: false });
+    this.base = this.top;
+    return ptr;
+  }
+
+  /** Free a block of pin(); the blocks at the arena's end are given back to the arena when it is empty. */
+  unpin(ptr: number): void {
+    const b = this.pinned.find((p) => p.ptr === ptr && !p.free);
+    if (!b) throw new Error(`numlab runtime: unpin of ${ptr}, not a pinned block`);
+    b.free = true;
+    this.trimPinned();
+  }
+
+  /** Bytes held by pinned blocks (free ones included until they are given back). */
+  pinnedBytes(): number {
+    return this.pinned.reduce((s, b) => s + b.bytes, 0);
+  }
+
+  private trimPinned(): void {
+    if (this.top !== this.base) return;
+    while (this.pinned.length > 0 && this.pinned[this.pinned.length - 1].free) this.base = this.pinned.pop()!.ptr;
+    this.top = this.base;
   }
 
   /** Run `fn` with arena allocations released afterwards. */

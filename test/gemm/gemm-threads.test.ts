@@ -67,6 +67,24 @@ describe('matmulAsync: 1 vs 2 vs 3 threads, bit for bit', () => {
     sameBits(out, matmul(a3, w3, { m: 1, n: n3, k: k3 }), 'GEMV 2 threads into out');
   });
 
+  it('prepared 4-bit weights resident in the workers: bit-identical across calls, after dispose (BAD_OPTION) and re-preparing', async () => {
+    const [n2, k2] = [96, 128];
+    const e = format('int4').encodeScaled(data(n2 * k2, 15, 'moderate'), { shape: [n2, k2], axis: 1, granularity: 'group', groupSize: 32 });
+    const pw = prepareWeights(e, { n: n2, k: k2 });
+    for (const m of [1, 3, GEMV_MAX_M]) {
+      const a = data(m * k2, 300 + m, 'raw');
+      const want = matmul(a, e, { m, n: n2, k: k2 });
+      for (const threads of [2, 3]) for (let call = 0; call < 3; call++) sameBits(await matmulAsync(a, pw, { m, n: n2, k: k2, threads }), want, `m=${m} threads=${threads} call ${call}`);
+    }
+    pw.dispose();
+    const a = data(k2, 310, 'moderate');
+    const err = await rejected(matmulAsync(a, pw, { m: 1, n: n2, k: k2, threads: 2 }));
+    expect(err.code).toBe('BAD_OPTION');
+    const again = prepareWeights(e, { n: n2, k: k2 });
+    sameBits(await matmulAsync(a, again, { m: 1, n: n2, k: k2, threads: 2 }), matmul(a, e, { m: 1, n: n2, k: k2 }), 'prepared again');
+    again.dispose();
+  });
+
   it('int8 activations (int4 weights; bipolar3 weights, bit-serial)', async () => {
     for (const id of ['int4', 'bipolar3']) {
       const w = (format(id) as ElementFormat).encodeScaled(W, { shape: [n, k], axis: 0, granularity: 'channel' });

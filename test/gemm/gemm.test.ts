@@ -9,6 +9,7 @@ import { dequantizeRef, gammaK, gemvMultiplier, matmulF32SeqRef, matmulF64Ref, m
 import { CHUNK_ELEMS, GEMV_MAX_M, INT8_MAX_K, usesGemvKernel } from '../../src/gemm/gemm.js';
 import { BlockFormat } from '../../src/formats/block.js';
 import { format, matmul, prepareWeights, type BlockEncoding, type ElementFormat, type ScaledEncoding, type ScaledOptions } from '../../src/index.js';
+import { runtime } from '../../src/runtime/wasm.js';
 import { thrown } from '../helpers/errors.js';
 import { data, sameBits, withinBound, type Mix } from '../helpers/gemm.js';
 
@@ -293,6 +294,91 @@ describe('GEMV kernel on 4-bit weights (m ≤ GEMV_MAX_M): group sums, the scale
   });
 });
 
+describe('prepared 4-bit weights resident in WASM memory (GEMV)', () => {
+  const [n, k] = [72, 160];
+  const enc = () => format('int4').encodeScaled(data(n * k, 31, 'moderate'), { shape: [n, k], axis: 1, granularity: 'group', groupSize: 32 });
+  const zp = () => format('uint4').encodeScaled(data(n * k, 32, 'moderate'), { shape: [n, k], axis: 1, groupSize: 16 });
+  const rt = runtime();
+
+  it('pinned on the first GEMV call and streamed in place by later ones: same bits as the twin every call; unprepared weights pin nothing', () => {
+    for (const e of [enc(), zp(), format('nvfp4').encode(data(n * k, 33, 'moderate'), { shape: [n, k] }) as BlockEncoding]) {
+      const held = rt.pinnedBytes();
+      matmul(data(k, 1, 'moderate'), e, { m: 1, n, k });
+      expect(rt.pinnedBytes(), `${e.format} unprepared`).toBe(held);
+      const pw = prepareWeights(e, { n, k });
+      for (const [call, m] of [1, 3, GEMV_MAX_M, 1].entries()) {
+        const a = data(m * k, 40 + call, 'raw');
+        sameBits(matmul(a, pw, { m, n, k }), matmulQ4Ref(a, e, m, n, k), `${e.format} call ${call} m=${m}`);
+        expect(rt.pinnedBytes() - held, `${e.format} call ${call}: codes, scales, table pinned once`).toBeGreaterThanOrEqual((n / 8) * k * 4);
+        expect(rt.pinnedBytes() - held, `${e.format} call ${call}`).toBeLessThan((n / 8) * k * 4 + (n / 8) * (k / 16) * 64 + 512);
+      }
+      pw.dispose();
+      expect(rt.pinnedBytes(), `${e.format} disposed`).toBe(held);
+    }
+  });
+
+  it('dispose frees the block; using the weights afterwards raises BAD_OPTION; dispose twice is a no-op', () => {
+    const e = enc(), held = rt.pinnedBytes();
+    const pw = prepareWeights(e, { n, k });
+    const a = data(k, 50, 'moderate');
+    const y = matmul(a, pw, { m: 1, n, k });
+    expect(rt.pinnedBytes()).toBeGreaterThan(held);
+    expect(pw.disposed).toBe(false);
+    pw.dispose();
+    pw.dispose();
+    expect(pw.disposed).toBe(true);
+    expect(rt.pinnedBytes()).toBe(held);
+    const err = thrown(() => matmul(a, pw, { m: 1, n, k }));
+    expect(err.code).toBe('BAD_OPTION');
+    expect(err.message).toContain('disposed');
+    sameBits(matmul(a, prepareWeights(e, { n, k }), { m: 1, n, k }), y, 'prepared again');
+  });
+
+  it('memory growth and arena garbage between calls leave the resident weights intact', () => {
+    const e = zp(), pw = prepareWeights(e, { n, k });
+    const a = data(2 * k, 51, 'raw');
+    const y = matmul(a, pw, { m: 2, n, k });
+    const size = rt.memory.buffer.byteLength;
+    rt.scoped(() => {
+      const big = size + (64 << 20); // past the current end: memory grows, every old view detaches
+      rt.u8(rt.alloc(big), big).fill(0xa5);
+    });
+    expect(rt.memory.buffer.byteLength).toBeGreaterThan(size);
+    sameBits(matmul(a, pw, { m: 2, n, k }), y, 'after growth');
+    sameBits(y, matmulQ4Ref(a, e, 2, n, k), 'twin');
+    pw.dispose();
+  });
+
+  it('a call inside an open scope copies instead of pinning (same bits); a freed block is reused by the next weights', () => {
+    const e = enc(), a = data(k, 52, 'moderate');
+    const want = matmulQ4Ref(a, e, 1, n, k);
+    const held = rt.pinnedBytes();
+    const pw = prepareWeights(e, { n, k });
+    rt.scoped(() => {
+      rt.alloc(64);
+      sameBits(matmul(a, pw, { m: 1, n, k }), want, 'in a scope');
+    });
+    expect(rt.pinnedBytes()).toBe(held);
+    sameBits(matmul(a, pw, { m: 1, n, k }), want, 'pinned');
+    const pinned = rt.pinnedBytes();
+    const other = prepareWeights(zp(), { n, k });
+    matmul(a, other, { m: 1, n, k }); // pinned above the first
+    const both = rt.pinnedBytes();
+    expect(both).toBeGreaterThan(pinned);
+    pw.dispose(); // a hole: kept (not at the end)
+    expect(rt.pinnedBytes()).toBe(both);
+    const again = prepareWeights(e, { n, k });
+    sameBits(matmul(a, again, { m: 1, n, k }), want, 'in the hole');
+    expect(rt.pinnedBytes(), 'the hole reused, nothing new pinned').toBe(both);
+    const before = rt.pinnedBytes();
+    matmul(a, again, { m: 1, n, k });
+    expect(rt.pinnedBytes()).toBe(before);
+    other.dispose();
+    again.dispose();
+    expect(rt.pinnedBytes()).toBe(held);
+  });
+});
+
 describe("activations 'int8': exact int8 × int8 → int32 kernel", () => {
   it('equals the exact twin (int8 reference codec per row, integer sums, the epilogue) bit for bit (fast-check)', () => {
     fc.assert(
@@ -306,6 +392,47 @@ describe("activations 'int8': exact int8 × int8 → int32 kernel", () => {
         }),
       { numRuns: RUNS },
     );
+  });
+
+  it('prepared weights: panels pinned once, used in place by later calls (a and W in several chunks); dispose frees them', () => {
+    const rt = runtime();
+    const m = 70, n = 140, k = 16384; // a: 64 rows a chunk, W: 128 rows a chunk
+    const e = format('int4').encodeScaled(data(n * k, 61, 'moderate'), { shape: [n, k], axis: 0, granularity: 'channel' });
+    const a = data(m * k, 62, 'outliers');
+    // the twin on a few rows and columns (its integer sums are slow at this size); unprepared weights are copied per call
+    const held = rt.pinnedBytes();
+    const want = matmul(a, e, { m, n, k, activations: 'int8' });
+    const [rows, cols] = [[0, 63, 64, 69], [0, 127, 128, 139]];
+    const sub = format('int4').encodeScaled(new Float32Array(cols.length * k), { shape: [cols.length, k], axis: 0, granularity: 'channel' });
+    cols.forEach((j, c) => {
+      sub.codes.set(e.codes.subarray(j * k, (j + 1) * k), c * k);
+      sub.scales[c] = e.scales[j];
+    });
+    const aSub = new Float32Array(rows.length * k);
+    rows.forEach((i, r) => aSub.set(a.subarray(i * k, (i + 1) * k), r * k));
+    const twin = matmulInt8Ref(aSub, sub, rows.length, cols.length, k);
+    rows.forEach((i, r) => cols.forEach((j, c) => expect(Object.is(want[i * n + j], twin[r * cols.length + c]), `y[${i},${j}]`).toBe(true)));
+    expect(rt.pinnedBytes(), 'unprepared weights pin nothing').toBe(held);
+    const pw = prepareWeights(e, { n, k });
+    for (let call = 0; call < 3; call++) {
+      sameBits(matmul(a, pw, { m, n, k, activations: 'int8' }), want, `prepared call ${call}`);
+      expect(rt.pinnedBytes() - held, `call ${call}`).toBe(Math.ceil(n / 8) * 8 * k);
+    }
+    pw.dispose();
+    expect(rt.pinnedBytes()).toBe(held);
+  });
+
+  it('k = INT8_MAX_K with the largest products (−127 · −128 every step): |d| = k·127·128 just below 2^31, exact; m, n past the 4×8 tile', () => {
+    const k = INT8_MAX_K, m = 5, n = 9;
+    const a = new Float32Array(m * k).fill(-1);
+    for (let i = 0; i < m; i++) a[i * k + (i * 7919) % k] = 1; // one flipped sign per row: sums differ by row
+    const w = new Float32Array(n * k).fill(-1);
+    const e = format('int8').encodeScaled(w, { shape: [n, k], axis: 0, granularity: 'channel', scale: Math.fround(1 / 128) });
+    expect(e.codes[1]).toBe(0x80);
+    const y = matmul(a, e, { m, n, k, activations: 'int8' });
+    sameBits(y, matmulInt8Ref(a, e, m, n, k), 'k = INT8_MAX_K');
+    // d[0, ·] = (k − 2) · 127 · 128 > 2^30: a wrapped int32 sum would show as a negative y
+    expect(y[0]).toBeCloseTo(((k - 2) * 127 * 128) / (127 * 128), 0);
   });
 
   it('extreme codes (−128 · −128 over several k chunks) stay exact', () => {

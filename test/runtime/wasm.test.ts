@@ -41,4 +41,28 @@ describe('WASM runtime', () => {
     // the arena is left usable
     expect(Array.from(format('fp4_e2m1fn').encode(new Float32Array([1, 2, 3])))).toEqual([2, 4, 5]);
   });
+
+  it('pin / unpin: pinned blocks sit below the arena, stay put across scopes, holes are reused, the last block goes back to the arena', () => {
+    const rt = runtime();
+    const held0 = rt.pinnedBytes(), mark0 = rt.mark();
+    const p1 = rt.pin(1000), p2 = rt.pin(64);
+    expect(p1).toBeGreaterThan(0);
+    expect(p2).toBeGreaterThanOrEqual(p1 + 1000);
+    expect(rt.pinnedBytes() - held0).toBe(1024 + 64);
+    rt.u8(p1, 1000).fill(7);
+    rt.scoped(() => {
+      const q = rt.alloc(4096);
+      expect(q).toBeGreaterThanOrEqual(p2 + 64); // the arena starts above the pinned blocks
+      rt.u8(q, 4096).fill(0xff);
+      expect(rt.pin(16)).toBe(-1); // a scope is open and no free block: the caller copies instead
+    });
+    expect(rt.u8(p1, 1000).every((b) => b === 7)).toBe(true);
+    rt.unpin(p1); // a hole below p2: reused by the next pin that fits
+    expect(rt.pin(512)).toBe(p1);
+    expect(() => rt.unpin(p1 + 8)).toThrow(/not a pinned block/);
+    rt.unpin(p2);
+    rt.unpin(p1);
+    expect(rt.pinnedBytes()).toBe(held0);
+    expect(rt.mark()).toBe(mark0);
+  });
 });
