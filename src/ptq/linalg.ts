@@ -30,6 +30,9 @@ export function choleskyUpper(a: Float64Array, n: number, what: string): Float64
   return choleskyLowerKernel(a, n, what, true);
 }
 
+/** Block columns of choleskyUpperOfReversed (its bits depend on it: twin choleskyUpperOfReversedRef). */
+export const CHOL_BLOCK = 64;
+
 /**
  * Upper factor Ũ of H = Ũ Ũᵀ (GPTQ's fast mode): Ũ = J·chol(J H J)·J with J the order reversal,
  * so Ũ⁻¹ is the upper Cholesky factor U of H⁻¹ (H⁻¹ = Uᵀ U) and GPTQ needs no explicit inverse.
@@ -41,7 +44,7 @@ export function choleskyUpper(a: Float64Array, n: number, what: string): Float64
  * NOT_POSITIVE_DEFINITE naming the column of H whose pivot is not > 0 (`what` names H).
  */
 export function choleskyUpperOfReversed(h: Float64Array, n: number, what: string): Float64Array {
-  const NB = 64;
+  const NB = CHOL_BLOCK;
   const rt = runtime();
   return rt.scoped(() => {
     const pA = rt.alloc(n * n * 8);

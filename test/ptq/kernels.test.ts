@@ -4,8 +4,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { choleskyInverseKernel, choleskyLowerKernel, f64View, gemmF64, gemmF64PackBytes, gemmF64Packed, gptqLazy, gptqRank1, packedIndex, syrkLower } from '../../src/ptq/kernels.js';
-import { choleskyInverseRef, choleskyLowerRef, gemmF64Ref, gptqLazyRef, gptqRank1Ref, syrkLowerRef } from '../../src/ptq/kernels-ref.js';
-import { choleskyUpperOfReversed } from '../../src/ptq/linalg.js';
+import { choleskyInverseRef, choleskyLowerRef, choleskyUpperOfReversedRef, gemmF64Ref, gptqLazyRef, gptqRank1Ref, syrkLowerRef } from '../../src/ptq/kernels-ref.js';
+import { CHOL_BLOCK, choleskyUpperOfReversed } from '../../src/ptq/linalg.js';
 import { NumlabError } from '../../src/errors.js';
 import { gptq, HessianAccumulator } from '../../src/index.js';
 import { runtime } from '../../src/runtime/wasm.js';
@@ -272,6 +272,18 @@ describe('gptq_rank1_f64 (in-block update)', () => {
   });
 });
 
+/** X Xᵀ + I (n × n, symmetric positive definite) from x [n, k] row-major. */
+function gram(x: Float64Array, n: number, k: number): Float64Array {
+  const H = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) for (let j = 0; j <= i; j++) {
+    let s = i === j ? 1 : 0;
+    for (let t = 0; t < k; t++) s += x[i * k + t] * x[j * k + t];
+    H[i * n + j] = s;
+    H[j * n + i] = s;
+  }
+  return H;
+}
+
 describe('choleskyUpperOfReversed (H = Ũ Ũᵀ, fast GPTQ)', () => {
   it('Ũ is upper with a positive diagonal, Ũ Ũᵀ = H, and Ũ⁻¹ is the exact path\'s chol(H⁻¹) (n across block edges)', () => {
     for (const n of [1, 3, 64, 65, 150]) {
@@ -308,5 +320,18 @@ describe('choleskyUpperOfReversed (H = Ũ Ũᵀ, fast GPTQ)', () => {
   it('not positive definite: NOT_POSITIVE_DEFINITE naming a column of H', () => {
     const H = Float64Array.from([1, 2, 2, 1]);
     expect(() => choleskyUpperOfReversed(H, 2, 'H')).toThrowError(/H is not positive definite: pivot of column 0/);
+    expect(() => choleskyUpperOfReversedRef(H, 2, 'H', CHOL_BLOCK)).toThrowError(/H is not positive definite: pivot of column 0/);
+  });
+  it('equals choleskyUpperOfReversedRef bit for bit (n across block, tile and k-chunk edges)', () => {
+    for (const n of [1, 3, 5, 64, 65, 130, 333]) {
+      const H = spd(n, n + 1);
+      expect(bytes(choleskyUpperOfReversed(H, n, 'H'))).toEqual(bytes(choleskyUpperOfReversedRef(H, n, 'H', CHOL_BLOCK)));
+    }
+  });
+  it('fast-check: equals choleskyUpperOfReversedRef bit for bit on X Xᵀ + I of any bounded doubles', () => {
+    fc.assert(fc.property(fc.integer({ min: 1, max: 12 }), fc.array(fc.double({ min: -8, max: 8, noNaN: true }), { minLength: 12 * 14, maxLength: 12 * 14 }), (n, v) => {
+      const H = gram(Float64Array.from(v), n, 14);
+      expect(bytes(choleskyUpperOfReversed(H, n, 'H'))).toEqual(bytes(choleskyUpperOfReversedRef(H, n, 'H', CHOL_BLOCK)));
+    }), { numRuns: 200 });
   });
 });
