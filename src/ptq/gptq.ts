@@ -301,10 +301,13 @@ export function gptq(W: Float32Array | Float64Array, h: HessianAccumulator | Flo
         // and so detach, the WASM memory)
         if (i1 > 0) {
           for (let r = 0; r < rows; r++) Rc.set(Rrm.subarray(r * cols, r * cols + i1), r * i1);
-          for (let c = 0; c < i1; c++) {
-            const o = c * cols + i1;
-            for (let j = 0; j < nw; j++) Vt[j * i1 + c] = Ut[o + j] / dg[i1 + j];
-          }
+          tiles32(i1, nw, (c0, c1, j0, j1) => { // Vt = V[:i1, i1:e]ᵀ
+            for (let j = j0; j < j1; j++) {
+              const g = dg[i1 + j];
+              const o = j * i1;
+              for (let c = c0; c < c1; c++) Vt[o + c] = Ut[c * cols + i1 + j] / g;
+            }
+          });
           matmul(Rc.subarray(0, rows * i1), Vt.subarray(0, nw * i1), { m: rows, n: nw, k: i1, out: Y.subarray(0, rows * nw) });
         }
         const W1 = f64View(rt, pW1, rows * nw);
@@ -328,10 +331,13 @@ export function gptq(W: Float32Array | Float64Array, h: HessianAccumulator | Flo
         if (i1 > 0) {
           const y = Y;
           const P = f64View(rt, pP, rows * nw);
-          for (let r = 0; r < rows; r++) {
-            const o = r * nw;
-            for (let t = 0; t < nw; t++) P[t * rows + r] = y[o + t] * dg[i1 + t];
-          }
+          tiles32(rows, nw, (r0, r1, t0, t1) => { // P (column-major) = Δ·diag Ũ
+            for (let t = t0; t < t1; t++) {
+              const g = dg[i1 + t];
+              const o = t * rows;
+              for (let r = r0; r < r1; r++) P[o + r] = y[r * nw + t] * g;
+            }
+          });
           gemmF64(rt, pUbT, nw, nw, pP, rows, false, nw, rows, pW1, rows, GEMM_LOWER_A, pack);
         }
         if (start) start.set(W1.subarray(0, rows * nw));
@@ -353,14 +359,18 @@ export function gptq(W: Float32Array | Float64Array, h: HessianAccumulator | Flo
           const oc = perm ? perm[c] : c;
           qz.quantize(W1, w, slot, q, codes, oc);
           const d = Ub[i * nw + i];
+          const dd = d * d;
           const w0 = c * rows;
+          let ls = loss; // a local: the closure's `loss` would box a heap number on every add
           for (let r = 0; r < rows; r++) {
-            const dw = W1[w + r] - q[r];
-            loss += (dw * dw) / (d * d) / 2;
+            const qr = q[r];
+            const dw = W1[w + r] - qr;
+            ls += (dw * dw) / dd / 2;
             E[r] = dw / d;
-            Rblk[w + r] = W0[w0 + r] - q[r];
-            Qblk[w + r] = q[r];
+            Rblk[w + r] = W0[w0 + r] - qr;
+            Qblk[w + r] = qr;
           }
+          loss = ls;
           gptqRank1(rt, pE, rows, pW1, pUb + i * nw * 8, i + 1, n, true);
         }
         transposeInto(Rblk, n, rows, Rrm, cols, i1);
@@ -389,6 +399,11 @@ function gptqKsort(W: Float32Array | Float64Array, H: Float64Array, opts: GptqOp
   for (let i = 0; i < rows * cols; i += cols) for (let j = 0; j < cols; j++) codes[i + j] = r.codes[i + inv[j]];
   const groupIndex = Int32Array.from(inv, (p) => r.groupIndex[p]);
   return { ...r, weight: permuteChannels(r.weight, inv, cols), codes, groupIndex, perm };
+}
+
+/** visit [0, n1) × [0, n2) in 32 × 32 tiles (a transpose's source and destination tiles stay in cache) */
+function tiles32(n1: number, n2: number, visit: (a0: number, a1: number, b0: number, b1: number) => void): void {
+  for (let a0 = 0; a0 < n1; a0 += 32) for (let b0 = 0; b0 < n2; b0 += 32) visit(a0, Math.min(a0 + 32, n1), b0, Math.min(b0 + 32, n2));
 }
 
 /** dst (cols × rows) = srcᵀ (src rows × cols, row-major), in 32 × 32 tiles (both sides stay in cache). */

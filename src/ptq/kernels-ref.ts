@@ -126,3 +126,64 @@ export function gptqRank1Ref(x: Float64Array, rows: number, w: Float64Array, v: 
     for (let r = 0; r < rows; r++) w[o + r] = sub ? w[o + r] - x[r] * s : w[o + r] + x[r] * s;
   }
 }
+
+/**
+ * Twin of choleskyUpperOfReversed (src/ptq/linalg.ts; GPTQ's fast mode): Ũ with H = Ũ Ũᵀ from the
+ * blocked left-looking Cholesky L of A = J H J (J the order reversal) in block columns of nb, in the
+ * order of operations of the kernels: for block column J = [j0, j1), every A[i][j] (i ≥ j0, j in J)
+ * is the chain v = A[i][j]; v −= L[i][t]·L[j][t] for t < j0 ascending; the diagonal block by
+ * Cholesky–Banachiewicz (k ascending); Li = L_JJ⁻¹ by forward substitution (s from +0, k ascending,
+ * then −s / L_ii); the rows below are the chains v = +0; v += S[i][t]·Li[j][t] for t ascending over
+ * the whole block (S the updated A). Ũ[i][j] = L[n−1−i][n−1−j] for j ≥ i.
+ */
+export function choleskyUpperOfReversedRef(h: Float64Array, n: number, what: string, nb: number): Float64Array {
+  const L = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) for (let j = 0; j <= i; j++) L[i * n + j] = h[(n - 1 - i) * n + n - 1 - j];
+  for (let j0 = 0; j0 < n; j0 += nb) {
+    const j1 = Math.min(j0 + nb, n);
+    const b = j1 - j0;
+    for (let i = j0; i < n; i++) {
+      for (let j = j0; j < j1; j++) {
+        let v = L[i * n + j];
+        for (let t = 0; t < j0; t++) v -= L[i * n + t] * L[j * n + t];
+        L[i * n + j] = v;
+      }
+    }
+    const d = new Float64Array(b * b);
+    for (let i = 0; i < b; i++) {
+      for (let j = 0; j <= i; j++) {
+        let v = L[(j0 + i) * n + j0 + j];
+        for (let k = 0; k < j; k++) v -= d[i * b + k] * d[j * b + k];
+        if (i === j) {
+          if (!(v > 0)) {
+            const col = n - 1 - (j0 + i);
+            fail('NOT_POSITIVE_DEFINITE', `${what} is not positive definite: pivot of column ${col} (factored last to first) is ${v} (raise percdamp or add calibration data)`, { pivot: col, value: v });
+          }
+          d[i * b + i] = Math.sqrt(v);
+        } else d[i * b + j] = v / d[j * b + j];
+      }
+    }
+    const li = new Float64Array(b * b);
+    for (let c = 0; c < b; c++) {
+      li[c * b + c] = 1 / d[c * b + c];
+      for (let i = c + 1; i < b; i++) {
+        let s = 0;
+        for (let k = c; k < i; k++) s += d[i * b + k] * li[k * b + c];
+        li[i * b + c] = -s / d[i * b + i];
+      }
+    }
+    for (let i = 0; i < b; i++) for (let j = 0; j < b; j++) L[(j0 + i) * n + j0 + j] = j <= i ? d[i * b + j] : 0;
+    const row = new Float64Array(b);
+    for (let i = j1; i < n; i++) {
+      for (let t = 0; t < b; t++) row[t] = L[i * n + j0 + t];
+      for (let j = 0; j < b; j++) {
+        let v = 0;
+        for (let t = 0; t < b; t++) v += row[t] * li[j * b + t];
+        L[i * n + j0 + j] = v;
+      }
+    }
+  }
+  const out = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) for (let j = i; j < n; j++) out[i * n + j] = L[(n - 1 - i) * n + n - 1 - j];
+  return out;
+}

@@ -14,6 +14,7 @@ interface PtqKernels {
   chol_f64_pairs__wasmsimd(a: number, n: number, q0: number, q1: number, lp: number, info: number): number;
   gemm_f64_pack_b4__wasmsimd(b: number, ldb: number, trans: number, t0: number, kc: number, n: number, dst: number): void;
   gemm_f64_4x4__wasmsimd(a: number, lda: number, i0: number, i1: number, t0: number, kc: number, bp: number, n: number, c: number, ldc: number, mode: number): void;
+  gemm_f64_4x4_packed__wasmsimd(ap: number, aStride: number, i0: number, i1: number, t0: number, kc: number, bp: number, bStride: number, n: number, c: number, ldc: number, mode: number): void;
   gptq_rank1_f64__wasmsimd(x: number, rows: number, w: number, v: number, j0: number, j1: number, mode: number): void;
 }
 
@@ -169,6 +170,27 @@ export function gemmF64(rt: Runtime, pA: number, lda: number, m: number, pB: num
     const kc = Math.min(KCF, k - t0);
     kx.gemm_f64_pack_b4__wasmsimd(pB, ldb, trans ? 1 : 0, t0, kc, n, pack);
     for (let i0 = 0; i0 < m; i0 += MCF) kx.gemm_f64_4x4__wasmsimd(pA, lda, i0, Math.min(i0 + MCF, m), t0, kc, pack, n, pC, ldc, mode);
+  }
+}
+
+/**
+ * A packed row-major matrix for gemmF64Packed: tile q (rows 4q … 4q+3) at element q·4·ld, A[4q + l, t]
+ * at element q·4·ld + 4t + l (ld ≥ the columns; rows past the matrix stay zero). Element index of A[i, t].
+ */
+export const packedIndex = (ld: number, i: number, t: number): number => (i >> 2) * 4 * ld + 4 * t + (i & 3);
+
+/**
+ * gemmF64 with A and B already packed (packedIndex layout, read in place, nothing copied per call):
+ * C (m × n, stride ldc) ∓= A · Bᵀ over t in [0, k), A[i, t] at pA's packedIndex(lda, i, t) and
+ * B[t, j] = Bp[j, t] at pB's packedIndex(ldb, j, t) (pA, pB: byte offsets of tile 0). The same chains
+ * as gemmF64Ref with trans = true, bit for bit.
+ */
+export function gemmF64Packed(rt: Runtime, pA: number, lda: number, m: number, pB: number, ldb: number, k: number, n: number, pC: number, ldc: number, mode: number): void {
+  if (m === 0 || n === 0 || k === 0) return;
+  const kx = kernels(rt);
+  for (let t0 = 0; t0 < k; t0 += KCF) {
+    const kc = Math.min(KCF, k - t0);
+    for (let i0 = 0; i0 < m; i0 += MCF) kx.gemm_f64_4x4_packed__wasmsimd(pA, lda * 32, i0, Math.min(i0 + MCF, m), t0, kc, pB, ldb * 32, n, pC, ldc, mode);
   }
 }
 

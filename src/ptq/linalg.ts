@@ -5,7 +5,7 @@
  */
 import { fail } from '../errors.js';
 import { runtime } from '../runtime/wasm.js';
-import { choleskyInverseKernel, choleskyLowerKernel, f64View, gemmF64, gemmF64PackBytes, GEMM_SUB } from './kernels.js';
+import { choleskyInverseKernel, choleskyLowerKernel, f64View, gemmF64, gemmF64PackBytes, gemmF64Packed, GEMM_SUB } from './kernels.js';
 
 /**
  * Lower Cholesky factor L of the symmetric matrix A (only its lower triangle is read): A = L Lᵀ, on
@@ -30,25 +30,34 @@ export function choleskyUpper(a: Float64Array, n: number, what: string): Float64
   return choleskyLowerKernel(a, n, what, true);
 }
 
+/** Block columns of choleskyUpperOfReversed (its bits depend on it: twin choleskyUpperOfReversedRef). */
+export const CHOL_BLOCK = 64;
+
 /**
  * Upper factor Ũ of H = Ũ Ũᵀ (GPTQ's fast mode): Ũ = J·chol(J H J)·J with J the order reversal,
  * so Ũ⁻¹ is the upper Cholesky factor U of H⁻¹ (H⁻¹ = Uᵀ U) and GPTQ needs no explicit inverse.
  * Blocked left-looking Cholesky of J H J in float64: per block column of NB, the update from the
- * columns left of it on the f64x2 GEMM kernel (gemm-f64-f64-4x4), the diagonal block by
- * Cholesky–Banachiewicz, the rows below it times the inverse of that block (GEMM again). Fails with
+ * columns left of it on the f64x2 GEMM kernel (gemm-f64-f64-4x4, reading both operands in place from
+ * Lp, a copy of the finished columns of L in the kernel's packed tile layout, so nothing is repacked
+ * per block), the diagonal block by Cholesky–Banachiewicz, the rows below it times the inverse of that
+ * block (GEMM again). Fails with
  * NOT_POSITIVE_DEFINITE naming the column of H whose pivot is not > 0 (`what` names H).
  */
 export function choleskyUpperOfReversed(h: Float64Array, n: number, what: string): Float64Array {
-  const NB = 64;
+  const NB = CHOL_BLOCK;
   const rt = runtime();
   return rt.scoped(() => {
     const pA = rt.alloc(n * n * 8);
     const pS = rt.alloc(n * NB * 8);
     const pLi = rt.alloc(NB * NB * 8);
     const pack = rt.alloc(gemmF64PackBytes(NB));
+    const tilesN = (n + 3) >> 2;
+    const pLp = rt.alloc(tilesN * 4 * n * 8); // L packed: rows in tiles of 4 (packedIndex(n, i, t)), pad rows zero
     const A = f64View(rt, pA, n * n);
     const S = f64View(rt, pS, n * NB);
     const Li = f64View(rt, pLi, NB * NB);
+    const Lp = f64View(rt, pLp, tilesN * 4 * n);
+    if (n & 3) Lp.fill(0, (tilesN - 1) * 4 * n); // the last tile's rows past n
     for (let i = 0; i < n; i++) {
       const src = (n - 1 - i) * n + n - 1;
       for (let j = 0; j <= i; j++) A[i * n + j] = h[src - j];
@@ -58,7 +67,8 @@ export function choleskyUpperOfReversed(h: Float64Array, n: number, what: string
       const j1 = Math.min(j0 + NB, n);
       const nb = j1 - j0;
       // A[j0:, j0:j1] −= L[j0:, 0:j0] · L[j0:j1, 0:j0]ᵀ
-      if (j0 > 0) gemmF64(rt, pA + j0 * n * 8, n, n - j0, pA + j0 * n * 8, n, true, j0, nb, pA + (j0 * n + j0) * 8, n, GEMM_SUB, pack);
+      const tileJ0 = pLp + (j0 >> 2) * 4 * n * 8; // j0 is a multiple of 4: C row 0 and column 0 start a tile
+      if (j0 > 0) gemmF64Packed(rt, tileJ0, n, n - j0, tileJ0, n, j0, nb, pA + (j0 * n + j0) * 8, n, GEMM_SUB);
       // diagonal block: L_JJ (Banachiewicz) and its inverse (forward substitution)
       for (let i = 0; i < nb; i++) {
         for (let j = 0; j <= i; j++) {
@@ -94,6 +104,12 @@ export function choleskyUpperOfReversed(h: Float64Array, n: number, what: string
           }
         }
         gemmF64(rt, pS, nb, m, pLi, nb, true, nb, nb, pA + (j1 * n + j0) * 8, n, 0, pack);
+      }
+      // the finished block column L[j0:, J] into Lp
+      for (let i = j0; i < n; i++) {
+        const o = i * n;
+        const p = ((i >> 2) * n) * 4 + (i & 3);
+        for (let t = j0; t < j1; t++) Lp[p + 4 * t] = A[o + t];
       }
     }
     const out = new Float64Array(n * n);

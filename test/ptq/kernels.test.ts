@@ -3,9 +3,9 @@
 // finite doubles up to ±1e150 (subnormals, signed zeros, huge magnitudes; products stay finite).
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { choleskyInverseKernel, choleskyLowerKernel, f64View, gemmF64, gemmF64PackBytes, gptqLazy, gptqRank1, syrkLower } from '../../src/ptq/kernels.js';
-import { choleskyInverseRef, choleskyLowerRef, gemmF64Ref, gptqLazyRef, gptqRank1Ref, syrkLowerRef } from '../../src/ptq/kernels-ref.js';
-import { choleskyUpperOfReversed } from '../../src/ptq/linalg.js';
+import { choleskyInverseKernel, choleskyLowerKernel, f64View, gemmF64, gemmF64PackBytes, gemmF64Packed, gptqLazy, gptqRank1, packedIndex, syrkLower } from '../../src/ptq/kernels.js';
+import { choleskyInverseRef, choleskyLowerRef, choleskyUpperOfReversedRef, gemmF64Ref, gptqLazyRef, gptqRank1Ref, syrkLowerRef } from '../../src/ptq/kernels-ref.js';
+import { CHOL_BLOCK, choleskyUpperOfReversed } from '../../src/ptq/linalg.js';
 import { NumlabError } from '../../src/errors.js';
 import { gptq, HessianAccumulator } from '../../src/index.js';
 import { runtime } from '../../src/runtime/wasm.js';
@@ -182,6 +182,39 @@ function checkGemm(v: () => number, m: number, n: number, k: number, mode: numbe
   expect(bytes(got)).toEqual(bytes(want));
 }
 
+/**
+ * gemmF64Packed (A and Bᵀ in the packed tile layout, row length ld = k + 2, pad rows zero) against
+ * gemmF64Ref with trans = true on the same values.
+ */
+function checkGemmPacked(v: () => number, m: number, n: number, k: number, mode: number): void {
+  const ld = k + 2;
+  const ldc = n + 1;
+  const a = Float64Array.from({ length: m * k }, v);
+  const b = Float64Array.from({ length: n * k }, v); // Bᵀ: b[j·k + t] = B[t, j]
+  const c = Float64Array.from({ length: m * ldc }, v);
+  const want = c.slice();
+  gemmF64Ref(a, k, b, k, true, want, ldc, m, n, k, mode);
+  const packed = (x: Float64Array, rows: number): Float64Array => {
+    const p = new Float64Array(((rows + 3) >> 2) * 4 * ld);
+    for (let i = 0; i < rows; i++) for (let t = 0; t < k; t++) p[packedIndex(ld, i, t)] = x[i * k + t];
+    return p;
+  };
+  const ap = packed(a, m);
+  const bp = packed(b, n);
+  const rt = runtime();
+  const got = rt.scoped(() => {
+    const pa = rt.alloc(ap.length * 8);
+    const pb = rt.alloc(bp.length * 8);
+    const pc = rt.alloc(c.length * 8);
+    f64View(rt, pa, ap.length).set(ap);
+    f64View(rt, pb, bp.length).set(bp);
+    f64View(rt, pc, c.length).set(c);
+    gemmF64Packed(rt, pa, ld, m, pb, ld, k, n, pc, ldc, mode);
+    return f64View(rt, pc, c.length).slice();
+  });
+  expect(bytes(got)).toEqual(bytes(want));
+}
+
 describe('gemm_f64_4x4 (blocked Cholesky, fast GPTQ)', () => {
   it('equals gemmF64Ref bit for bit: edge tiles, k and row chunks (k > 256, m > 128), every mode bit', () => {
     const r = randMatrix(1 << 16, 5);
@@ -196,6 +229,21 @@ describe('gemm_f64_4x4 (blocked Cholesky, fast GPTQ)', () => {
       fc.array(finiteF64, { minLength: 64, maxLength: 64 }), (m, n, k, mode, trans, vals) => {
         let i = 0;
         checkGemm(() => vals[i++ & 63], m, n, k, mode, trans);
+      }), { numRuns: 300 });
+  });
+  it('packed operands (gemm_f64_4x4_packed) equal gemmF64Ref bit for bit: edge tiles, k and row chunks, every mode bit', () => {
+    const r = randMatrix(1 << 16, 11);
+    let i = 0;
+    const v = () => r[i++ & 0xffff];
+    for (const [m, n, k] of [[1, 1, 1], [5, 7, 3], [4, 4, 4], [133, 9, 300], [9, 70, 520]]) {
+      for (let mode = 0; mode < 16; mode++) checkGemmPacked(v, m, n, k, mode);
+    }
+  });
+  it('packed operands, fast-check: any finite doubles, any mode', () => {
+    fc.assert(fc.property(fc.integer({ min: 1, max: 9 }), fc.integer({ min: 1, max: 9 }), fc.integer({ min: 1, max: 9 }), fc.nat(15),
+      fc.array(finiteF64, { minLength: 64, maxLength: 64 }), (m, n, k, mode, vals) => {
+        let i = 0;
+        checkGemmPacked(() => vals[i++ & 63], m, n, k, mode);
       }), { numRuns: 300 });
   });
 });
@@ -223,6 +271,18 @@ describe('gptq_rank1_f64 (in-block update)', () => {
     }), { numRuns: 300 });
   });
 });
+
+/** X Xᵀ + I (n × n, symmetric positive definite) from x [n, k] row-major. */
+function gram(x: Float64Array, n: number, k: number): Float64Array {
+  const H = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) for (let j = 0; j <= i; j++) {
+    let s = i === j ? 1 : 0;
+    for (let t = 0; t < k; t++) s += x[i * k + t] * x[j * k + t];
+    H[i * n + j] = s;
+    H[j * n + i] = s;
+  }
+  return H;
+}
 
 describe('choleskyUpperOfReversed (H = Ũ Ũᵀ, fast GPTQ)', () => {
   it('Ũ is upper with a positive diagonal, Ũ Ũᵀ = H, and Ũ⁻¹ is the exact path\'s chol(H⁻¹) (n across block edges)', () => {
@@ -260,5 +320,18 @@ describe('choleskyUpperOfReversed (H = Ũ Ũᵀ, fast GPTQ)', () => {
   it('not positive definite: NOT_POSITIVE_DEFINITE naming a column of H', () => {
     const H = Float64Array.from([1, 2, 2, 1]);
     expect(() => choleskyUpperOfReversed(H, 2, 'H')).toThrowError(/H is not positive definite: pivot of column 0/);
+    expect(() => choleskyUpperOfReversedRef(H, 2, 'H', CHOL_BLOCK)).toThrowError(/H is not positive definite: pivot of column 0/);
+  });
+  it('equals choleskyUpperOfReversedRef bit for bit (n across block, tile and k-chunk edges)', () => {
+    for (const n of [1, 3, 5, 64, 65, 130, 333]) {
+      const H = spd(n, n + 1);
+      expect(bytes(choleskyUpperOfReversed(H, n, 'H'))).toEqual(bytes(choleskyUpperOfReversedRef(H, n, 'H', CHOL_BLOCK)));
+    }
+  });
+  it('fast-check: equals choleskyUpperOfReversedRef bit for bit on X Xᵀ + I of any bounded doubles', () => {
+    fc.assert(fc.property(fc.integer({ min: 1, max: 12 }), fc.array(fc.double({ min: -8, max: 8, noNaN: true }), { minLength: 12 * 14, maxLength: 12 * 14 }), (n, v) => {
+      const H = gram(Float64Array.from(v), n, 14);
+      expect(bytes(choleskyUpperOfReversed(H, n, 'H'))).toEqual(bytes(choleskyUpperOfReversedRef(H, n, 'H', CHOL_BLOCK)));
+    }), { numRuns: 200 });
   });
 });
