@@ -14,6 +14,7 @@ import { fail, show } from '../errors.js';
 import { f16ToF32 } from '../io/half.js';
 import { BITMOD_TYPES, bitmod, typeBits, type BitmodBits } from '../ptq/bitmod.js';
 import { nupesDecode, nupesSearch } from '../ptq/nupes.js';
+import { methodId, type MethodFamily } from '../ptq/method-ids.js';
 import { olive } from '../ptq/olive.js';
 import { oliveGrid } from '../ptq/olive-grids.js';
 import { inversePermutation, permuteChannels, rearrangeChannels } from '../ptq/rearrange.js';
@@ -34,16 +35,12 @@ export interface MethodQuantized {
 
 export interface MethodDef {
   /** Family name (`nupes`, `bitmod`). */
-  family: string;
-  /** Matches the id and captures the bit width. */
-  pattern: RegExp;
+  family: MethodFamily;
   /** Help text: the spec syntax. */
   syntax: string;
   describe: string;
   /** Granularity from the spec's options (already parsed words) and the run's default; fails on what the method cannot do. */
   granularity(given: MethodGranularity | undefined, dflt: MethodGranularity, text: string): MethodGranularity;
-  /** Bit widths the method accepts. */
-  bits: readonly number[];
   quantize(x: Float32Array, shape: number[], bits: number, g: MethodGranularity, text: string): MethodQuantized;
 }
 
@@ -65,10 +62,8 @@ function tensorOrChannel(family: string): MethodDef['granularity'] {
 
 const nupesMethod: MethodDef = {
   family: 'nupes',
-  pattern: /^nupes(\d+)$/,
   syntax: 'nupes<b>[@tensor|@channel]',
   describe: 'NUPES power companding sign(x)|x|^a on a symmetric b-bit INT grid (b 2..16), exponent a by the data-free MSE search; per channel by default',
-  bits: Array.from({ length: 15 }, (_, i) => i + 2),
   granularity: tensorOrChannel('nupes'),
   quantize(x, shape, bits, g) {
     const granularity = g === 'channel' && shape.length >= 2 ? 'channel' : 'tensor';
@@ -91,10 +86,8 @@ const nupesMethod: MethodDef = {
 
 const bitmodMethod: MethodDef = {
   family: 'bitmod',
-  pattern: /^bitmod(\d+)$/,
   syntax: 'bitmod3|bitmod4[@gN|@channel]',
   describe: 'BitMoD: per group the min-MSE type of FP3/FP4 with an extra value (ER ±3/±10, EA ±6/±16), FP16 scale and 2 type bits per group; default g128, @channel = one group per row',
-  bits: [3, 4],
   granularity(given, _dflt, text) {
     if (given === 'tensor') fail('BAD_OPTION', `${show(text)}: bitmod groups run along rows: @gN or @channel (one group per row), not @tensor`, text);
     return given ?? { group: 128 };
@@ -129,10 +122,8 @@ const bitmodMethod: MethodDef = {
 
 const oliveMethod: MethodDef = {
   family: 'olive',
-  pattern: /^olive(\d+)$/,
   syntax: 'olive4|olive8[@tensor|@channel]',
   describe: 'OliVe outlier-victim pairs: int4/flint4 normal grid (chosen by MSE) with abfloat outliers, the pair partner zeroed, 3σ alpha search; per channel by default (8-bit: int with E2M5 outliers)',
-  bits: [4, 8],
   granularity: tensorOrChannel('olive'),
   quantize(x, shape, bits, g) {
     const granularity = g === 'channel' && shape.length >= 2 ? 'channel' : 'tensor';
@@ -165,17 +156,13 @@ const oliveMethod: MethodDef = {
 /** The method formats. */
 export const METHODS: readonly MethodDef[] = [nupesMethod, bitmodMethod, oliveMethod];
 
-/** The method a format id names, or null for a registry id. Bad widths fail. */
+/** The method a format id names, or null for a registry id. Bad widths fail (src/ptq/method-ids.ts). */
 export function methodOf(id: string): { def: MethodDef; bits: number } | null {
-  const lower = id.trim().toLowerCase();
-  for (const def of METHODS) {
-    const m = def.pattern.exec(lower);
-    if (!m) continue;
-    const bits = Number(m[1]);
-    if (!def.bits.includes(bits)) fail('BAD_OPTION', `${show(id)}: ${def.family} takes ${def.bits.length > 2 ? `${def.bits[0]}..${def.bits[def.bits.length - 1]}` : def.bits.join(' or ')} bits, got ${bits}`, id);
-    return { def, bits };
-  }
-  return null;
+  const m = methodId(id);
+  if (!m) return null;
+  const def = METHODS.find((d) => d.family === m.family);
+  if (!def) throw new Error(`unreachable: method family ${m.family} has no MethodDef`);
+  return { def, bits: m.bits };
 }
 
 /**

@@ -16,7 +16,7 @@ import { choleskyInverse, choleskyLower, choleskyUpper, choleskyUpperOfReversed 
 import { runtime, type Runtime } from '../runtime/wasm.js';
 import { columnQuantizer, type ColumnQuantizer, type GptqEncoding } from './quantizers.js';
 import { format as formatCodec } from '../formats/format.js';
-import { methodOf } from '../compare/methods.js';
+import { methodId } from './method-ids.js';
 import { inversePermutation, permuteChannels, rearrangeChannels } from './rearrange.js';
 
 export interface GptqOptions {
@@ -386,7 +386,7 @@ export function gptq(W: Float32Array | Float64Array, h: HessianAccumulator | Flo
 /** channelOrder 'ksort': GPTQ on W and H with columns in K-sort order, results back in the original order. */
 function gptqKsort(W: Float32Array | Float64Array, H: Float64Array, opts: GptqOptions, rows: number, cols: number): GptqResult {
   const id = opts.format;
-  if (typeof id !== 'string' || methodOf(id) !== null || formatCodec(id).kind !== 'block') {
+  if (typeof id !== 'string' || methodId(id) !== null || formatCodec(id).kind !== 'block') {
     fail('BAD_OPTION', `channelOrder 'ksort' applies to block formats (it sorts columns so that similar ones share a block), got format ${show(id)}`, id);
   }
   if (opts.actOrder) fail('BAD_OPTION', `channelOrder 'ksort' fixes the column order; it cannot be combined with actOrder ${show(opts.actOrder)}`, opts.actOrder);

@@ -1,6 +1,6 @@
 /**
  * GPTQ column quantizers of the method formats (spec ptq.md §1.8; ids as in `numlab compare`,
- * parsed by methodOf in src/compare/methods.ts): BitMoD (per row and group, the type and FP16 scale
+ * parsed by methodId in src/ptq/method-ids.ts): BitMoD (per row and group, the type and FP16 scale
  * bitmod() fits on the group, each column to the nearest value of that type), NUPES (per row or per
  * row and group, the data-free exponent and power-domain INT scale of nupesSearch, each column powered,
  * rounded on the INT grid and powered back) and OliVe (per row, type and scale of olive() on the
@@ -16,14 +16,14 @@ import { BITMOD_DEFAULT_CANDIDATES, BITMOD_TYPES, bitmodDecode, bitmodFitter, ty
 import { codeOf, oliveGrid, OLIVE_OUTLIER_THRESHOLD } from './olive-grids.js';
 import { olive, oliveNearest, olivePack, type OliveEncoding } from './olive.js';
 import { nupesDecode, nupesPowerEach, nupesSearch, type NupesEncoding } from './nupes.js';
+import type { MethodFamily } from './method-ids.js';
 import type { ColumnQuantizer, QuantizerSetup } from './quantizers.js';
 
-/** The quantizer of method family `family` at `bits` (methodOf has checked the width). */
-export function methodQuantizer(family: string, bits: number, s: QuantizerSetup): ColumnQuantizer {
+/** The quantizer of method family `family` at `bits` (methodId has checked the width). */
+export function methodQuantizer(family: MethodFamily, bits: number, s: QuantizerSetup): ColumnQuantizer {
   if (family === 'bitmod') return bitmodQuantizer(bits as BitmodBits, s);
   if (family === 'nupes') return nupesQuantizer(bits, s);
-  if (family === 'olive') return oliveQuantizer(bits as 4 | 8, s);
-  return fail('BAD_OPTION', `format ${show(s.opts.format)}: no GPTQ quantizer for the method ${show(family)}`, family);
+  return oliveQuantizer(bits as 4 | 8, s);
 }
 
 /** Transpose rows × [c0, c1) of the column-major src into a row-major f32 slice. */

@@ -20,7 +20,7 @@ import type { ScaledEncoding, ScaledOptions } from '../formats/scaled.js';
 import { checkInt } from './check.js';
 import { minmaxCode, minmaxFit } from './minmax.js';
 import type { GptqOptions } from './gptq.js';
-import { methodOf } from '../compare/methods.js';
+import { methodId } from './method-ids.js';
 import type { BitmodEncoding } from './bitmod.js';
 import type { NupesEncoding } from './nupes.js';
 import type { OliveEncoding } from './olive.js';
@@ -58,11 +58,11 @@ export interface QuantizerSetup {
 export function columnQuantizer(s: QuantizerSetup): ColumnQuantizer {
   if (s.opts.format === undefined) return minmaxQuantizer(s);
   if (typeof s.opts.format !== 'string') fail('UNKNOWN_FORMAT', `format must be a format name, got ${show(s.opts.format)}`, s.opts.format);
-  const m = methodOf(s.opts.format);
-  if (m && s.opts.actOrder && !s.opts.staticGroups && (s.groupSize !== -1 || (m.def.family === 'bitmod' && s.opts.groupSize === undefined))) {
+  const m = methodId(s.opts.format);
+  if (m && s.opts.actOrder && !s.opts.staticGroups && (s.groupSize !== -1 || (m.family === 'bitmod' && s.opts.groupSize === undefined))) {
     fail('BAD_OPTION', `format ${show(s.opts.format)} with actOrder needs staticGroups: true or groupSize -1 (groups must stay contiguous in the original column order)`, s.opts.format);
   }
-  if (m) return methodQuantizer(m.def.family, m.bits, s);
+  if (m) return methodQuantizer(m.family, m.bits, s);
   const f = formatCodec(s.opts.format);
   if (s.opts.actOrder && !s.opts.staticGroups && (s.groupSize !== -1 || f.kind === 'block')) {
     fail('BAD_OPTION', `format ${show(s.opts.format)} with actOrder needs staticGroups: true (groups/blocks must stay contiguous in the original column order)`, s.opts.format);
