@@ -7,6 +7,9 @@
  *   agreement of the two;
  * - the same-run f32 GEMM (128 × 4096 × 4096 matmul) as a gauge of the machine's state (docs/gemm.md:
  *   ≈ 36 GFLOP/s one core on a quiet machine), since the fasterquant time is mostly f64 Cholesky and f32 GEMM;
+ * - OliVe (olive(), per channel, int and flint searched, the WASM row kernel) on 256 rows of W, next to its
+ *   plain-TS reference pipeline (src/ptq/olive-ref.ts, the literal scan) on 16 rows: elements per second, the
+ *   ratio per element, and the two equal bit for bit on those 16 rows;
  * - hadamard (WASM FWHT) on a [rows, cols] f32 tensor per block size, in GB/s (read + write), next to a
  *   plain copy of the same bytes.
  * Wall-clock and process CPU times (the CPU time is what one core spent, the wall time includes waiting
@@ -14,7 +17,9 @@
  * CLI: npx tsx bench/ptq/gptq.bench.ts [rows cols tokens]; npm run bench with NUMLAB_BENCH_ONLY=ptq.
  */
 import { pathToFileURL } from 'node:url';
-import { gptq, hadamard, HessianAccumulator, matmul } from '../../src/index.js';
+import { gptq, hadamard, HessianAccumulator, matmul, olive } from '../../src/index.js';
+import { oliveGrid } from '../../src/ptq/olive-grids.js';
+import { refOlive } from '../../src/ptq/olive-ref.js';
 import { runtime } from '../../src/runtime/wasm.js';
 
 /**
@@ -106,6 +111,21 @@ export function ptqBench(rows = 4096, cols = 4096, tokens = 4096, float64 = fals
   }
   const gf = (ms: number) => ((2 * m * n * k) / 1e6 / ms).toFixed(1);
   out.push({ what: 'gauge: f32 matmul 128×4096×4096 (best of 3)', wallMs: g.wallMs, cpuMs: g.cpuMs, note: `${gf(g.wallMs)} GFLOP/s wall, ${gf(g.cpuMs)} CPU (quiet machine: ≈ 36)` });
+
+  // OliVe's alpha search on 256 rows with the WASM row kernel (olive()); the plain-TS reference pipeline
+  // (the literal linear scan of src/ptq/olive-ref.ts) on 16 of them, per element, and checked equal there
+  const orows = Math.min(256, rows);
+  const rrows = Math.min(16, orows);
+  const ox = W.subarray(0, orows * cols);
+  const ok = timed(() => olive(ox, { shape: [orows, cols], granularity: 'channel' }));
+  const rx = W.subarray(0, rrows * cols);
+  const oref = timed(() => refOlive(rx, rrows, [oliveGrid('int', 4, true), oliveGrid('flint', 4, true)], 75, 250));
+  const small = olive(rx, { shape: [rrows, cols], granularity: 'channel' }).weight;
+  const same = small.every((v, i) => Object.is(v, oref.v.weight[i]));
+  const perEl = (ms: number, n: number) => ms / n;
+  out.push({ what: `OliVe 4-bit per channel, ${orows}×${cols}, int and flint searched (WASM row kernel)`, wallMs: ok.wallMs, cpuMs: ok.cpuMs,
+    note: `${(ox.length / ok.cpuMs / 1e3).toFixed(2)} M elements/s CPU; ${(perEl(oref.cpuMs, rx.length) / perEl(ok.cpuMs, ox.length)).toFixed(1)}× faster per element than the plain-TS reference scan (${rrows} rows, ${oref.cpuMs.toFixed(0)} ms CPU), weights ${same ? 'equal bit for bit' : 'DIFFER'} there` });
+  log(`olive ${ok.wallMs.toFixed(0)} ms, ref ${oref.wallMs.toFixed(0)} ms`);
 
   // FWHT on a [rows, cols] f32 tensor (16 Mi values at 4096²), read + write bytes per second
   const T = W;
